@@ -1,0 +1,118 @@
+package dev.webmon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/** How to reach PostgreSQL. */
+public record PostgresConfig(
+    String url,
+    String user,
+    Secret password,
+    SslMode sslMode,
+    Optional<Path> sslRootCert,
+    int poolSize,
+    Duration connectTimeout) {
+
+  /** libpq/pgjdbc sslmode values. */
+  public enum SslMode {
+    DISABLE,
+    ALLOW,
+    PREFER,
+    REQUIRE,
+    VERIFY_CA,
+    VERIFY_FULL;
+
+    public String jdbcName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  public static final ConfigKey<String> URL =
+      ConfigKey.of(
+          "postgres.url",
+          "jdbc:postgresql://localhost:5432/webmon",
+          "JDBC URL of the PostgreSQL database.",
+          Parser.described(
+              text -> {
+                if (!text.startsWith("jdbc:postgresql://")) {
+                  throw new IllegalArgumentException("expected a URL starting with jdbc:postgresql://");
+                }
+                return text.strip();
+              },
+              "jdbc:postgresql://host:port/database"));
+  public static final ConfigKey<String> USER =
+      ConfigKey.of("postgres.user", "webmon", "Database user.", Parser.nonBlank());
+  public static final ConfigKey<Secret> PASSWORD =
+      ConfigKey.secret("postgres.password", "Database password (prefer postgres.password-file or the environment).");
+  public static final ConfigKey<String> PASSWORD_FILE =
+      ConfigKey.optional("postgres.password-file", "File holding the database password. Must be chmod 600.", Parser.nonBlank());
+  public static final ConfigKey<SslMode> SSL_MODE =
+      ConfigKey.of(
+          "postgres.sslmode",
+          "PREFER",
+          "TLS to PostgreSQL, as libpq's sslmode (use VERIFY_FULL on managed services).",
+          Parser.oneOf(SslMode.class));
+  public static final ConfigKey<String> SSL_ROOT_CERT =
+      ConfigKey.optional("postgres.ssl-root-cert", "PEM file with the CA of the server certificate (for VERIFY_CA/VERIFY_FULL).", Parser.nonBlank());
+  public static final ConfigKey<Integer> POOL_SIZE =
+      ConfigKey.of("postgres.pool-size", "8", "Maximum connections in the pool of each component.", Parser.intInRange(1, 500));
+  public static final ConfigKey<Duration> CONNECT_TIMEOUT =
+      ConfigKey.of(
+          "postgres.connect-timeout",
+          "10s",
+          "How long to wait for a connection before reporting PostgreSQL unreachable.",
+          Parser.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(URL, USER, PASSWORD, PASSWORD_FILE, SSL_MODE, SSL_ROOT_CERT, POOL_SIZE, CONNECT_TIMEOUT);
+
+  public static PostgresConfig from(Settings s) {
+    Secret password = s.find(PASSWORD).orElse(new Secret(""));
+    Optional<String> file = s.find(PASSWORD_FILE);
+    if (file.isPresent()) {
+      password = SecretFiles.read(Path.of(file.get()), PASSWORD_FILE.name());
+    }
+    return new PostgresConfig(
+        s.get(URL),
+        s.get(USER),
+        password,
+        s.get(SSL_MODE),
+        s.find(SSL_ROOT_CERT).map(Path::of),
+        s.get(POOL_SIZE),
+        s.get(CONNECT_TIMEOUT));
+  }
+
+  /** A config for an embedded/test database. */
+  public static PostgresConfig of(String url, String user, String password) {
+    return from(
+        Settings.of(Map.of(URL.name(), url, USER.name(), user, PASSWORD.name(), password, SSL_MODE.name(), "DISABLE")));
+  }
+
+  /** pgjdbc connection properties. Contains the password: never log. */
+  public Properties jdbcProperties() {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    if (!password.isEmpty()) {
+      p.setProperty("password", password.reveal());
+    }
+    p.setProperty("sslmode", sslMode.jdbcName());
+    sslRootCert.ifPresent(path -> p.setProperty("sslrootcert", path.toString()));
+    long seconds = Math.max(1, connectTimeout.toSeconds());
+    p.setProperty("connectTimeout", Long.toString(seconds));
+    p.setProperty("loginTimeout", Long.toString(seconds));
+    p.setProperty("socketTimeout", "0");
+    p.setProperty("tcpKeepAlive", "true");
+    p.setProperty("ApplicationName", "webmon");
+    return p;
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresConfig[url=" + url + ", user=" + user + ", sslMode=" + sslMode + "]";
+  }
+}
