@@ -307,6 +307,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     closed = true;
     try {
       pg.close();
+      LOG.info("PostgreSQL on port {} stopped", pg.getPort());
     } catch (IOException e) {
       LOG.warn("Stopping PostgreSQL in {} failed: {}", dataDir, e.toString());
     }
