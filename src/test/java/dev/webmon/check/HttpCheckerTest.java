@@ -471,6 +471,15 @@ class HttpCheckerTest {
     }
 
     @Test
+    void ipv6LiteralsArePoliced() {
+      HttpChecker strict = checker(CheckConfig.defaults("127.0.0.0/8"));
+      CheckResult r = strict.check(target(URI.create("http://[::1]:1/")).build(), SCHEDULED);
+      assertThat(r.reason()).as(describe(r)).contains(Reason.BLOCKED_ADDRESS);
+      CheckResult mapped = strict.check(target(URI.create("http://[::ffff:a9fe:a9fe]/")).build(), SCHEDULED);
+      assertThat(mapped.reason()).as(describe(mapped)).contains(Reason.BLOCKED_ADDRESS);
+    }
+
+    @Test
     void aNameResolvingToTheMetadataAddressIsBlocked() {
       HttpChecker c =
           new HttpChecker(
