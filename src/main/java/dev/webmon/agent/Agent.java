@@ -1,5 +1,6 @@
 package dev.webmon.agent;
 
+import dev.webmon.WebmonException;
 import dev.webmon.check.Checker;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.TopicsConfig;
@@ -10,12 +11,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +94,7 @@ public final class Agent implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(checker, "checker");
     Objects.requireNonNull(clock, "clock");
+    verifyTopics(kafka, topics);
     Agent agent = new Agent(kafka, topics, config, checker, clock);
     agent.scheduler.start();
     agent.feed.subscribe();
@@ -106,6 +113,28 @@ public final class Agent implements AutoCloseable {
             : "",
         agent.metricsPort().map(p -> ", metrics on http://" + config.metricsHost() + ":" + p + "/metrics").orElse(""));
     return agent;
+  }
+
+  /** Fails clearly if the topics are missing, rather than waiting silently for them. */
+  private static void verifyTopics(KafkaConfig kafka, TopicsConfig topics) {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      admin
+          .describeTopics(List.of(topics.targets(), topics.results()))
+          .allTopicNames()
+          .get(kafka.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        throw new WebmonException(
+            "topic " + topics.targets() + " or " + topics.results() + " does not exist; run 'webmon init' first.");
+      }
+      throw new WebmonException("cannot reach Kafka at " + kafka.bootstrapServers() + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new WebmonException(
+          "cannot reach Kafka at " + kafka.bootstrapServers() + " within " + kafka.requestTimeout().toMillis() + " ms.", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebmonException("interrupted while checking the topics", e);
+    }
   }
 
   private void pollLoop() {
