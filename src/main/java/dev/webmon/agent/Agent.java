@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -204,6 +205,11 @@ public final class Agent implements AutoCloseable {
   /** Partitions of the targets topic held now. */
   public int assignedPartitions() {
     return (int) registry.get("webmon.agent.assigned.partitions").gauge().value();
+  }
+
+  /** Partition numbers of the targets topic held now. */
+  Set<Integer> partitions() {
+    return table.partitionNumbers();
   }
 
   /** Targets scheduled now. */

@@ -111,13 +111,13 @@ public record AgentConfig(
   public static final ConfigKey<Duration> HEARTBEAT_INTERVAL =
       ConfigKey.of(
           "agent.heartbeat-interval",
-          "2s",
+          "1s",
           "CLASSIC protocol: how often the agent heartbeats; at most a third of agent.session-timeout. Survivors learn of a rebalance within one interval.",
           Parser.duration(Duration.ofMillis(100), Duration.ofMinutes(10)));
   public static final ConfigKey<Duration> ASSIGNMENT_SPREAD =
       ConfigKey.of(
           "agent.assignment-spread",
-          "2s",
+          "1s",
           "When partitions are assigned (start, failover, scale-out) their targets get a first check spread over this window (by a hash of the id; never later than their phase), then run on their phase. Larger values smooth the start of an agent with many targets.",
           Parser.duration(Duration.ZERO, Duration.ofDays(1)));
   public static final ConfigKey<Duration> LINGER =

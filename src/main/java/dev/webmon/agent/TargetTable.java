@@ -5,6 +5,8 @@ import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +34,7 @@ final class TargetTable {
   private final Map<TopicPartition, Map<String, TargetSpec>> byPartition = new HashMap<>();
   private final Map<TopicPartition, Long> loadEnd = new HashMap<>();
   private int targetCount;
+  private volatile Set<Integer> partitionNumbers = Set.of();
 
   TargetTable(Scheduler<TargetSpec> scheduler, EventCodec codec, AgentMetrics metrics, Duration assignmentSpread) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -48,7 +51,18 @@ final class TargetTable {
           byPartition.put(tp, new HashMap<>());
           loadEnd.put(tp, end);
         });
+    partitionsChanged();
+  }
+
+  private void partitionsChanged() {
     metrics.assignedPartitions(byPartition.size());
+    partitionNumbers =
+        byPartition.keySet().stream().map(TopicPartition::partition).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** The partition numbers held now. Any thread. */
+  Set<Integer> partitionNumbers() {
+    return partitionNumbers;
   }
 
   /** Partitions were revoked or lost: their targets are no longer checked here. */
@@ -58,7 +72,7 @@ final class TargetTable {
       dropped += dropPartition(tp);
       loadEnd.remove(tp);
     }
-    metrics.assignedPartitions(byPartition.size());
+    partitionsChanged();
     return dropped;
   }
 

@@ -31,7 +31,8 @@ class AgentConfigTest {
     assertThat(c.metricsPort()).isEqualTo(9464);
     assertThat(c.groupProtocol()).isEqualTo(AgentConfig.GroupProtocol.CLASSIC);
     assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.assignmentSpread()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.compression()).isEqualTo(AgentConfig.Compression.LZ4);
   }
 
@@ -78,7 +79,7 @@ class AgentConfigTest {
         .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
         .containsEntry(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic")
         .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
-        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     Map<String, Object> kip848 =
         TargetFeed.consumerProperties(
             KafkaConfig.plaintext("127.0.0.1:9092"), from("agent.location", "eu", "agent.group-protocol", "consumer"));
