@@ -44,7 +44,7 @@ public record CheckConfig(
   public static final ConfigKey<String> USER_AGENT =
       ConfigKey.of(
           "check.user-agent",
-          "webmon/1 (+https://github.com/webmon)",
+          "webmon/1 (website monitor)",
           "User-Agent header of checks, unless the target sets its own.",
           Parser.described(CheckConfig::parseUserAgent, "printable ASCII, 1-200 characters"));
   public static final ConfigKey<Integer> MAX_REDIRECTS_CAP =
@@ -52,7 +52,7 @@ public record CheckConfig(
           "check.max-redirects-cap",
           "10",
           "The most redirects a check follows, whatever the target asks for.",
-          Parser.intInRange(0, 30));
+          Parser.intInRange(0, 20));
 
   public static final List<ConfigKey<?>> KEYS =
       List.of(ALLOWED_NETWORKS, CONNECT_TIMEOUT, MAX_BODY_BYTES, USER_AGENT, MAX_REDIRECTS_CAP);

@@ -247,10 +247,10 @@ public final class HttpChecker implements Checker {
               response.body(), response.bodyLength(), response.truncated(), response.contentEncoding(), response.contentType(), bodyCap);
       String scope = response.truncated() ? " in the first " + response.bodyLength() + " bytes of the body" : " in the body";
       if (compiled.mustMatch() != null && !compiled.mustMatch().matcher(text).find()) {
-        throw new CheckFailure(Reason.PATTERN_MISSING, "pattern " + quote(target.mustMatch().orElseThrow()) + " not found" + scope);
+        throw new CheckFailure(Reason.PATTERN_MISSING, "pattern " + quote(compiled.mustMatchSource()) + " not found" + scope);
       }
       if (compiled.mustNotMatch() != null && compiled.mustNotMatch().matcher(text).find()) {
-        throw new CheckFailure(Reason.PATTERN_FORBIDDEN, "forbidden pattern " + quote(target.mustNotMatch().orElseThrow()) + " found" + scope);
+        throw new CheckFailure(Reason.PATTERN_FORBIDDEN, "forbidden pattern " + quote(compiled.mustNotMatchSource()) + " found" + scope);
       }
     }
     b.up(status);

@@ -3,6 +3,7 @@ package dev.webmon.check;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.webmon.event.TargetSpec;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -15,7 +16,17 @@ import java.util.concurrent.ConcurrentMap;
  */
 final class Patterns {
   /** A target's compiled patterns; null where the target has none. */
-  record Compiled(long version, Pattern mustMatch, Pattern mustNotMatch) {}
+  record Compiled(long version, String mustMatchSource, String mustNotMatchSource, Pattern mustMatch, Pattern mustNotMatch) {
+    boolean isFor(TargetSpec t) {
+      // The version decides in production; comparing the sources too (usually the same String
+      // instances) keeps a reused id+version from ever matching with stale patterns.
+      return version == t.version()
+          && Objects.equals(mustMatchSource, t.mustMatch().orElse(null))
+          && Objects.equals(mustNotMatchSource, t.mustNotMatch().orElse(null));
+    }
+  }
+
+  private static final Compiled NONE = new Compiled(0, null, null, null, null);
 
   private static final int MAX_ENTRIES = 1_000_000;
 
@@ -28,14 +39,20 @@ final class Patterns {
    *     the same patterns
    */
   Compiled of(TargetSpec target) {
+    if (target.mustMatch().isEmpty() && target.mustNotMatch().isEmpty()) {
+      return NONE;
+    }
     Compiled c = byTarget.get(target.id());
-    if (c != null && c.version() == target.version()) {
+    if (c != null && c.isFor(target)) {
       return c;
     }
-    if (target.mustMatch().isEmpty() && target.mustNotMatch().isEmpty()) {
-      return new Compiled(target.version(), null, null);
-    }
-    Compiled fresh = new Compiled(target.version(), compile(target.mustMatch()), compile(target.mustNotMatch()));
+    Compiled fresh =
+        new Compiled(
+            target.version(),
+            target.mustMatch().orElse(null),
+            target.mustNotMatch().orElse(null),
+            compile(target.mustMatch()),
+            compile(target.mustNotMatch()));
     if (byTarget.size() >= MAX_ENTRIES) {
       byTarget.clear(); // deleted targets' entries would otherwise accumulate forever
     }

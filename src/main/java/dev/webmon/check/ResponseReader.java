@@ -90,9 +90,9 @@ final class ResponseReader {
   // ---- head
 
   private int findHeadEnd() throws IOException, CheckFailure {
-    int scanFrom = pos;
+    int scanned = 0; // bytes after pos already scanned; offsets move when fill() compacts
     while (true) {
-      for (int i = Math.max(scanFrom, pos); i < lim; i++) {
+      for (int i = pos + scanned; i < lim; i++) {
         if (buf[i] == '\n') {
           // "\n\n" or "\n\r\n" ends the head
           if (i + 1 < lim && buf[i + 1] == '\n') {
@@ -103,7 +103,7 @@ final class ResponseReader {
           }
         }
       }
-      scanFrom = Math.max(pos, lim - 2);
+      scanned = Math.max(0, lim - pos - 2);
       if (lim - pos >= MAX_HEAD_BYTES) {
         throw new CheckFailure(Reason.PROTOCOL, "response head larger than " + MAX_HEAD_BYTES / 1024 + " KiB");
       }
@@ -387,9 +387,9 @@ final class ResponseReader {
 
   /** A line without its CR LF (or bare LF); at most {@code max} bytes. */
   private String readLine(int max) throws IOException, CheckFailure {
-    int scanned = pos;
+    int scanned = 0; // bytes after pos already scanned; offsets move when fill() compacts
     while (true) {
-      for (int i = scanned; i < lim; i++) {
+      for (int i = pos + scanned; i < lim; i++) {
         if (buf[i] == '\n') {
           int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
           String s = text(pos, end);
@@ -397,7 +397,7 @@ final class ResponseReader {
           return s;
         }
       }
-      scanned = lim;
+      scanned = lim - pos;
       if (lim - pos > max) {
         throw new CheckFailure(Reason.PROTOCOL, "chunk framing line too long");
       }

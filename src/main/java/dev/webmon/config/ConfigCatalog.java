@@ -23,6 +23,7 @@ public final class ConfigCatalog {
     g.put("Topics", TopicsConfig.KEYS);
     g.put("PostgreSQL", PostgresConfig.KEYS);
     g.put("Agent", dev.webmon.agent.AgentConfig.KEYS);
+    g.put("Checks", dev.webmon.check.CheckConfig.KEYS);
     return Collections.unmodifiableMap(g);
   }
 
