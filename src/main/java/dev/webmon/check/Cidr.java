@@ -151,25 +151,35 @@ public final class Cidr {
   }
 
   private static Optional<byte[]> parseIpv4(String text) {
-    String[] parts = text.split("\\.", -1);
-    if (parts.length != 4) {
-      return Optional.empty();
-    }
+    // By hand, not split(): this runs for every check of an IP-literal URL.
     byte[] out = new byte[4];
-    for (int i = 0; i < 4; i++) {
-      String p = parts[i];
-      // No leading zeros: "010" means 8 to some parsers and 10 to others.
-      if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')
-          || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      char c = i == text.length() ? '.' : text.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || part == 4) {
+          return Optional.empty();
+        }
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        // No leading zeros: "010" means 8 to some parsers and 10 to others.
+        if (digits == 1 && value == 0) {
+          return Optional.empty();
+        }
+        value = value * 10 + (c - '0');
+        digits++;
+        if (value > 255) {
+          return Optional.empty();
+        }
+      } else {
         return Optional.empty();
       }
-      int v = Integer.parseInt(p);
-      if (v > 255) {
-        return Optional.empty();
-      }
-      out[i] = (byte) v;
     }
-    return Optional.of(out);
+    return part == 4 ? Optional.of(out) : Optional.empty();
   }
 
   private static Optional<byte[]> parseIpv6(String text) {

@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -69,7 +70,8 @@ final class HttpExchange {
       int bodyCap,
       boolean followRedirects)
       throws CheckFailure {
-    Socket raw = new Socket();
+    // NO_PROXY: a plain socket without the SOCKS wrapper and its proxy-selector lookup per connect.
+    Socket raw = new Socket(Proxy.NO_PROXY);
     guard.attach(raw);
     Socket socket = raw;
     String phase = "connect";
@@ -82,7 +84,6 @@ final class HttpExchange {
       }
       int connectMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectNanos / 1_000_000));
       try {
-        raw.setTcpNoDelay(true);
         raw.connect(new InetSocketAddress(address, req.port()), connectMillis);
       } catch (SocketTimeoutException e) {
         if (guard.fired() || deadline.expired() || connectTimeoutNanos >= remainingAtStart) {
@@ -96,7 +97,6 @@ final class HttpExchange {
       Instant notAfter = null;
       if (req.https()) {
         phase = "tls";
-        raw.setSoTimeout(Math.max(1, deadline.remainingMillis()));
         SSLSocket ssl = (SSLSocket) tls.createSocket(raw, req.sniHost().isEmpty() ? address.getHostAddress() : req.sniHost(), req.port(), true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -121,7 +121,7 @@ final class HttpExchange {
       long sent = System.nanoTime();
       phase = "read";
       InputStream in = socket.getInputStream();
-      ResponseReader reader = new ResponseReader(in, raw, deadline);
+      ResponseReader reader = new ResponseReader(in, deadline);
       reader.readHead();
       clock.ttfb += reader.firstByteNanos() - sent;
       boolean redirect = followRedirects && isRedirect(reader.status) && reader.location != null;

@@ -3,7 +3,6 @@ package dev.webmon.check;
 import dev.webmon.event.Reason;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
@@ -18,12 +17,10 @@ final class ResponseReader {
   static final int MAX_HEAD_BYTES = 64 * 1024;
 
   private final InputStream in;
-  private final Socket timeoutSocket;
   private final Deadline deadline;
-  private byte[] buf = new byte[16 * 1024];
+  private byte[] buf = new byte[4096]; // most heads and small pages fit; grows for big heads
   private int pos;
   private int lim;
-  private int lastTimeout = -1;
   private long firstByteNanos;
 
   // The head of the response: only the headers a check needs are kept.
@@ -40,9 +37,8 @@ final class ResponseReader {
   int bodyLength;
   boolean truncated;
 
-  ResponseReader(InputStream in, Socket timeoutSocket, Deadline deadline) {
+  ResponseReader(InputStream in, Deadline deadline) {
     this.in = in;
-    this.timeoutSocket = timeoutSocket;
     this.deadline = deadline;
   }
 
@@ -280,15 +276,18 @@ final class ResponseReader {
   private void readFixed(long length, int cap) throws IOException, CheckFailure {
     int want = (int) Math.min(length, cap);
     body = new byte[want];
+    int n = Math.min(lim - pos, want);
+    System.arraycopy(buf, pos, body, 0, n);
+    pos += n;
+    bodyLength = n;
+    // The rest goes straight into the body array: no second copy through the buffer.
     while (bodyLength < want) {
-      if (pos == lim && fill() < 0) {
+      int r = read(body, bodyLength, want - bodyLength);
+      if (r < 0) {
         throw new CheckFailure(
             Reason.PROTOCOL, "connection closed after " + bodyLength + " of " + length + " body bytes");
       }
-      int n = Math.min(lim - pos, want - bodyLength);
-      System.arraycopy(buf, pos, body, bodyLength, n);
-      pos += n;
-      bodyLength += n;
+      bodyLength += r;
     }
     truncated = length > cap;
   }
@@ -416,11 +415,7 @@ final class ResponseReader {
 
   // ---- I/O
 
-  /**
-   * Reads more bytes into the buffer (compacting it first); -1 at the end of the stream. Each
-   * read waits at most until the deadline, so a server that trickles bytes cannot stretch the
-   * check: the deadline is re-checked before every read.
-   */
+  /** Reads more bytes into the buffer (compacting or growing it first); -1 at the end of the stream. */
   private int fill() throws IOException {
     if (pos > 0 && pos == lim) {
       pos = 0;
@@ -434,20 +429,26 @@ final class ResponseReader {
         buf = Arrays.copyOf(buf, buf.length * 2);
       }
     }
-    int timeout = deadline.remainingMillis();
-    if (timeout == 0) {
+    int n = read(buf, lim, buf.length - lim);
+    if (n > 0) {
+      lim += n;
+    }
+    return n;
+  }
+
+  /**
+   * One read. Reads carry no socket timeout of their own: the check's watchdog closes the socket
+   * at the deadline, which ends a blocked read at once (one timer per check instead of one per
+   * read). The deadline is also re-checked before every read, so a server that trickles bytes
+   * cannot stretch the check even by the watchdog's latency.
+   */
+  private int read(byte[] into, int off, int len) throws IOException {
+    if (deadline.expired()) {
       throw new SocketTimeoutException("deadline reached");
     }
-    if (timeout != lastTimeout) {
-      timeoutSocket.setSoTimeout(timeout);
-      lastTimeout = timeout;
-    }
-    int n = in.read(buf, lim, buf.length - lim);
-    if (n > 0) {
-      if (firstByteNanos == 0) {
-        firstByteNanos = System.nanoTime();
-      }
-      lim += n;
+    int n = in.read(into, off, len);
+    if (n > 0 && firstByteNanos == 0) {
+      firstByteNanos = System.nanoTime();
     }
     return n;
   }
