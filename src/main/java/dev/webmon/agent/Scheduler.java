@@ -226,8 +226,14 @@ final class Scheduler<T> implements AutoCloseable {
         if (next <= nowMillis) {
           long resumed = nextSlot(e.id, e.intervalMillis, nowMillis);
           long skipped = (resumed - next) / e.intervalMillis;
-          missedSlots.addAndGet(skipped);
-          log.debug("target {}: {} slot(s) skipped, the scheduler was behind", e.id, skipped);
+          // A first run off the phase (new, changed, assigned) may fire just after its first slot:
+          // the check it makes covers that slot. Only slots missed by a late timer count.
+          boolean onPhase = Math.floorMod(e.dueMillis - phaseMillis(e.id, e.intervalMillis), e.intervalMillis) == 0;
+          if (onPhase || skipped > 1) {
+            long missed = onPhase ? skipped : skipped - 1;
+            missedSlots.addAndGet(missed);
+            log.debug("target {}: {} slot(s) skipped, the scheduler was behind", e.id, missed);
+          }
           next = resumed;
         }
         e.dueMillis = next;

@@ -177,4 +177,16 @@ class SchedulerTest {
       assertThat(seen).contains("b");
     }
   }
+
+  @Test
+  void aFirstRunFiringJustAfterItsSlotCoversThatSlotAndIsNotCountedAsBehind() {
+    long interval = 10_000;
+    long slot = Scheduler.nextSlot("t1", interval, clock.millis());
+    scheduler.schedule("t1", "v1", TEN_S, slot - 20); // e.g. an assignment-spread first run
+    clock.set(java.time.Instant.ofEpochMilli(slot + 30)); // the timer wakes 50 ms late
+    scheduler.runOnce(clock.instant());
+    assertThat(fired).hasSize(1);
+    assertThat(scheduler.missedSlots()).isZero();
+    assertThat(scheduler.nextRun("t1").orElseThrow().toEpochMilli()).isEqualTo(slot + interval);
+  }
 }
