@@ -48,8 +48,12 @@ public final class ProducerBench {
       int keys,
       boolean waitEach,
       int partitions,
-      int batchSize) {
+      int batchSize,
+      long throughput) {
     public Options {
+      if (throughput == 0 || throughput < -1) {
+        throw new IllegalArgumentException("--throughput must be a positive records/s, or -1 for no limit");
+      }
       if (messages < 1 || messages > 1_000_000_000L) {
         throw new IllegalArgumentException("--messages must be 1 to 1000000000");
       }
@@ -102,11 +106,11 @@ public final class ProducerBench {
       return String.format(
           Locale.ROOT,
           "{\"bench\":\"producer\",\"broker\":\"%s\",\"messages\":%d,\"recordSize\":%d,\"acks\":\"%s\",\"maxInFlight\":%d,"
-              + "\"idempotence\":%s,\"lingerMs\":%d,\"compression\":\"%s\",\"keys\":%d,\"wait\":%s,\"partitions\":%d,\"batchSize\":%d,"
+              + "\"idempotence\":%s,\"lingerMs\":%d,\"compression\":\"%s\",\"keys\":%d,\"wait\":%s,\"partitions\":%d,\"batchSize\":%d,\"throughput\":%d,"
               + "\"sent\":%d,\"errors\":%d,\"seconds\":%.3f,\"recordsPerSecond\":%.0f,\"mbPerSecond\":%.2f,"
               + "\"latencyP50Ms\":%.3f,\"latencyP95Ms\":%.3f,\"latencyP99Ms\":%.3f,\"latencyMaxMs\":%.3f}",
           broker, o.messages(), o.recordSize(), o.acks(), o.maxInFlight(), o.idempotence(), o.linger().toMillis(),
-          o.compression(), o.keys(), o.waitEach(), o.partitions(), o.batchSize(), sent, errors, seconds,
+          o.compression(), o.keys(), o.waitEach(), o.partitions(), o.batchSize(), o.throughput(), sent, errors, seconds,
           recordsPerSecond, mbPerSecond, p50Ms, p95Ms, p99Ms, maxMs);
     }
   }
@@ -167,6 +171,14 @@ public final class ProducerBench {
       start = System.nanoTime();
       long nextReport = start + TimeUnit.SECONDS.toNanos(5);
       for (long i = 0; i < o.messages(); i++) {
+        if (o.throughput() > 0) {
+          // Open-loop pacing: record i is due at start + i / throughput.
+          long due = start + (long) (i * 1e9 / o.throughput());
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+        }
         byte[] key = keys.length == 0 ? null : keys[(int) (i % keys.length)];
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, payloads[(int) (i & 63)]);
         long sentAt = System.nanoTime();

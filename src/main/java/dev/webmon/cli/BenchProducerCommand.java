@@ -57,6 +57,9 @@ final class BenchProducerCommand implements Callable<Integer>, ConfigOptions.Con
   @Option(names = "--wait", description = "Wait for each record's ack before sending the next (synchronous sends).")
   boolean waitEach;
 
+  @Option(names = "--throughput", paramLabel = "N", defaultValue = "-1", description = "Target records/s, paced open-loop; -1 = as fast as possible (default: ${DEFAULT-VALUE}).")
+  long throughput;
+
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "12", description = "Partitions of the bench topic (default: ${DEFAULT-VALUE}).")
   int partitions;
 
@@ -72,7 +75,7 @@ final class BenchProducerCommand implements Callable<Integer>, ConfigOptions.Con
       options =
           new ProducerBench.Options(
               messages, recordSize, acks.toLowerCase(Locale.ROOT), maxInFlight, idempotence, Duration.ofMillis(lingerMs),
-              compression.toLowerCase(Locale.ROOT), keys, waitEach, partitions, batchSize);
+              compression.toLowerCase(Locale.ROOT), keys, waitEach, partitions, batchSize, throughput);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
