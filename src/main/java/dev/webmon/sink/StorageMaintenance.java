@@ -44,7 +44,7 @@ final class StorageMaintenance {
   static final Duration ROLLUP_CHUNK = Duration.ofHours(24);
   static final int DAYS_BACK = 1;
   static final int DIRTY_HOURS_PER_RUN = 48;
-  static final String LOCK_TIMEOUT = "2s";
+  static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
   static final int DDL_ATTEMPTS = 3;
 
   private static final Pattern PARTITION = Pattern.compile("check_result_p(\\d{8})");
@@ -53,11 +53,18 @@ final class StorageMaintenance {
   private final DataSource dataSource;
   private final SinkConfig config;
   private final java.time.InstantSource clock;
+  private final Duration lockTimeout;
 
   StorageMaintenance(DataSource dataSource, SinkConfig config, java.time.InstantSource clock) {
+    this(dataSource, config, clock, LOCK_TIMEOUT);
+  }
+
+  /** @param lockTimeout how long a DDL statement may wait for its lock before it is retried */
+  StorageMaintenance(DataSource dataSource, SinkConfig config, java.time.InstantSource clock, Duration lockTimeout) {
     this.dataSource = dataSource;
     this.config = config;
     this.clock = clock;
+    this.lockTimeout = lockTimeout;
   }
 
   /**
@@ -368,10 +375,10 @@ final class StorageMaintenance {
    * Runs DDL in its own transaction under a short lock_timeout; on a lock timeout rolls back and
    * tries again a few times, then gives up until the next run (returns null).
    */
-  private static <T> T withDdlRetry(Connection c, String what, SqlWork<T> work) throws SQLException {
+  private <T> T withDdlRetry(Connection c, String what, SqlWork<T> work) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try (Statement s = c.createStatement()) {
-        s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+        s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
       }
       try {
         T result = work.run();
@@ -386,8 +393,8 @@ final class StorageMaintenance {
           LOG.warn("Storage maintenance: {} could not get its lock in {} attempts; will retry next run", what, attempt);
           return null;
         }
-        LOG.info("Storage maintenance: {} waited {} for a lock; retrying", what, LOCK_TIMEOUT);
-        sleep(Duration.ofMillis(500L * attempt));
+        LOG.info("Storage maintenance: {} waited {} ms for a lock; retrying", what, lockTimeout.toMillis());
+        sleep(lockTimeout.dividedBy(4).multipliedBy(attempt));
       }
     }
   }
