@@ -7,6 +7,7 @@ import dev.webmon.config.Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Settings of {@code webmon sink}: batching, storage retention and maintenance. The defaults were
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param maintenance whether this instance takes part in maintenance at all
  * @param rollupDelay an hour is rolled up once it ended this long ago
  * @param retryBackoffMax longest wait between two attempts while PostgreSQL is unavailable
+ * @param instanceId static group membership id, if any
+ * @param sessionTimeout how long the group waits for a silent instance before moving its partitions
  */
 public record SinkConfig(
     String groupId,
@@ -36,7 +39,9 @@ public record SinkConfig(
     Duration maintenanceInterval,
     boolean maintenance,
     Duration rollupDelay,
-    Duration retryBackoffMax) {
+    Duration retryBackoffMax,
+    Optional<String> instanceId,
+    Duration sessionTimeout) {
 
   public static final ConfigKey<String> GROUP_ID =
       ConfigKey.of(
@@ -112,6 +117,26 @@ public record SinkConfig(
           "Longest wait between two attempts while PostgreSQL is unavailable (the wait doubles from 500ms up to this).",
           Parser.duration(Duration.ofMillis(500), Duration.ofMinutes(10)));
 
+  public static final ConfigKey<String> INSTANCE_ID =
+      ConfigKey.optional(
+          "sink.instance-id",
+          "Static consumer group membership (e.g. the pod name of a StatefulSet): a restarted instance with the same id "
+              + "gets its partitions back at once, without a rebalance. Unique per running instance.",
+          Parser.described(
+              text -> {
+                if (!text.matches("[a-zA-Z0-9._-]{1,200}")) {
+                  throw new IllegalArgumentException("expected letters, digits, '.', '_' or '-' (1-200 chars)");
+                }
+                return text;
+              },
+              "letters, digits, '.', '_' or '-'"));
+  public static final ConfigKey<Duration> SESSION_TIMEOUT =
+      ConfigKey.of(
+          "sink.session-timeout",
+          "30s",
+          "How long the consumer group waits for an instance that stopped answering before giving its partitions to others.",
+          Parser.duration(Duration.ofSeconds(6), Duration.ofMinutes(30)));
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           GROUP_ID,
@@ -124,7 +149,9 @@ public record SinkConfig(
           MAINTENANCE_INTERVAL,
           MAINTENANCE,
           ROLLUP_DELAY,
-          RETRY_BACKOFF_MAX);
+          RETRY_BACKOFF_MAX,
+          INSTANCE_ID,
+          SESSION_TIMEOUT);
 
   public SinkConfig {
     if (rollupRetention.compareTo(rawRetention) < 0) {
@@ -147,7 +174,9 @@ public record SinkConfig(
         s.get(MAINTENANCE_INTERVAL),
         s.get(MAINTENANCE),
         s.get(ROLLUP_DELAY),
-        s.get(RETRY_BACKOFF_MAX));
+        s.get(RETRY_BACKOFF_MAX),
+        s.find(INSTANCE_ID),
+        s.get(SESSION_TIMEOUT));
   }
 
   /** The defaults, with some keys overridden (tests, benches). */
