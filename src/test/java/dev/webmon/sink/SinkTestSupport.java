@@ -34,9 +34,21 @@ final class SinkTestSupport {
 
   /** A migrated database's pool. */
   static HikariDataSource migrated(TestDatabase db) {
-    HikariDataSource ds = Database.pool(db.config(), "test");
+    return migrated(db.config());
+  }
+
+  static HikariDataSource migrated(dev.webmon.config.PostgresConfig config) {
+    HikariDataSource ds = Database.pool(config, "test");
     new SchemaMigrator(ds).migrate();
     return ds;
+  }
+
+  static void deleteTree(java.nio.file.Path dir) {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // best effort
+    }
   }
 
   /** Topics with a unique prefix, created. */
