@@ -1,0 +1,487 @@
+package dev.webmon.sink;
+
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.event.CheckResult;
+import dev.webmon.event.DecodeException;
+import dev.webmon.event.EventCodec;
+import dev.webmon.event.TargetSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink's consumer loop: polls the results and targets topics, decodes every record (refused
+ * ones become dead letters), closes a batch on count, bytes or linger, and has {@link
+ * BatchWriter} write it in one transaction with its offsets.
+ *
+ * <p>Exactly once: PostgreSQL's {@code sink_offset} is the truth. On assignment a partition is
+ * paused until its stored offset is read and sought to (the beginning when none). A batch's
+ * offsets move in its own transaction, compare-and-set, so a write either stores the batch and
+ * its offsets or nothing. On revocation the pending batch is written once more; if that fails it
+ * is dropped and the partitions kept are sought back to their stored offsets, so nothing is
+ * skipped and nothing is written twice. Kafka's committed offsets are only updated afterwards, for
+ * lag monitoring.
+ *
+ * <p>PostgreSQL unavailable: the failed batch is kept, every partition is paused, and the loop
+ * keeps polling (so the group membership stays alive) while it retries with a doubling backoff up
+ * to {@code sink.retry-backoff-max}.
+ *
+ * <p>Not thread-safe: the consumer's thread calls {@link #runOnce()}; the rebalance callbacks run
+ * inside its poll.
+ */
+final class SinkLoop implements ConsumerRebalanceListener {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+  static final String WRONG_KEY = "WRONG_KEY";
+  static final Duration IDLE_POLL = Duration.ofMillis(500);
+  static final Duration MIN_BACKOFF = Duration.ofMillis(500);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final BatchWriter writer;
+  private final DeadLetters deadLetters;
+  private final EventCodec codec;
+  private final SinkConfig config;
+  private final TopicsConfig topics;
+  private final SinkMetrics metrics;
+  private final InstantSource clock;
+  private final Sink.CommitListener listener;
+
+  /** For each assigned partition whose offset is known: what sink_offset holds (NONE: no row). */
+  private final Map<TopicPartition, Long> stored = new HashMap<>();
+  /** Assigned partitions whose stored offset is not read yet; kept paused. */
+  private final Set<TopicPartition> uninitialized = new HashSet<>();
+
+  private Batch batch = new Batch();
+  /** A sealed batch whose write failed for unavailability; retried before anything else. */
+  private Batch stalled;
+  /** Null while available; else the current wait between attempts. */
+  private Duration backoff;
+  private Instant nextAttempt = Instant.EPOCH;
+  private Instant unavailableSince;
+  private String unavailableWhat = "PostgreSQL";
+
+  SinkLoop(
+      Consumer<byte[], byte[]> consumer,
+      BatchWriter writer,
+      DeadLetters deadLetters,
+      EventCodec codec,
+      SinkConfig config,
+      TopicsConfig topics,
+      SinkMetrics metrics,
+      InstantSource clock,
+      Sink.CommitListener listener) {
+    this.consumer = consumer;
+    this.writer = writer;
+    this.deadLetters = deadLetters;
+    this.codec = codec;
+    this.config = config;
+    this.topics = topics;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  void subscribe() {
+    consumer.subscribe(List.of(topics.results(), topics.targets()), this);
+  }
+
+  /** One iteration: retry what waits for PostgreSQL if due, poll, decode, and write a full batch. */
+  void runOnce() {
+    if (backoff != null && !clock.instant().isBefore(nextAttempt)) {
+      retry();
+    } else if (backoff == null && !uninitialized.isEmpty()) {
+      initOffsets(new ArrayList<>(uninitialized));
+    }
+    applyPauses();
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      accept(r);
+    }
+    if (stalled == null && isFull()) {
+      flush();
+    }
+  }
+
+  /** Writes the pending batch once, if PostgreSQL is available (shutdown). */
+  void flushOnce() {
+    if (backoff == null && stalled == null && !batch.isEmpty()) {
+      flush();
+    }
+  }
+
+  boolean isAvailable() {
+    return backoff == null;
+  }
+
+  // ---- records
+
+  private void accept(ConsumerRecord<byte[], byte[]> r) {
+    batch.consumed(r, clock.millis());
+    metrics.consumed(r.topic());
+    if (r.topic().equals(topics.results())) {
+      acceptResult(r);
+    } else {
+      acceptTarget(r);
+    }
+  }
+
+  private void acceptResult(ConsumerRecord<byte[], byte[]> r) {
+    CheckResult result;
+    try {
+      result = codec.decodeResult(r.value());
+    } catch (DecodeException e) {
+      dead(r, e.error().name(), e.getMessage());
+      return;
+    }
+    String key = key(r);
+    if (!result.targetId().equals(key)) {
+      dead(r, WRONG_KEY, "key " + describeKey(key) + " is not the result's targetId '" + result.targetId() + "'");
+      return;
+    }
+    batch.addResult(result, r);
+  }
+
+  private void acceptTarget(ConsumerRecord<byte[], byte[]> r) {
+    String key = key(r);
+    if (key == null || !key.matches("[A-Za-z0-9_-]{1,64}")) {
+      dead(r, WRONG_KEY, "key " + describeKey(key) + " is not a target id");
+      return;
+    }
+    if (r.value() == null) {
+      batch.addTargetChange(new Batch.Delete(key, r));
+      return;
+    }
+    TargetSpec spec;
+    try {
+      spec = codec.decodeTarget(r.value());
+    } catch (DecodeException e) {
+      dead(r, e.error().name(), e.getMessage());
+      return;
+    }
+    if (!spec.id().equals(key)) {
+      dead(r, WRONG_KEY, "key " + describeKey(key) + " is not the target's id '" + spec.id() + "'");
+      return;
+    }
+    batch.addTargetChange(new Batch.Upsert(spec, new String(r.value(), StandardCharsets.UTF_8), r));
+  }
+
+  private void dead(ConsumerRecord<byte[], byte[]> r, String reason, String detail) {
+    metrics.deadLetter(reason);
+    LOG.debug("Dead letter {}-{}@{}: {}: {}", r.topic(), r.partition(), r.offset(), reason, detail);
+    batch.addDeadLetter(deadLetters.send(r, reason, detail));
+  }
+
+  private static String key(ConsumerRecord<byte[], byte[]> r) {
+    return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+  }
+
+  private static String describeKey(String key) {
+    if (key == null) {
+      return "(none)";
+    }
+    String shown = key.length() > 80 ? key.substring(0, 80) + "..." : key;
+    return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
+  }
+
+  // ---- batches
+
+  private boolean isFull() {
+    return !batch.isEmpty()
+        && (batch.records() >= config.batchMaxRecords()
+            || batch.bytes() >= config.batchMaxBytes()
+            || clock.millis() - batch.firstAddedMillis() >= config.batchMaxLinger().toMillis());
+  }
+
+  private Duration pollTimeout() {
+    if (backoff != null && (stalled != null || !uninitialized.isEmpty())) {
+      return clamp(Duration.between(clock.instant(), nextAttempt));
+    }
+    if (!batch.isEmpty()) {
+      return clamp(Duration.ofMillis(batch.firstAddedMillis() + config.batchMaxLinger().toMillis() - clock.millis()));
+    }
+    return IDLE_POLL;
+  }
+
+  private static Duration clamp(Duration d) {
+    if (d.isNegative()) {
+      return Duration.ZERO;
+    }
+    return d.compareTo(IDLE_POLL) > 0 ? IDLE_POLL : d;
+  }
+
+  private void flush() {
+    batch.seal(stored);
+    Batch b = batch;
+    batch = new Batch();
+    if (!write(b)) {
+      stalled = b;
+    }
+  }
+
+  /**
+   * Writes a sealed batch. Returns false (and enters or extends the backoff) if PostgreSQL or the
+   * dead-letter topic is unavailable; true when the batch is done with (committed, or fenced and
+   * dropped).
+   */
+  private boolean write(Batch b) {
+    long start = System.nanoTime();
+    BatchWriter.Written w;
+    try {
+      w = writer.write(b);
+    } catch (UnavailableException e) {
+      markUnavailable(e);
+      return false;
+    }
+    if (w.outcome() == BatchWriter.Outcome.FENCED) {
+      metrics.fenced();
+      LOG.warn(
+          "Batch dropped: sink_offset of {} was moved by another sink instance (this one lost the partitions); "
+              + "re-reading offsets from PostgreSQL",
+          b.partitions());
+      discardPending(Set.of());
+      uninitialized.addAll(stored.keySet());
+      stored.clear();
+      return true;
+    }
+    long now = clock.millis();
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    b.ranges().forEach((tp, range) -> {
+      stored.put(tp, range.next());
+      commits.put(tp, new OffsetAndMetadata(range.next()));
+    });
+    long[] latencies = new long[b.results.size()];
+    for (int i = 0; i < latencies.length; i++) {
+      latencies[i] = now - b.producedAt(i);
+      metrics.latency(latencies[i]);
+    }
+    for (DeadLetters.Letter l : w.refusedLetters()) {
+      metrics.deadLetter(l.reason);
+    }
+    metrics.committed(b.records(), w.rows(), w.duplicates(), Duration.ofNanos(System.nanoTime() - start));
+    if (!b.deadLetters.isEmpty() || w.refused() > 0) {
+      LOG.warn("Batch committed with {} record(s) sent to the dead-letter topic {}", b.deadLetters.size() + w.refused(), topics.dlq());
+    }
+    consumer.commitAsync(
+        commits,
+        (offsets, e) -> {
+          if (e != null) {
+            LOG.debug("Committing offsets to Kafka (lag monitoring only) failed: {}", e.toString());
+          }
+        });
+    listener.committed(w.rows(), latencies);
+    markAvailable();
+    return true;
+  }
+
+  private void retry() {
+    if (stalled != null) {
+      if (!write(stalled)) {
+        return;
+      }
+      stalled = null;
+    }
+    if (!uninitialized.isEmpty()) {
+      initOffsets(new ArrayList<>(uninitialized));
+    }
+  }
+
+  private void markUnavailable(UnavailableException e) {
+    Instant now = clock.instant();
+    if (backoff == null) {
+      backoff = MIN_BACKOFF;
+      unavailableSince = now;
+      metrics.postgresAvailable(false);
+    } else {
+      backoff = backoff.multipliedBy(2);
+      if (backoff.compareTo(config.retryBackoffMax()) > 0) {
+        backoff = config.retryBackoffMax();
+      }
+    }
+    unavailableWhat = e.what();
+    nextAttempt = now.plus(backoff);
+    LOG.warn("{} unavailable, retrying in {}: {}", e.what(), seconds(backoff), e.getMessage());
+  }
+
+  private void markAvailable() {
+    if (backoff != null && stalled == null && uninitialized.isEmpty()) {
+      LOG.info("{} back after {}; resuming", unavailableWhat, seconds(Duration.between(unavailableSince, clock.instant())));
+      backoff = null;
+      metrics.postgresAvailable(true);
+    }
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+  }
+
+  // ---- partitions
+
+  /** Pauses everything while a batch is stalled, else only partitions whose offset is unknown. */
+  private void applyPauses() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    Set<TopicPartition> want = new HashSet<>();
+    if (stalled != null) {
+      want.addAll(assigned);
+    } else {
+      for (TopicPartition tp : uninitialized) {
+        if (assigned.contains(tp)) {
+          want.add(tp);
+        }
+      }
+    }
+    Set<TopicPartition> paused = consumer.paused();
+    List<TopicPartition> toPause = new ArrayList<>();
+    for (TopicPartition tp : want) {
+      if (!paused.contains(tp)) {
+        toPause.add(tp);
+      }
+    }
+    List<TopicPartition> toResume = new ArrayList<>();
+    for (TopicPartition tp : paused) {
+      if (!want.contains(tp)) {
+        toResume.add(tp);
+      }
+    }
+    if (!toPause.isEmpty()) {
+      consumer.pause(toPause);
+    }
+    if (!toResume.isEmpty()) {
+      consumer.resume(toResume);
+    }
+  }
+
+  private void initOffsets(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> read;
+    try {
+      read = writer.readOffsets(partitions);
+    } catch (UnavailableException e) {
+      markUnavailable(e);
+      return;
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    Map<TopicPartition, Long> sought = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+    for (TopicPartition tp : partitions) {
+      uninitialized.remove(tp);
+      if (!assigned.contains(tp)) {
+        continue;
+      }
+      long offset = read.getOrDefault(tp, Batch.NONE);
+      seek(tp, offset);
+      stored.put(tp, offset);
+      sought.put(tp, offset);
+    }
+    LOG.info("Partitions assigned, starting at the offsets stored in PostgreSQL (-1: beginning): {}", sought);
+    markAvailable();
+  }
+
+  private void seek(TopicPartition tp, long offset) {
+    if (offset == Batch.NONE) {
+      consumer.seekToBeginning(List.of(tp));
+    } else {
+      consumer.seek(tp, offset);
+    }
+  }
+
+  /**
+   * Drops the pending and stalled batches and seeks the partitions kept (all assigned ones except
+   * {@code leaving}) back to their stored offsets, so their records are read again.
+   */
+  private void discardPending(Set<TopicPartition> leaving) {
+    batch = new Batch();
+    stalled = null;
+    for (Map.Entry<TopicPartition, Long> e : stored.entrySet()) {
+      if (!leaving.contains(e.getKey())) {
+        seek(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    uninitialized.addAll(partitions);
+    consumer.pause(partitions);
+    if (backoff == null) {
+      initOffsets(new ArrayList<>(partitions));
+    }
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> leaving = new HashSet<>(partitions);
+    if (stalled != null || !batch.isEmpty()) {
+      boolean written = backoff == null && writePendingOnce();
+      if (!written) {
+        LOG.warn(
+            "Partitions {} revoked while a batch was not written: dropping it; its records are read again "
+                + "from the offsets stored in PostgreSQL",
+            leaving);
+        discardPending(leaving);
+      }
+    }
+    forget(leaving);
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> leaving = new HashSet<>(partitions);
+    LOG.warn("Partitions {} lost (the group moved on without this instance): dropping the pending batch", leaving);
+    discardPending(leaving);
+    forget(leaving);
+  }
+
+  private boolean writePendingOnce() {
+    if (stalled != null) {
+      if (!write(stalled)) {
+        return false;
+      }
+      stalled = null;
+    }
+    if (!batch.isEmpty()) {
+      batch.seal(stored);
+      Batch b = batch;
+      batch = new Batch();
+      if (!write(b)) {
+        stalled = b;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void forget(Set<TopicPartition> leaving) {
+    for (TopicPartition tp : leaving) {
+      stored.remove(tp);
+      uninitialized.remove(tp);
+    }
+    if (stored.isEmpty() && uninitialized.isEmpty() && stalled == null && backoff != null) {
+      // Nothing left waiting for PostgreSQL: next assignment tries at once.
+      nextAttempt = clock.instant();
+    }
+  }
+}
