@@ -1,0 +1,219 @@
+package dev.webmon.event;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The JSON mapping of {@link CheckResult}, by hand: see {@code docs/events.md}. Stateless. */
+final class ResultJson {
+  private static final String[] REQUIRED = {
+    "v", "resultId", "targetId", "targetVersion", "location", "agentId", "url", "scheduledAt",
+    "startedAt", "outcome", "timings", "bodyBytes", "redirects"
+  };
+  private static final String[] TIMINGS = {
+    "dnsMicros", "connectMicros", "tlsMicros", "ttfbMicros", "transferMicros", "totalMicros"
+  };
+
+  private ResultJson() {}
+
+  static void write(CheckResult r, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField(SchemaVersion.FIELD, SchemaVersion.CURRENT);
+    g.writeStringField("resultId", r.resultId().toString());
+    g.writeStringField("targetId", r.targetId());
+    g.writeNumberField("targetVersion", r.targetVersion());
+    g.writeStringField("location", r.location());
+    g.writeStringField("agentId", r.agentId());
+    g.writeStringField("url", r.url().toString());
+    g.writeStringField("scheduledAt", Instants.format(r.scheduledAt()));
+    g.writeStringField("startedAt", Instants.format(r.startedAt()));
+    g.writeStringField("outcome", r.outcome().name());
+    if (r.reason().isPresent()) {
+      g.writeStringField("reason", r.reason().get().name());
+    }
+    if (r.statusCode().isPresent()) {
+      g.writeNumberField("statusCode", r.statusCode().get());
+    }
+    PhaseTimings t = r.timings();
+    g.writeObjectFieldStart("timings");
+    g.writeNumberField("dnsMicros", t.dnsMicros());
+    g.writeNumberField("connectMicros", t.connectMicros());
+    g.writeNumberField("tlsMicros", t.tlsMicros());
+    g.writeNumberField("ttfbMicros", t.ttfbMicros());
+    g.writeNumberField("transferMicros", t.transferMicros());
+    g.writeNumberField("totalMicros", t.totalMicros());
+    g.writeEndObject();
+    g.writeNumberField("bodyBytes", r.bodyBytes());
+    if (r.httpVersion().isPresent()) {
+      g.writeStringField("httpVersion", r.httpVersion().get());
+    }
+    if (r.remoteAddress().isPresent()) {
+      g.writeStringField("remoteAddress", r.remoteAddress().get());
+    }
+    if (r.tlsExpiresAt().isPresent()) {
+      g.writeStringField("tlsExpiresAt", Instants.format(r.tlsExpiresAt().get()));
+    }
+    g.writeNumberField("redirects", r.redirects());
+    if (r.finalUrl().isPresent()) {
+      g.writeStringField("finalUrl", r.finalUrl().get().toString());
+    }
+    if (r.detail().isPresent()) {
+      g.writeStringField("detail", r.detail().get());
+    }
+    g.writeEndObject();
+  }
+
+  /** As {@link TargetJson#read}. */
+  static CheckResult read(JsonParser p, int seen, EventCodec.EndCheck end) throws IOException {
+    UUID resultId = null;
+    String targetId = null;
+    long targetVersion = 0;
+    String location = null;
+    String agentId = null;
+    URI url = null;
+    Instant scheduledAt = null;
+    Instant startedAt = null;
+    Outcome outcome = null;
+    Reason reason = null;
+    Integer statusCode = null;
+    PhaseTimings timings = null;
+    long bodyBytes = 0;
+    String httpVersion = null;
+    String remoteAddress = null;
+    Instant tlsExpiresAt = null;
+    int redirects = 0;
+    URI finalUrl = null;
+    String detail = null;
+
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "v" -> {
+          SchemaVersion.check(p);
+          seen |= TargetJson.SEEN_V;
+        }
+        case "resultId" -> {
+          resultId = JsonFields.uuid(p, field);
+          seen |= 1 << 1;
+        }
+        case "targetId" -> {
+          targetId = JsonFields.string(p, field);
+          seen |= 1 << 2;
+        }
+        case "targetVersion" -> {
+          targetVersion = JsonFields.int64(p, field);
+          seen |= 1 << 3;
+        }
+        case "location" -> {
+          location = JsonFields.string(p, field);
+          seen |= 1 << 4;
+        }
+        case "agentId" -> {
+          agentId = JsonFields.string(p, field);
+          seen |= 1 << 5;
+        }
+        case "url" -> {
+          url = JsonFields.uri(p, field);
+          seen |= 1 << 6;
+        }
+        case "scheduledAt" -> {
+          scheduledAt = JsonFields.instant(p, field);
+          seen |= 1 << 7;
+        }
+        case "startedAt" -> {
+          startedAt = JsonFields.instant(p, field);
+          seen |= 1 << 8;
+        }
+        case "outcome" -> {
+          outcome = JsonFields.enumValue(p, field, Outcome.class);
+          seen |= 1 << 9;
+        }
+        case "timings" -> {
+          timings = timings(p);
+          seen |= 1 << 10;
+        }
+        case "bodyBytes" -> {
+          bodyBytes = JsonFields.int64(p, field);
+          seen |= 1 << 11;
+        }
+        case "redirects" -> {
+          redirects = JsonFields.int32(p, field);
+          seen |= 1 << 12;
+        }
+        case "reason" -> reason = JsonFields.enumValue(p, field, Reason.class);
+        case "statusCode" -> statusCode = JsonFields.int32(p, field);
+        case "httpVersion" -> httpVersion = JsonFields.string(p, field);
+        case "remoteAddress" -> remoteAddress = JsonFields.string(p, field);
+        case "tlsExpiresAt" -> tlsExpiresAt = JsonFields.instant(p, field);
+        case "finalUrl" -> finalUrl = JsonFields.uri(p, field);
+        case "detail" -> detail = JsonFields.string(p, field);
+        default -> p.skipChildren(); // a field of a later minor version
+      }
+    }
+    end.check(p);
+    for (int i = 0; i < REQUIRED.length; i++) {
+      if ((seen & (1 << i)) == 0) {
+        throw new DecodeException(DecodeError.MISSING_FIELD, REQUIRED[i], "is required");
+      }
+    }
+    return new CheckResult(
+        resultId,
+        targetId,
+        targetVersion,
+        location,
+        agentId,
+        url,
+        scheduledAt,
+        startedAt,
+        outcome,
+        Optional.ofNullable(reason),
+        Optional.ofNullable(statusCode),
+        timings,
+        bodyBytes,
+        Optional.ofNullable(httpVersion),
+        Optional.ofNullable(remoteAddress),
+        Optional.ofNullable(tlsExpiresAt),
+        redirects,
+        Optional.ofNullable(finalUrl),
+        Optional.ofNullable(detail));
+  }
+
+  private static PhaseTimings timings(JsonParser p) throws IOException {
+    JsonFields.startObject(p, "timings");
+    long[] v = new long[TIMINGS.length];
+    int seen = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      int i =
+          switch (field) {
+            case "dnsMicros" -> 0;
+            case "connectMicros" -> 1;
+            case "tlsMicros" -> 2;
+            case "ttfbMicros" -> 3;
+            case "transferMicros" -> 4;
+            case "totalMicros" -> 5;
+            default -> -1;
+          };
+      if (i < 0) {
+        p.skipChildren(); // a phase of a later minor version
+      } else {
+        v[i] = JsonFields.int64(p, "timings." + field);
+        seen |= 1 << i;
+      }
+    }
+    for (int i = 0; i < TIMINGS.length; i++) {
+      if ((seen & (1 << i)) == 0) {
+        throw new DecodeException(
+            DecodeError.MISSING_FIELD, "timings." + TIMINGS[i], "is required");
+      }
+    }
+    return new PhaseTimings(v[0], v[1], v[2], v[3], v[4], v[5]);
+  }
+}
