@@ -1,0 +1,700 @@
+package dev.webmon.infra;
+
+import dev.webmon.WebmonException;
+import dev.webmon.config.KafkaConfig;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka cluster (KRaft, each node broker and controller) whose nodes run as child
+ * JVM processes of this one, on 127.0.0.1 only. Used by integration tests and by {@code webmon
+ * standalone}.
+ *
+ * <p>Each node is a {@link BrokerMain} process; its output goes to {@code node-<id>/broker.log} in
+ * the data directory. A node notices when this JVM dies (even by {@code kill -9}) and shuts down,
+ * so no broker is left behind. With a given data directory the cluster persists: starting again on
+ * the same directory reuses the cluster id, the data and — when still free — the ports.
+ *
+ * <p>Optionally each node has an extra SSL listener that requires a client certificate, with
+ * certificates from a generated {@link CertificateAuthority}; {@link #sslClientFiles()} gives the
+ * client's PEM files in the form managed Kafka services hand them out.
+ *
+ * <p>Thread-safe: the methods that change the cluster are synchronized.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final String STATE_FILE = "cluster.properties";
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+  private static final int LOG_TAIL_LINES = 40;
+
+  /**
+   * The client-side TLS files for the SSL listener, as a managed Kafka service hands them out.
+   *
+   * @param caFile {@code ca.pem}: the CA that signed the brokers' certificate
+   * @param certFile {@code service.cert}: the client certificate
+   * @param keyFile {@code service.key}: the client's PKCS#8 private key (mode 600)
+   */
+  public record SslClientFiles(Path caFile, Path certFile, Path keyFile) {}
+
+  private final Path dataDir;
+  private final boolean deleteOnClose;
+  private final String clusterId;
+  private final List<BrokerNode> nodes;
+  private final boolean ssl;
+  private final List<String> jvmOptions;
+  private final Duration startTimeout;
+  private boolean closed;
+
+  private EmbeddedKafka(Builder b, Path dataDir, String clusterId, List<BrokerNode> nodes) {
+    this.dataDir = dataDir;
+    this.deleteOnClose = b.dataDir == null;
+    this.clusterId = clusterId;
+    this.nodes = nodes;
+    this.ssl = b.ssl;
+    this.jvmOptions = List.copyOf(b.jvmOptions);
+    this.startTimeout = b.startTimeout;
+  }
+
+  /** A builder for a one-node cluster in a temporary directory, without SSL. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures and starts an {@link EmbeddedKafka}. Not thread-safe. */
+  public static final class Builder {
+    private int nodeCount = 1;
+    private Path dataDir;
+    private boolean ssl;
+    private Duration startTimeout = Duration.ofSeconds(90);
+    private final List<String> jvmOptions =
+        new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+
+    private Builder() {}
+
+    /** 1 (the default) or 3 nodes; 3 nodes replicate with RF 3 and min ISR 2. */
+    public Builder nodes(int count) {
+      if (count != 1 && count != 3) {
+        throw new IllegalArgumentException("nodes must be 1 or 3, was " + count);
+      }
+      this.nodeCount = count;
+      return this;
+    }
+
+    /**
+     * Where the cluster keeps its data, logs and certificates; kept after {@link #close()} and
+     * reused by the next start. Default: a temporary directory deleted on close.
+     */
+    public Builder dataDir(Path dir) {
+      this.dataDir = dir.toAbsolutePath();
+      return this;
+    }
+
+    /** Adds an SSL listener on each node that requires a client certificate. */
+    public Builder sslListener(boolean enabled) {
+      this.ssl = enabled;
+      return this;
+    }
+
+    /** How long {@link #start()} waits for all nodes to join (default 90 s). */
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * JVM options of each node process, replacing the default ({@code -Xmx512m}, serial GC, C1
+     * only: starts fastest and is plenty for tests and a standalone installation).
+     */
+    public Builder jvmOptions(List<String> options) {
+      this.jvmOptions.clear();
+      this.jvmOptions.addAll(options);
+      return this;
+    }
+
+    /** Formats (when new) and starts all nodes; returns when every node is part of the cluster. */
+    public EmbeddedKafka start() {
+      Path dir = dataDir;
+      try {
+        if (dir == null) {
+          dir = Files.createTempDirectory("webmon-kafka-");
+        }
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new WebmonException("Cannot create Kafka data directory " + dir + ": " + e.getMessage(), e);
+      }
+      EmbeddedKafka kafka = ClusterLayout.prepare(this, dir);
+      try {
+        kafka.startAll();
+      } catch (RuntimeException e) {
+        kafka.close();
+        throw e;
+      }
+      return kafka;
+    }
+  }
+
+  /** Reads or creates the persisted cluster state: id, ports, certificates, node configs. */
+  private static final class ClusterLayout {
+    static EmbeddedKafka prepare(Builder b, Path dir) {
+      Path stateFile = dir.resolve(STATE_FILE);
+      Properties state = new Properties();
+      boolean existing = Files.exists(stateFile);
+      if (existing) {
+        state = load(stateFile);
+        int had = Integer.parseInt(state.getProperty("nodes"));
+        if (had != b.nodeCount) {
+          throw new WebmonException(
+              "Kafka data directory " + dir + " holds a " + had + "-node cluster but " + b.nodeCount
+                  + " nodes were asked for; use another directory or delete it.");
+        }
+      } else {
+        state.setProperty("cluster.id", Uuid.randomUuid().toString());
+        state.setProperty("nodes", Integer.toString(b.nodeCount));
+      }
+      boolean portsReusable = existing && portsFree(state, b);
+      if (existing && !portsReusable) {
+        LOG.warn("Ports of the Kafka cluster in {} are taken or missing: picking new ones", dir);
+      }
+      if (!portsReusable) {
+        for (int id = 1; id <= b.nodeCount; id++) {
+          state.setProperty("node." + id + ".port", Integer.toString(freePort()));
+          state.setProperty("node." + id + ".controller-port", Integer.toString(freePort()));
+          state.setProperty("node." + id + ".ssl-port", Integer.toString(freePort()));
+        }
+      }
+      store(state, stateFile);
+      if (b.ssl) {
+        ensureCertificates(dir.resolve("tls"));
+      }
+      List<BrokerNode> nodes = new ArrayList<>();
+      for (int id = 1; id <= b.nodeCount; id++) {
+        BrokerNode node =
+            new BrokerNode(
+                id,
+                dir.resolve("node-" + id),
+                port(state, id, "port"),
+                port(state, id, "controller-port"),
+                port(state, id, "ssl-port"));
+        nodes.add(node);
+      }
+      String voters =
+          nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort()).collect(Collectors.joining(","));
+      for (BrokerNode node : nodes) {
+        writeServerProperties(node, voters, b, dir.resolve("tls"));
+      }
+      return new EmbeddedKafka(b, dir, state.getProperty("cluster.id"), List.copyOf(nodes));
+    }
+
+    private static boolean portsFree(Properties state, Builder b) {
+      for (int id = 1; id <= b.nodeCount; id++) {
+        for (String kind : List.of("port", "controller-port", "ssl-port")) {
+          String v = state.getProperty("node." + id + "." + kind);
+          if (v == null || !isFree(Integer.parseInt(v))) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    private static int port(Properties state, int id, String kind) {
+      return Integer.parseInt(state.getProperty("node." + id + "." + kind));
+    }
+
+    private static void ensureCertificates(Path tls) {
+      if (Files.exists(tls.resolve("broker.p12")) && Files.exists(tls.resolve(CertificateAuthority.KEY_FILE))) {
+        return;
+      }
+      CertificateAuthority ca = CertificateAuthority.create("webmon embedded Kafka CA");
+      char[] password = randomPassword();
+      CertificateAuthority.writeString(tls.resolve("store-password"), new String(password), true);
+      CertificateAuthority.writeKeyStore(ca.issueLocalhost().keyStore(password), password, tls.resolve("broker.p12"));
+      CertificateAuthority.writeKeyStore(ca.trustStore(), password, tls.resolve("truststore.p12"));
+      ca.writeClientFiles(tls, ca.issueClient("webmon-client"));
+    }
+
+    private static void writeServerProperties(BrokerNode node, String voters, Builder b, Path tls) {
+      int n = b.nodeCount;
+      String rf = Integer.toString(n == 3 ? 3 : 1);
+      String minIsr = Integer.toString(n == 3 ? 2 : 1);
+      Map<String, String> p = new LinkedHashMap<>();
+      p.put("process.roles", "broker,controller");
+      p.put("node.id", Integer.toString(node.id()));
+      p.put("controller.quorum.voters", voters);
+      String listeners = "PLAINTEXT://127.0.0.1:" + node.port() + ",CONTROLLER://127.0.0.1:" + node.controllerPort();
+      String advertised = "PLAINTEXT://127.0.0.1:" + node.port();
+      if (b.ssl) {
+        listeners += ",SSL://127.0.0.1:" + node.sslPort();
+        advertised += ",SSL://127.0.0.1:" + node.sslPort();
+      }
+      p.put("listeners", listeners);
+      p.put("advertised.listeners", advertised);
+      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL");
+      p.put("controller.listener.names", "CONTROLLER");
+      p.put("inter.broker.listener.name", "PLAINTEXT");
+      p.put("log.dirs", node.dir().resolve("data").toString());
+      p.put("num.partitions", "1");
+      p.put("default.replication.factor", rf);
+      p.put("min.insync.replicas", minIsr);
+      p.put("offsets.topic.replication.factor", rf);
+      p.put("offsets.topic.num.partitions", "10");
+      p.put("transaction.state.log.replication.factor", rf);
+      p.put("transaction.state.log.min.isr", minIsr);
+      p.put("transaction.state.log.num.partitions", "10");
+      p.put("share.coordinator.state.topic.replication.factor", rf);
+      p.put("share.coordinator.state.topic.min.isr", minIsr);
+      p.put("group.initial.rebalance.delay.ms", "0");
+      if (n > 1) {
+        // Fence a dead node within seconds (default 9 s) so that failover tests stay short.
+        p.put("broker.session.timeout.ms", "4000");
+        p.put("broker.heartbeat.interval.ms", "500");
+      }
+      if (b.ssl) {
+        String pw = read(tls.resolve("store-password"));
+        String prefix = "listener.name.ssl.";
+        p.put(prefix + "ssl.keystore.type", "PKCS12");
+        p.put(prefix + "ssl.keystore.location", tls.resolve("broker.p12").toString());
+        p.put(prefix + "ssl.keystore.password", pw);
+        p.put(prefix + "ssl.key.password", pw);
+        p.put(prefix + "ssl.truststore.type", "PKCS12");
+        p.put(prefix + "ssl.truststore.location", tls.resolve("truststore.p12").toString());
+        p.put(prefix + "ssl.truststore.password", pw);
+        p.put(prefix + "ssl.client.auth", "required");
+      }
+      Properties props = new Properties();
+      props.putAll(p);
+      try {
+        Files.createDirectories(node.dir());
+      } catch (IOException e) {
+        throw new WebmonException("Cannot create " + node.dir() + ": " + e.getMessage(), e);
+      }
+      // Holds the key store password: private to the owner.
+      CertificateAuthority.writeString(node.serverProperties(), "", true);
+      store(props, node.serverProperties());
+    }
+  }
+
+  /** The PLAINTEXT bootstrap servers of all nodes, e.g. {@code 127.0.0.1:40123}. */
+  public String bootstrapServers() {
+    return nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+  }
+
+  /** The bootstrap servers of the SSL listeners (client certificate required). */
+  public String sslBootstrapServers() {
+    requireSsl();
+    return nodes.stream().map(n -> "127.0.0.1:" + n.sslPort()).collect(Collectors.joining(","));
+  }
+
+  /** The client's TLS files for {@link #sslBootstrapServers()}. */
+  public SslClientFiles sslClientFiles() {
+    requireSsl();
+    Path tls = dataDir.resolve("tls");
+    return new SslClientFiles(
+        tls.resolve(CertificateAuthority.CA_FILE),
+        tls.resolve(CertificateAuthority.CERT_FILE),
+        tls.resolve(CertificateAuthority.KEY_FILE));
+  }
+
+  /** A plaintext {@link KafkaConfig} for this cluster. */
+  public KafkaConfig kafkaConfig() {
+    return KafkaConfig.plaintext(bootstrapServers());
+  }
+
+  /** Number of nodes; node ids are 1 to this. */
+  public int nodeCount() {
+    return nodes.size();
+  }
+
+  /** The cluster id (stable across restarts on the same data directory). */
+  public String clusterId() {
+    return clusterId;
+  }
+
+  /** The data directory. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The log file of a node. */
+  public Path logFile(int nodeId) {
+    return node(nodeId).logFile();
+  }
+
+  /** The process id of a running node. */
+  public synchronized long pid(int nodeId) {
+    return node(nodeId).process().orElseThrow(() -> new IllegalStateException("node " + nodeId + " is not running")).pid();
+  }
+
+  /** Whether the node's process is running. */
+  public synchronized boolean isRunning(int nodeId) {
+    return node(nodeId).process().map(Process::isAlive).orElse(false);
+  }
+
+  /** Kills a node's process like {@code kill -9} and waits (bounded) until it is gone. */
+  public synchronized void killNode(int nodeId) {
+    BrokerNode node = node(nodeId);
+    Process p = node.process().orElseThrow(() -> new IllegalStateException("node " + nodeId + " is not running"));
+    p.destroyForcibly();
+    awaitExit(p, KILL_TIMEOUT, nodeId);
+    node.stopped();
+    LOG.info("Killed Kafka node {}", nodeId);
+  }
+
+  /** Starts a stopped (killed) node again and waits until it is back in the cluster. */
+  public synchronized void restartNode(int nodeId) {
+    BrokerNode node = node(nodeId);
+    if (isRunning(nodeId)) {
+      throw new IllegalStateException("node " + nodeId + " is still running");
+    }
+    node.start(javaCommand(node));
+    awaitReady(Set.of(nodeId));
+  }
+
+  /** Stops all nodes: SIGTERM, a bounded wait for a clean shutdown, then kill. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long start = System.nanoTime();
+    List<BrokerNode> running = nodes.stream().filter(n -> n.process().isPresent()).toList();
+    running.forEach(n -> n.process().orElseThrow().destroy());
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    for (BrokerNode n : running) {
+      Process p = n.process().orElseThrow();
+      try {
+        if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          LOG.warn("Kafka node {} did not stop within {}: killing it", n.id(), CLOSE_TIMEOUT);
+          p.destroyForcibly();
+          awaitExit(p, KILL_TIMEOUT, n.id());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+      n.stopped();
+    }
+    LOG.info("Kafka cluster stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
+    if (deleteOnClose) {
+      FileTrees.deleteQuietly(dataDir);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedKafka[nodes=" + nodes.size() + ", bootstrap=" + bootstrapServers() + ", dir=" + dataDir + "]";
+  }
+
+  private void startAll() {
+    long start = System.nanoTime();
+    for (BrokerNode node : nodes) {
+      node.start(javaCommand(node));
+    }
+    Set<Integer> all = new TreeSet<>();
+    nodes.forEach(n -> all.add(n.id()));
+    awaitReady(all);
+    LOG.info(
+        "Kafka cluster of {} node(s) ready at {} in {} ms (data: {})",
+        nodes.size(),
+        bootstrapServers(),
+        Duration.ofNanos(System.nanoTime() - start).toMillis(),
+        dataDir);
+  }
+
+  private List<String> javaCommand(BrokerNode node) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaBinary());
+    cmd.addAll(jvmOptions);
+    cmd.add("-Djava.awt.headless=true");
+    cmd.add("-Dlogback.configurationFile=dev/webmon/infra/broker-logback.xml");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(BrokerMain.class.getName());
+    cmd.add(node.serverProperties().toString());
+    cmd.add(clusterId);
+    return cmd;
+  }
+
+  static String javaBinary() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  /** Waits until each given node's plaintext port accepts and the cluster metadata lists it. */
+  private void awaitReady(Set<Integer> nodeIds) {
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    for (int id : nodeIds) {
+      BrokerNode node = node(id);
+      while (!accepts(node.port())) {
+        pause(node, deadline);
+      }
+    }
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapOf(nodeIds));
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "webmon-embedded-kafka-readiness");
+    try (Admin admin = Admin.create(props)) {
+      BrokerNode first = node(nodeIds.iterator().next());
+      while (true) {
+        Set<Integer> seen = new TreeSet<>();
+        try {
+          for (Node n : admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(4, TimeUnit.SECONDS)) {
+            seen.add(n.id());
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          LOG.debug("Cluster not ready yet: {}", e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WebmonException("Interrupted while waiting for Kafka to start", e);
+        }
+        if (seen.containsAll(nodeIds)) {
+          return;
+        }
+        for (int id : nodeIds) {
+          checkAlive(node(id));
+        }
+        pause(first, deadline);
+      }
+    }
+  }
+
+  private String bootstrapOf(Set<Integer> nodeIds) {
+    return nodeIds.stream().map(id -> "127.0.0.1:" + node(id).port()).collect(Collectors.joining(","));
+  }
+
+  /** Waits a little (returning early if the node dies); fails once past the deadline. */
+  private void pause(BrokerNode node, long deadline) {
+    checkAlive(node);
+    if (System.nanoTime() > deadline) {
+      throw new WebmonException(
+          "Kafka node " + node.id() + " did not join the cluster within " + startTimeout.toSeconds()
+              + " s. Last lines of " + node.logFile() + ":\n" + tail(node.logFile()));
+    }
+    try {
+      node.process().orElseThrow().waitFor(100, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebmonException("Interrupted while waiting for Kafka to start", e);
+    }
+  }
+
+  private static void checkAlive(BrokerNode node) {
+    Process p = node.process().orElseThrow(() -> new IllegalStateException("node " + node.id() + " is not running"));
+    if (!p.isAlive()) {
+      throw new WebmonException(
+          "Kafka node " + node.id() + " exited with code " + p.exitValue() + " while starting. Last lines of "
+              + node.logFile() + ":\n" + tail(node.logFile()));
+    }
+  }
+
+  private static void awaitExit(Process p, Duration timeout, int nodeId) {
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new WebmonException("Kafka node " + nodeId + " (pid " + p.pid() + ") did not exit within " + timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebmonException("Interrupted while waiting for Kafka node " + nodeId + " to exit", e);
+    }
+  }
+
+  private BrokerNode node(int nodeId) {
+    if (nodeId < 1 || nodeId > nodes.size()) {
+      throw new IllegalArgumentException("no node " + nodeId + "; node ids are 1.." + nodes.size());
+    }
+    return nodes.get(nodeId - 1);
+  }
+
+  private void requireSsl() {
+    if (!ssl) {
+      throw new IllegalStateException("this cluster has no SSL listener: build it with sslListener(true)");
+    }
+  }
+
+  static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e.getMessage() + ")";
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new WebmonException("Cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
+    }
+  }
+
+  static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static char[] randomPassword() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
+  }
+
+  private static Properties load(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return p;
+  }
+
+  private static void store(Properties p, Path file) {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "webmon embedded Kafka");
+    } catch (IOException e) {
+      throw new WebmonException("Cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One node: its ports, directory and (while running) process. */
+  private static final class BrokerNode {
+    private final int id;
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private final int sslPort;
+    private Process process;
+
+    BrokerNode(int id, Path dir, int port, int controllerPort, int sslPort) {
+      this.id = id;
+      this.dir = dir;
+      this.port = port;
+      this.controllerPort = controllerPort;
+      this.sslPort = sslPort;
+    }
+
+    int id() {
+      return id;
+    }
+
+    Path dir() {
+      return dir;
+    }
+
+    int port() {
+      return port;
+    }
+
+    int controllerPort() {
+      return controllerPort;
+    }
+
+    int sslPort() {
+      return sslPort;
+    }
+
+    Path serverProperties() {
+      return dir.resolve("server.properties");
+    }
+
+    Path logFile() {
+      return dir.resolve("broker.log");
+    }
+
+    Optional<Process> process() {
+      return Optional.ofNullable(process);
+    }
+
+    void start(List<String> command) {
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+      // stdin stays a pipe that we never write to: BrokerMain exits when it closes.
+      try {
+        process = pb.start();
+      } catch (IOException e) {
+        throw new WebmonException("Cannot start Kafka node " + id + ": " + e.getMessage(), e);
+      }
+      LOG.debug("Started Kafka node {} as pid {}", id, process.pid());
+    }
+
+    void stopped() {
+      if (process != null) {
+        closeQuietly(process.getOutputStream());
+        closeQuietly(process.getInputStream());
+      }
+      process = null;
+    }
+
+    private static void closeQuietly(Closeable c) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // nothing left to do with a dead process's pipe
+      }
+    }
+  }
+
+}
