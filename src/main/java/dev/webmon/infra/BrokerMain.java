@@ -52,7 +52,7 @@ final class BrokerMain {
               } catch (IOException e) {
                 // a broken pipe means the parent is gone, same as EOF
               }
-              LOG.warn("Parent process is gone (stdin closed): shutting the broker down");
+              LOG.info("Standard input closed (parent stopping us, or gone): shutting the broker down");
               Thread halter =
                   new Thread(
                       () -> {

@@ -3,6 +3,7 @@ package dev.webmon.infra;
 import dev.webmon.WebmonException;
 import dev.webmon.config.KafkaConfig;
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -440,13 +442,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     cmd.add(javaBinary());
     cmd.addAll(jvmOptions);
     cmd.add("-Djava.awt.headless=true");
+    if (Runtime.version().feature() >= 24) {
+      // Kafka 4.3 unmaps buffers through sun.misc.Unsafe; JDK 24+ warns on stderr otherwise.
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
     cmd.add("-Dlogback.configurationFile=dev/webmon/infra/broker-logback.xml");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(absoluteClassPath());
     cmd.add(BrokerMain.class.getName());
     cmd.add(node.serverProperties().toString());
     cmd.add(clusterId);
     return cmd;
+  }
+
+  /** Our class path with absolute entries: the child runs in the node's directory. */
+  static String absoluteClassPath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> !e.isBlank())
+        .map(e -> Path.of(e).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   static String javaBinary() {

@@ -3,9 +3,14 @@ package dev.webmon.infra;
 import dev.webmon.WebmonException;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.Secret;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.Writer;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -159,6 +165,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setCleanDataDirectory(false)
               .setPort(chosenPort)
               .setPGStartupWait(startTimeout)
+              .setPgBinaryResolver(FirstOnClassPath.INSTANCE)
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
@@ -201,6 +208,27 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return Integer.parseInt(previous);
       }
       return EmbeddedKafka.freePort();
+    }
+  }
+
+  /**
+   * Finds the PostgreSQL binaries archive like zonky's default resolver, but takes the first copy
+   * instead of failing when the class path holds two (e.g. a shaded jar next to the dependency
+   * jars, as when Failsafe tests the packaged jar).
+   */
+  private enum FirstOnClassPath implements PgBinaryResolver {
+    INSTANCE;
+
+    @Override
+    public InputStream getPgBinary(String system, String machineHardware) throws IOException {
+      String distribution = "Linux".equals(system) ? LinuxUtils.getDistributionName() : null;
+      String suffix = distribution != null && distribution.toLowerCase(Locale.ROOT).contains("alpine") ? "-alpine_linux" : "";
+      String name = "postgres-" + system.toLowerCase(Locale.ROOT) + "-" + machineHardware + suffix + ".txz";
+      URL url = EmbeddedPostgres.class.getClassLoader().getResource(name);
+      if (url == null) {
+        return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
+      }
+      return url.openStream();
     }
   }
 
@@ -279,6 +307,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     closed = true;
     try {
       pg.close();
+      LOG.info("PostgreSQL on port {} stopped", pg.getPort());
     } catch (IOException e) {
       LOG.warn("Stopping PostgreSQL in {} failed: {}", dataDir, e.toString());
     }
