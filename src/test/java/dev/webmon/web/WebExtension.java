@@ -16,6 +16,11 @@ final class WebExtension implements ParameterResolver {
   @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
   @interface OpenReads {}
 
+  /** Starts the class's web app with the address policy on (nothing allow-listed). */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @interface BlockPrivateAddresses {}
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == WebFixture.class;
@@ -27,10 +32,16 @@ final class WebExtension implements ParameterResolver {
     while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
       classContext = classContext.getParent().get();
     }
-    boolean open = classContext.getRequiredTestClass().isAnnotationPresent(OpenReads.class);
+    Class<?> type = classContext.getRequiredTestClass();
+    boolean open = type.isAnnotationPresent(OpenReads.class);
+    AddressCheck addresses =
+        type.isAnnotationPresent(BlockPrivateAddresses.class)
+            ? AddressCheck.blockingPrivate(java.util.List.of(), java.time.Duration.ofSeconds(2))
+            : AddressCheck.allowAll();
     ExtensionContext root = context;
     return classContext
         .getStore(NAMESPACE)
-        .computeIfAbsent(WebFixture.class, k -> WebFixture.start(root, open), WebFixture.class);
+        .computeIfAbsent(
+            WebFixture.class, k -> WebFixture.start(root, open, addresses, java.time.Clock.systemUTC()), WebFixture.class);
   }
 }
