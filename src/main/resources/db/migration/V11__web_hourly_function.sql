@@ -23,7 +23,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
         SELECT greatest(
                    p_from,
                    coalesce((SELECT max(r.hour) + interval '1 hour' FROM check_rollup_hourly r
-                             WHERE r.target_id = p_target AND r.hour > p_from - interval '1 hour' AND r.hour < p_to),
+                             WHERE r.target_id = p_target AND r.hour >= p_from AND r.hour < p_to),
                             p_from),
                    p_to - interval '48 hours') AS raw_from
     )
@@ -33,7 +33,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            r.avg_dns_us::double precision, r.avg_connect_us::double precision, r.avg_tls_us::double precision,
            r.avg_ttfb_us::double precision, r.avg_transfer_us::double precision
     FROM check_rollup_hourly r, b
-    WHERE r.target_id = p_target AND r.hour > p_from - interval '1 hour' AND r.hour < b.raw_from
+    WHERE r.target_id = p_target AND r.hour >= p_from AND r.hour < b.raw_from
     UNION ALL
     SELECT date_bin('1 hour', c.started_at, timestamptz '2000-01-01 00:00:00+00'), c.location,
            count(*), count(*) FILTER (WHERE c.up),

@@ -60,8 +60,13 @@ final class TargetService {
   }
 
   private Written insert(TargetSpec spec, Instant now) {
-    publisher.publish(spec);
-    Db.read(dataSource, c -> store.upsert(c, spec));
+    // Take the connection first: with PostgreSQL down nothing is published either.
+    Db.transaction(
+        dataSource,
+        c -> {
+          publisher.publish(spec);
+          return store.upsert(c, spec);
+        });
     LOG.info("target {} created ({})", spec.id(), spec.url().getHost());
     return new Written(spec, now, Action.CREATED);
   }

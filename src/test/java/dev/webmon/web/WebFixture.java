@@ -48,7 +48,7 @@ final class WebFixture implements AutoCloseable {
   final String topic;
   final TargetPublisher publisher;
   final WebApp app;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final Client client;
 
   private WebFixture(EmbeddedKafka kafka, HikariDataSource db, String topic, TargetPublisher publisher, WebApp app) {
     this.kafka = kafka;
@@ -56,6 +56,7 @@ final class WebFixture implements AutoCloseable {
     this.topic = topic;
     this.publisher = publisher;
     this.app = app;
+    this.client = new Client("http://127.0.0.1:" + app.port());
   }
 
   static WebFixture start(ExtensionContext context, boolean openReads) {
@@ -88,6 +89,7 @@ final class WebFixture implements AutoCloseable {
     return "http://127.0.0.1:" + app.port();
   }
 
+
   // ---------------------------------------------------------------- HTTP
 
   record Response(int status, String body, java.net.http.HttpHeaders headers) {
@@ -105,39 +107,69 @@ final class WebFixture implements AutoCloseable {
   }
 
   Response send(String method, String path, Optional<String> token, Optional<String> body, String contentType) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
-    token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
-    if (body.isPresent()) {
-      b.header("Content-Type", contentType);
-      b.method(method, HttpRequest.BodyPublishers.ofString(body.get()));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    try {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body(), r.headers());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return client.send(method, path, token, body, contentType);
   }
 
   Response get(String path) {
-    return send("GET", path, Optional.of(TOKEN), Optional.empty(), "");
+    return client.get(path);
   }
 
   Response post(String path, String json) {
-    return send("POST", path, Optional.of(TOKEN), Optional.of(json), "application/json");
+    return client.post(path, json);
   }
 
   Response put(String path, String json) {
-    return send("PUT", path, Optional.of(TOKEN), Optional.of(json), "application/json");
+    return client.put(path, json);
   }
 
   Response delete(String path) {
-    return send("DELETE", path, Optional.of(TOKEN), Optional.empty(), "");
+    return client.delete(path);
+  }
+
+  /** An API client for a base URL, sending the test token. */
+  static final class Client {
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Client(String base) {
+      this.base = base;
+    }
+
+    Response send(String method, String path, Optional<String> token, Optional<String> body, String contentType) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+      token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+      if (body.isPresent()) {
+        b.header("Content-Type", contentType);
+        b.method(method, HttpRequest.BodyPublishers.ofString(body.get()));
+      } else {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      try {
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.body(), r.headers());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    Response get(String path) {
+      return send("GET", path, Optional.of(TOKEN), Optional.empty(), "");
+    }
+
+    Response post(String path, String json) {
+      return send("POST", path, Optional.of(TOKEN), Optional.of(json), "application/json");
+    }
+
+    Response put(String path, String json) {
+      return send("PUT", path, Optional.of(TOKEN), Optional.of(json), "application/json");
+    }
+
+    Response delete(String path) {
+      return send("DELETE", path, Optional.of(TOKEN), Optional.empty(), "");
+    }
   }
 
   // ---------------------------------------------------------------- state
@@ -171,16 +203,20 @@ final class WebFixture implements AutoCloseable {
 
   /** Sum of the end offsets of the targets topic: grows by one per published record. */
   long topicEndOffset() {
-    try (KafkaConsumer<String, byte[]> c = consumer()) {
-      List<TopicPartition> parts = partitions(c);
+    return endOffset(kafka.kafkaConfig(), topic);
+  }
+
+  static long endOffset(KafkaConfig kafka, String topic) {
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+      List<TopicPartition> parts = partitions(c, topic);
       return c.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
   /** Every record of the targets topic, in partition order (key, value or null for a tombstone). */
   List<ConsumerRecord<String, byte[]>> topicRecords() {
-    try (KafkaConsumer<String, byte[]> c = consumer()) {
-      List<TopicPartition> parts = partitions(c);
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka.kafkaConfig())) {
+      List<TopicPartition> parts = partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(10));
@@ -196,15 +232,15 @@ final class WebFixture implements AutoCloseable {
     }
   }
 
-  private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
+  private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
     return c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
         .map(p -> new TopicPartition(p.topic(), p.partition()))
         .toList();
   }
 
-  private KafkaConsumer<String, byte[]> consumer() {
+  private static KafkaConsumer<String, byte[]> consumer(KafkaConfig kafka) {
     Properties p = new Properties();
-    p.putAll(new HashMap<>(kafka.kafkaConfig().clientProperties()));
+    p.putAll(new HashMap<>(kafka.clientProperties()));
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
