@@ -14,6 +14,9 @@ final class PasswordHasher {
   /** bcrypt cost: 2^10 rounds, about 50-100 ms per check on a small machine. */
   static final int COST = 10;
 
+  /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
+  static final int MAX_BYTES = 72;
+
   private final String hash;
 
   private PasswordHasher(String hash) {
@@ -34,6 +37,11 @@ final class PasswordHasher {
     return text.length() == 60 && text.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
   }
 
+  /** Whether bcrypt can hash this password without truncating it. */
+  static boolean fits(String password) {
+    return password.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
+  }
+
   static String hash(String password) {
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
@@ -42,9 +50,13 @@ final class PasswordHasher {
 
   /** Whether the password matches (bcrypt's comparison is constant-time). */
   boolean matches(String password) {
-    if (password == null || password.isEmpty() || password.length() > 1024) {
+    if (password == null || password.isEmpty()) {
       return false;
     }
-    return OpenBSDBCrypt.checkPassword(hash, password.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_BYTES) {
+      return false; // bcrypt would compare only the first 72 bytes
+    }
+    return OpenBSDBCrypt.checkPassword(hash, bytes);
   }
 }

@@ -66,8 +66,8 @@ public record WebConfig(
   public static final ConfigKey<Secret> ADMIN_PASSWORD =
       ConfigKey.secret(
           "web.admin-password",
-          "Password of the UI user 'admin' (at least " + MIN_PASSWORD_CHARS
-              + " characters), or its bcrypt hash ($2y$...). Required by webmon web; standalone generates one when unset.");
+          "Password of the UI user 'admin' (" + MIN_PASSWORD_CHARS
+              + " characters to 72 bytes), or its bcrypt hash ($2y$...). Required by webmon web; standalone generates one when unset.");
   public static final ConfigKey<Secret> API_TOKEN =
       ConfigKey.secret(
           "web.api-token",
@@ -116,6 +116,10 @@ public record WebConfig(
       throw new ConfigException(
           "'" + ADMIN_PASSWORD.name() + "' is too short: use at least " + MIN_PASSWORD_CHARS
               + " characters (or a bcrypt hash).");
+    }
+    if (!PasswordHasher.isHash(adminPassword.reveal()) && !PasswordHasher.fits(adminPassword.reveal())) {
+      throw new ConfigException(
+          "'" + ADMIN_PASSWORD.name() + "' is too long: bcrypt uses at most " + PasswordHasher.MAX_BYTES + " bytes (UTF-8).");
     }
     if (apiToken.reveal().length() < MIN_TOKEN_CHARS) {
       throw new ConfigException(
