@@ -17,6 +17,8 @@ import java.util.UUID;
  * (WRONG_TYPE or INVALID_VALUE, naming the field) for anything else. Stateless.
  */
 final class JsonFields {
+  private static final UriCache URIS = new UriCache();
+
   private JsonFields() {}
 
   static DecodeException wrongType(String field, String expected, JsonToken actual) {
@@ -26,6 +28,23 @@ final class JsonFields {
 
   static DecodeException invalid(String field, String problem) {
     return new DecodeException(DecodeError.INVALID_VALUE, field, problem);
+  }
+
+  static DecodeException duplicate(String field) {
+    return new DecodeException(DecodeError.MALFORMED_JSON, field, "duplicate key");
+  }
+
+  /**
+   * Marks bit {@code bit} of {@code seen} for {@code field}; a second time means a duplicate key.
+   * (The codec checks duplicates itself: Jackson's detector hashes every name, a large share of
+   * the decoding time.)
+   */
+  static int mark(int seen, int bit, String field) {
+    int mask = 1 << bit;
+    if ((seen & mask) != 0) {
+      throw duplicate(field);
+    }
+    return seen | mask;
   }
 
   private static String describe(JsonToken t) {
@@ -132,7 +151,7 @@ final class JsonFields {
       throw invalid(field, "must be at most " + Validate.MAX_URL_CHARS + " characters");
     }
     try {
-      return new URI(text);
+      return URIS.parse(text);
     } catch (URISyntaxException e) {
       throw invalid(field, "is not a valid URI: " + e.getReason());
     }

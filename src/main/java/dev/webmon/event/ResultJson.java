@@ -90,70 +90,95 @@ final class ResultJson {
     URI finalUrl = null;
     String detail = null;
 
+    Unknown unknown = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
       switch (field) {
         case "v" -> {
+          seen = JsonFields.mark(seen, 0, field);
           SchemaVersion.check(p);
-          seen |= TargetJson.SEEN_V;
         }
         case "resultId" -> {
+          seen = JsonFields.mark(seen, 1, field);
           resultId = JsonFields.uuid(p, field);
-          seen |= 1 << 1;
         }
         case "targetId" -> {
+          seen = JsonFields.mark(seen, 2, field);
           targetId = JsonFields.string(p, field);
-          seen |= 1 << 2;
         }
         case "targetVersion" -> {
+          seen = JsonFields.mark(seen, 3, field);
           targetVersion = JsonFields.int64(p, field);
-          seen |= 1 << 3;
         }
         case "location" -> {
+          seen = JsonFields.mark(seen, 4, field);
           location = JsonFields.string(p, field);
-          seen |= 1 << 4;
         }
         case "agentId" -> {
+          seen = JsonFields.mark(seen, 5, field);
           agentId = JsonFields.string(p, field);
-          seen |= 1 << 5;
         }
         case "url" -> {
+          seen = JsonFields.mark(seen, 6, field);
           url = JsonFields.uri(p, field);
-          seen |= 1 << 6;
         }
         case "scheduledAt" -> {
+          seen = JsonFields.mark(seen, 7, field);
           scheduledAt = JsonFields.instant(p, field);
-          seen |= 1 << 7;
         }
         case "startedAt" -> {
+          seen = JsonFields.mark(seen, 8, field);
           startedAt = JsonFields.instant(p, field);
-          seen |= 1 << 8;
         }
         case "outcome" -> {
+          seen = JsonFields.mark(seen, 9, field);
           outcome = JsonFields.enumValue(p, field, Outcome.class);
-          seen |= 1 << 9;
         }
         case "timings" -> {
+          seen = JsonFields.mark(seen, 10, field);
           timings = timings(p);
-          seen |= 1 << 10;
         }
         case "bodyBytes" -> {
+          seen = JsonFields.mark(seen, 11, field);
           bodyBytes = JsonFields.int64(p, field);
-          seen |= 1 << 11;
         }
         case "redirects" -> {
+          seen = JsonFields.mark(seen, 12, field);
           redirects = JsonFields.int32(p, field);
-          seen |= 1 << 12;
         }
-        case "reason" -> reason = JsonFields.enumValue(p, field, Reason.class);
-        case "statusCode" -> statusCode = JsonFields.int32(p, field);
-        case "httpVersion" -> httpVersion = JsonFields.string(p, field);
-        case "remoteAddress" -> remoteAddress = JsonFields.string(p, field);
-        case "tlsExpiresAt" -> tlsExpiresAt = JsonFields.instant(p, field);
-        case "finalUrl" -> finalUrl = JsonFields.uri(p, field);
-        case "detail" -> detail = JsonFields.string(p, field);
-        default -> p.skipChildren(); // a field of a later minor version
+        case "reason" -> {
+          seen = JsonFields.mark(seen, 13, field);
+          reason = JsonFields.enumValue(p, field, Reason.class);
+        }
+        case "statusCode" -> {
+          seen = JsonFields.mark(seen, 14, field);
+          statusCode = JsonFields.int32(p, field);
+        }
+        case "httpVersion" -> {
+          seen = JsonFields.mark(seen, 15, field);
+          httpVersion = JsonFields.string(p, field);
+        }
+        case "remoteAddress" -> {
+          seen = JsonFields.mark(seen, 16, field);
+          remoteAddress = JsonFields.string(p, field);
+        }
+        case "tlsExpiresAt" -> {
+          seen = JsonFields.mark(seen, 17, field);
+          tlsExpiresAt = JsonFields.instant(p, field);
+        }
+        case "finalUrl" -> {
+          seen = JsonFields.mark(seen, 18, field);
+          finalUrl = JsonFields.uri(p, field);
+        }
+        case "detail" -> {
+          seen = JsonFields.mark(seen, 19, field);
+          detail = JsonFields.string(p, field);
+        }
+        default -> {
+          // A field of a later minor version: skipped, but still checked for duplicates.
+          unknown = Unknown.skip(p, field, unknown);
+        }
       }
     }
     end.check(p);
@@ -188,6 +213,7 @@ final class ResultJson {
     JsonFields.startObject(p, "timings");
     long[] v = new long[TIMINGS.length];
     int seen = 0;
+    Unknown unknown = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
@@ -202,10 +228,10 @@ final class ResultJson {
             default -> -1;
           };
       if (i < 0) {
-        p.skipChildren(); // a phase of a later minor version
+        unknown = Unknown.skip(p, "timings." + field, unknown); // a later minor's phase
       } else {
+        seen = JsonFields.mark(seen, i, "timings." + field);
         v[i] = JsonFields.int64(p, "timings." + field);
-        seen |= 1 << i;
       }
     }
     for (int i = 0; i < TIMINGS.length; i++) {

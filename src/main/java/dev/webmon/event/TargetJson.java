@@ -86,60 +86,79 @@ final class TargetJson {
     List<String> tags = List.of();
     Instant updatedAt = null;
 
+    Unknown unknown = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       p.nextToken();
       switch (field) {
         case "v" -> {
+          seen = JsonFields.mark(seen, 0, field);
           SchemaVersion.check(p);
-          seen |= SEEN_V;
         }
         case "id" -> {
+          seen = JsonFields.mark(seen, 1, field);
           id = JsonFields.string(p, field);
-          seen |= 1 << 1;
         }
         case "version" -> {
+          seen = JsonFields.mark(seen, 2, field);
           version = JsonFields.int64(p, field);
-          seen |= 1 << 2;
         }
         case "name" -> {
+          seen = JsonFields.mark(seen, 3, field);
           name = JsonFields.string(p, field);
-          seen |= 1 << 3;
         }
         case "url" -> {
+          seen = JsonFields.mark(seen, 4, field);
           url = JsonFields.uri(p, field);
-          seen |= 1 << 4;
         }
         case "interval" -> {
+          seen = JsonFields.mark(seen, 5, field);
           interval = JsonFields.duration(p, field);
-          seen |= 1 << 5;
         }
         case "expectedStatus" -> {
+          seen = JsonFields.mark(seen, 6, field);
           expectedStatus = statusRanges(p);
-          seen |= 1 << 6;
         }
         case "method" -> {
+          seen = JsonFields.mark(seen, 7, field);
           method = JsonFields.string(p, field);
-          seen |= 1 << 7;
         }
         case "timeout" -> {
+          seen = JsonFields.mark(seen, 8, field);
           timeout = JsonFields.duration(p, field);
-          seen |= 1 << 8;
         }
         case "maxRedirects" -> {
+          seen = JsonFields.mark(seen, 9, field);
           maxRedirects = JsonFields.int32(p, field);
-          seen |= 1 << 9;
         }
         case "updatedAt" -> {
+          seen = JsonFields.mark(seen, 10, field);
           updatedAt = JsonFields.instant(p, field);
-          seen |= 1 << 10;
         }
-        case "mustMatch" -> mustMatch = JsonFields.string(p, field);
-        case "mustNotMatch" -> mustNotMatch = JsonFields.string(p, field);
-        case "headers" -> headers = headers(p);
-        case "body" -> body = JsonFields.string(p, field);
-        case "tags" -> tags = tags(p);
-        default -> p.skipChildren(); // a field of a later minor version
+        case "mustMatch" -> {
+          seen = JsonFields.mark(seen, 11, field);
+          mustMatch = JsonFields.string(p, field);
+        }
+        case "mustNotMatch" -> {
+          seen = JsonFields.mark(seen, 12, field);
+          mustNotMatch = JsonFields.string(p, field);
+        }
+        case "headers" -> {
+          seen = JsonFields.mark(seen, 13, field);
+          headers = headers(p);
+        }
+        case "body" -> {
+          seen = JsonFields.mark(seen, 14, field);
+          body = JsonFields.string(p, field);
+        }
+        case "tags" -> {
+          seen = JsonFields.mark(seen, 15, field);
+          tags = tags(p);
+        }
+        default -> {
+          // A field of a later minor version: skipped, but still checked for duplicates.
+          unknown = Unknown.skip(p, field, unknown);
+        }
       }
     }
     end.check(p);
@@ -177,7 +196,9 @@ final class TargetJson {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       p.nextToken();
-      headers.put(name, JsonFields.string(p, "headers." + name));
+      if (headers.put(name, JsonFields.string(p, "headers." + name)) != null) {
+        throw JsonFields.duplicate("headers." + name);
+      }
     }
     return headers;
   }

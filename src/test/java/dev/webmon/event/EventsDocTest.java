@@ -1,0 +1,136 @@
+package dev.webmon.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Keeps docs/events.md true: its examples and field tables are checked against the codec. */
+class EventsDocTest {
+  private static final EventCodec CODEC = new EventCodec();
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Pattern BLOCK =
+      Pattern.compile("<!-- examples?: (\\w+) -->\\s*```\\w*\\n(.*?)\\n```", Pattern.DOTALL);
+
+  private static String doc() throws IOException {
+    // Surefire runs in the project root.
+    return Files.readString(Path.of("docs", "events.md"), StandardCharsets.UTF_8);
+  }
+
+  private static List<String> blocks(String kind) throws IOException {
+    List<String> found = new ArrayList<>();
+    Matcher m = BLOCK.matcher(doc());
+    while (m.find()) {
+      if (m.group(1).equals(kind)) {
+        found.add(m.group(2));
+      }
+    }
+    return found;
+  }
+
+  private static void assertSameFields(String example, byte[] reencoded) throws IOException {
+    JsonNode expected = MAPPER.readTree(example);
+    assertThat(MAPPER.readTree(reencoded))
+        .as("example re-encoded: a field the codec ignores or writes differently?")
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void targetExamplesDecodeAndReencodeToTheSameFields() throws IOException {
+    List<String> examples = blocks("target");
+    assertThat(examples).isNotEmpty();
+    for (String example : examples) {
+      TargetSpec t = CODEC.decodeTarget(example.getBytes(StandardCharsets.UTF_8));
+      assertSameFields(example, CODEC.encode(t));
+    }
+    assertThat(CODEC.decodeTarget(examples.get(0).getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(Samples.target());
+  }
+
+  @Test
+  void resultExamplesDecodeAndReencodeToTheSameFields() throws IOException {
+    List<String> examples = blocks("result");
+    assertThat(examples).hasSizeGreaterThanOrEqualTo(2);
+    for (String example : examples) {
+      CheckResult r = CODEC.decodeResult(example.getBytes(StandardCharsets.UTF_8));
+      assertSameFields(example, CODEC.encode(r));
+    }
+    assertThat(CODEC.decodeResult(examples.get(0).getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(Samples.result());
+  }
+
+  @Test
+  void errorExamplesFailAsDocumented() throws IOException {
+    List<String> lines = blocks("errors").get(0).lines().toList();
+    assertThat(lines).isNotEmpty();
+    for (String line : lines) {
+      String[] parts = line.trim().split("\\s+", 4);
+      byte[] input = parts[3].getBytes(StandardCharsets.UTF_8);
+      Optional<String> field = parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]);
+      assertThatThrownBy(
+              () -> {
+                if (parts[0].equals("target")) {
+                  CODEC.decodeTarget(input);
+                } else {
+                  CODEC.decodeResult(input);
+                }
+              })
+          .as(line)
+          .isInstanceOfSatisfying(
+              DecodeException.class,
+              e -> {
+                assertThat(e.error().name()).as(line).isEqualTo(parts[1]);
+                assertThat(e.field()).as(line).isEqualTo(field);
+              });
+    }
+  }
+
+  @Test
+  void everyDecodeErrorIsDocumented() throws IOException {
+    String doc = doc();
+    for (DecodeError e : DecodeError.values()) {
+      assertThat(doc).contains("| `" + e.name() + "`");
+    }
+  }
+
+  /** The first-column field names of the table following {@code heading}. */
+  private static Set<String> tableFields(String heading) throws IOException {
+    String doc = doc();
+    String section = doc.substring(doc.indexOf(heading));
+    section = section.substring(0, section.indexOf("<!-- example"));
+    Set<String> fields = new LinkedHashSet<>();
+    Matcher m = Pattern.compile("(?m)^\\| `(\\w+)`").matcher(section);
+    while (m.find()) {
+      fields.add(m.group(1));
+    }
+    return fields;
+  }
+
+  private static Set<String> encodedFields(byte[] json) throws IOException {
+    Set<String> fields = new LinkedHashSet<>();
+    MAPPER.readTree(json).fieldNames().forEachRemaining(fields::add);
+    return fields;
+  }
+
+  @Test
+  void fieldTablesListExactlyTheEncodedFieldsInOrder() throws IOException {
+    TargetSpec full = Samples.target().toBuilder().body("{}").build();
+    assertThat(tableFields("## `TargetSpec`"))
+        .containsExactlyElementsOf(encodedFields(CODEC.encode(full)));
+    assertThat(tableFields("## `CheckResult`"))
+        .containsExactlyElementsOf(encodedFields(CODEC.encode(Samples.result())));
+  }
+}
