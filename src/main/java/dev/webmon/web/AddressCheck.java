@@ -1,5 +1,7 @@
 package dev.webmon.web;
 
+import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.CheckConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -14,13 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The agent's address policy applied when a target is created or changed, so a user learns at
- * once that a URL points at a loopback, private or link-local address. A host that does not
- * resolve now is accepted (the agent reports DNS). Implementations are thread-safe.
+ * The agents' {@link AddressPolicy} applied when a target is created or changed, so a user learns
+ * at once that a URL points at a loopback, private or link-local address rather than from DOWN
+ * (BLOCKED_ADDRESS) results later. A host that does not resolve now (or not within the DNS
+ * timeout) is accepted: the agent reports DNS. Implementations are thread-safe.
  */
 @FunctionalInterface
 public interface AddressCheck {
-  /** Why the URL's host is not allowed, or empty when it is (or cannot be resolved now). */
+  /** How long creation waits for name resolution before accepting the host. */
+  Duration DNS_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Why the URL's host may not be checked, as a sentence for the user, or empty. */
   Optional<String> problem(URI url);
 
   /** Allows every address (tests that do not exercise the policy). */
@@ -28,28 +34,30 @@ public interface AddressCheck {
     return url -> Optional.empty();
   }
 
+  /** The policy of {@code check.allowed-networks}, as the agents apply it. */
+  static AddressCheck fromConfig(CheckConfig config) {
+    return of(AddressPolicy.fromConfig(config), DNS_TIMEOUT);
+  }
+
   /**
-   * Refuses loopback, private, link-local, multicast and unspecified addresses unless they fall
-   * in one of the allowed networks.
+   * Checks every address the URL's host resolves to against the policy.
    *
-   * @param allowedNetworks CIDRs such as {@code 127.0.0.0/8} or {@code 10.1.0.0/16}
    * @param dnsTimeout how long to wait for name resolution before accepting the host
    */
-  static AddressCheck blockingPrivate(List<String> allowedNetworks, Duration dnsTimeout) {
-    List<Cidr> allowed = allowedNetworks.stream().map(Cidr::parse).toList();
+  static AddressCheck of(AddressPolicy policy, Duration dnsTimeout) {
     return url -> {
       String host = url.getHost();
       if (host == null) {
         return Optional.empty();
       }
+      boolean literal = host.startsWith("[") || host.matches("[0-9.]+");
       if (host.startsWith("[") && host.endsWith("]")) {
         host = host.substring(1, host.length() - 1);
       }
       for (InetAddress address : resolve(host, dnsTimeout)) {
-        if (blocked(address) && allowed.stream().noneMatch(c -> c.contains(address))) {
-          return Optional.of(
-              "resolves to " + address.getHostAddress() + ", a " + kind(address)
-                  + " address, which agents refuse; allow-list its network in check.allowed-networks to monitor it");
+        Optional<String> refusal = policy.refusal(address);
+        if (refusal.isPresent()) {
+          return Optional.of(literal ? refusal.get() : "host " + host + " resolves to " + refusal.get());
         }
       }
       return Optional.empty();
@@ -62,9 +70,8 @@ public interface AddressCheck {
       try {
         return List.of(lookup.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof UnknownHostException) {
-          return List.of(); // does not resolve now: accepted, the agent will report DNS
-        }
+        // UnknownHostException (does not resolve now) or a resolver failure: the agent reports DNS.
+        assert e.getCause() instanceof UnknownHostException || e.getCause() != null;
         return List.of();
       } catch (TimeoutException e) {
         lookup.cancel(true);
@@ -73,72 +80,6 @@ public interface AddressCheck {
         Thread.currentThread().interrupt();
         return List.of();
       }
-    }
-  }
-
-  private static boolean blocked(InetAddress a) {
-    byte[] b = a.getAddress();
-    boolean uniqueLocalV6 = b.length == 16 && (b[0] & 0xfe) == 0xfc;
-    boolean cgnat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
-    return a.isLoopbackAddress()
-        || a.isSiteLocalAddress()
-        || a.isLinkLocalAddress()
-        || a.isMulticastAddress()
-        || a.isAnyLocalAddress()
-        || uniqueLocalV6
-        || cgnat;
-  }
-
-  private static String kind(InetAddress a) {
-    if (a.isLoopbackAddress()) {
-      return "loopback";
-    }
-    if (a.isLinkLocalAddress()) {
-      return "link-local";
-    }
-    if (a.isMulticastAddress()) {
-      return "multicast";
-    }
-    if (a.isAnyLocalAddress()) {
-      return "unspecified";
-    }
-    return "private";
-  }
-
-  /** An IPv4 or IPv6 network in CIDR notation. */
-  record Cidr(byte[] network, int prefix) {
-    static Cidr parse(String text) {
-      String t = text.strip();
-      int slash = t.indexOf('/');
-      String addr = slash < 0 ? t : t.substring(0, slash);
-      if (!addr.matches("[0-9A-Fa-f:.]+")) {
-        throw new IllegalArgumentException("not an IP network: " + text);
-      }
-      byte[] bytes;
-      try {
-        bytes = InetAddress.getByName(addr).getAddress(); // a literal: no DNS lookup
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("not an IP network: " + text, e);
-      }
-      int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(t.substring(slash + 1));
-      if (prefix < 0 || prefix > bytes.length * 8) {
-        throw new IllegalArgumentException("bad prefix length in " + text);
-      }
-      return new Cidr(bytes, prefix);
-    }
-
-    boolean contains(InetAddress address) {
-      byte[] a = address.getAddress();
-      if (a.length != network.length) {
-        return false;
-      }
-      for (int bit = 0; bit < prefix; bit++) {
-        int mask = 0x80 >>> (bit % 8);
-        if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 }

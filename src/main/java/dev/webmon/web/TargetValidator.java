@@ -66,7 +66,7 @@ final class TargetValidator {
       if (url != null) {
         Optional<String> problem = addresses.problem(url);
         if (problem.isPresent()) {
-          errors.add(new FieldError(prefix + "url", "host " + url.getHost() + " " + problem.get()));
+          errors.add(new FieldError(prefix + "url", problem.get()));
         }
       }
     }

@@ -2,6 +2,8 @@ package dev.webmon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.Cidr;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class AddressCheckTest {
-  private final AddressCheck strict = AddressCheck.blockingPrivate(List.of(), Duration.ofSeconds(2));
+  private final AddressCheck strict = AddressCheck.of(AddressPolicy.allowing(List.of()), Duration.ofSeconds(2));
 
   @ParameterizedTest
   @ValueSource(
@@ -23,6 +25,13 @@ class AddressCheckTest {
     assertThat(strict.problem(URI.create(url))).hasValueSatisfying(m -> assertThat(m).contains("check.allowed-networks"));
   }
 
+  @Test
+  void theMessageSaysWhatTheHostResolvesTo() {
+    assertThat(strict.problem(URI.create("http://localhost:8080/")))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("host localhost resolves to ").contains("loopback"));
+    assertThat(strict.problem(URI.create("http://10.0.0.1/"))).contains("10.0.0.1 is a private address (allow it with check.allowed-networks)");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"http://93.184.215.14/", "http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/", "https://no-such-host.invalid/"})
   void allowsPublicAddressesAndUnresolvableHosts(String url) {
@@ -31,7 +40,10 @@ class AddressCheckTest {
 
   @Test
   void allowListedNetworksPass() {
-    AddressCheck allowing = AddressCheck.blockingPrivate(List.of("127.0.0.0/8", "10.1.0.0/16", "::1/128"), Duration.ofSeconds(2));
+    AddressCheck allowing =
+        AddressCheck.of(
+            AddressPolicy.allowing(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.1.0.0/16"), Cidr.parse("::1/128"))),
+            Duration.ofSeconds(2));
     assertThat(allowing.problem(URI.create("http://127.0.0.1:9000/"))).isEmpty();
     assertThat(allowing.problem(URI.create("http://10.1.200.3/"))).isEmpty();
     assertThat(allowing.problem(URI.create("http://[::1]/"))).isEmpty();

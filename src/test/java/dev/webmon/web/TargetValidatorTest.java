@@ -47,7 +47,7 @@ class TargetValidatorTest {
 
   @Test
   void theAddressPolicyNamesTheUrl() {
-    TargetValidator strict = new TargetValidator(url -> Optional.of("is private"));
+    TargetValidator strict = new TargetValidator(url -> Optional.of(url.getHost() + " is private"));
     assertThatThrownBy(
             () -> strict.toSpec(
                 TargetRequest.fromJson(Json.MAPPER.readTree("{\"url\":\"http://10.0.0.1/\"}"), "t[0]."), "abc", 1, NOW,

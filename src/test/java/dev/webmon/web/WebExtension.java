@@ -36,7 +36,7 @@ final class WebExtension implements ParameterResolver {
     boolean open = type.isAnnotationPresent(OpenReads.class);
     AddressCheck addresses =
         type.isAnnotationPresent(BlockPrivateAddresses.class)
-            ? AddressCheck.blockingPrivate(java.util.List.of(), java.time.Duration.ofSeconds(2))
+            ? AddressCheck.of(dev.webmon.check.AddressPolicy.allowing(java.util.List.of()), java.time.Duration.ofSeconds(2))
             : AddressCheck.allowAll();
     ExtensionContext root = context;
     return classContext
