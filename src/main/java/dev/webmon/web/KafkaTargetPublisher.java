@@ -1,0 +1,94 @@
+package dev.webmon.web;
+
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.event.EventCodec;
+import dev.webmon.event.TargetSpec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link TargetPublisher} on a Kafka producer with {@code acks=all} and idempotence. Every wait is
+ * bounded by the publish timeout (metadata, send and acknowledgement), so an unreachable cluster
+ * turns into a 503 within that time. Thread-safe (KafkaProducer is).
+ */
+public final class KafkaTargetPublisher implements TargetPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaTargetPublisher.class);
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final String topic;
+  private final Duration timeout;
+  private final EventCodec codec = new EventCodec();
+
+  private KafkaTargetPublisher(KafkaProducer<String, byte[]> producer, String topic, Duration timeout) {
+    this.producer = producer;
+    this.topic = topic;
+    this.timeout = timeout;
+  }
+
+  /**
+   * A publisher to {@code topic}.
+   *
+   * @param timeout the longest any publish waits (metadata, buffer, acknowledgement)
+   */
+  public static KafkaTargetPublisher create(KafkaConfig kafka, String topic, Duration timeout) {
+    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
+    int ms = Math.toIntExact(timeout.toMillis());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "webmon-web");
+    return new KafkaTargetPublisher(
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), topic, timeout);
+  }
+
+  @Override
+  public void publish(TargetSpec spec) {
+    send(new ProducerRecord<>(topic, spec.id(), codec.encode(spec)), "target " + spec.id() + " v" + spec.version());
+  }
+
+  @Override
+  public void delete(String id) {
+    send(new ProducerRecord<>(topic, id, null), "deletion of target " + id);
+  }
+
+  private void send(ProducerRecord<String, byte[]> record, String what) {
+    try {
+      Future<RecordMetadata> ack = producer.send(record);
+      // The producer fails the record itself after delivery.timeout; the margin only guards a bug.
+      RecordMetadata m = ack.get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+      LOG.debug("published {} to {}-{}@{}", what, m.topic(), m.partition(), m.offset());
+    } catch (ExecutionException | KafkaException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      LOG.warn("Kafka did not acknowledge the {} within {} ms: {}", what, timeout.toMillis(), cause.toString());
+      throw new UnavailableException(
+          "Kafka is unavailable (no acknowledgement within " + timeout.toSeconds()
+              + " s): the change was not saved. Try again when the cluster is reachable.",
+          cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("Interrupted while publishing the change: it was not saved.", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

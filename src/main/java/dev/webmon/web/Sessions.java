@@ -1,0 +1,133 @@
+package dev.webmon.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * UI login sessions stored in PostgreSQL (table {@code web_session}), so any web instance serves
+ * any user. The cookie holds 256 random bits; the table holds only their SHA-256. Thread-safe.
+ */
+final class Sessions {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final Duration timeout;
+
+  Sessions(DataSource dataSource, Clock clock, Duration timeout) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.timeout = timeout;
+  }
+
+  /**
+   * A logged-in session.
+   *
+   * @param cookieValue the secret cookie value (only known right after login; empty when loaded)
+   * @param csrfToken the token every form of this session must echo
+   * @param expiresAt when the login ends
+   */
+  record Session(String cookieValue, String csrfToken, Instant expiresAt) {}
+
+  /** Starts a session; also drops expired ones (cheap, indexed). */
+  Session create() {
+    Instant now = clock.instant();
+    String cookie = randomToken();
+    String csrf = randomToken();
+    Instant expires = now.plus(timeout);
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE expires_at < ?")) {
+        ps.setTimestamp(1, Timestamp.from(now));
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO web_session (id_hash, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
+        ps.setBytes(1, sha256(cookie));
+        ps.setString(2, csrf);
+        ps.setTimestamp(3, Timestamp.from(now));
+        ps.setTimestamp(4, Timestamp.from(expires));
+        ps.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new UnavailableException("PostgreSQL is unavailable, cannot log in now; try again shortly.", e);
+    }
+    return new Session(cookie, csrf, expires);
+  }
+
+  /** The live session of a cookie value, if any. */
+  Optional<Session> find(String cookieValue) {
+    if (cookieValue == null || cookieValue.length() != 43) {
+      return Optional.empty();
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT csrf_token, expires_at FROM web_session WHERE id_hash = ? AND expires_at > ?")) {
+      ps.setBytes(1, sha256(cookieValue));
+      ps.setTimestamp(2, Timestamp.from(clock.instant()));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Session("", rs.getString(1), rs.getTimestamp(2).toInstant()));
+      }
+    } catch (SQLException e) {
+      throw new UnavailableException("PostgreSQL is unavailable; try again shortly.", e);
+    }
+  }
+
+  /** Ends a session (logout). */
+  void delete(String cookieValue) {
+    if (cookieValue == null || cookieValue.isEmpty()) {
+      return;
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE id_hash = ?")) {
+      ps.setBytes(1, sha256(cookieValue));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new UnavailableException("PostgreSQL is unavailable; try again shortly.", e);
+    }
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  /** 256 random bits, base64url without padding (43 characters). */
+  static String randomToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** Constant-time comparison of two secrets (tokens, CSRF values). */
+  static boolean constantTimeEquals(String expected, String actual) {
+    if (expected == null || actual == null) {
+      return false;
+    }
+    // Comparing digests keeps the time independent of where the strings differ and of their length.
+    return MessageDigest.isEqual(sha256(expected), sha256(actual));
+  }
+}

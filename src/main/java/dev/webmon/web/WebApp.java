@@ -1,0 +1,144 @@
+package dev.webmon.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web app: UI and REST API on Javalin (Jetty 12), wired by hand. Stateless: sessions live in
+ * PostgreSQL, targets in Kafka and PostgreSQL, so any number of instances can serve behind a load
+ * balancer. {@code webmon web}, {@code webmon standalone} and the tests create it with {@link
+ * #create}. The caller owns the data source and the publisher and closes them after {@link
+ * #close()}.
+ */
+public final class WebApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebApp.class);
+
+  /** Security headers of every response. No inline scripts or styles are allowed by the CSP. */
+  static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "Content-Security-Policy",
+          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+              + "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+          "X-Content-Type-Options", "nosniff",
+          "X-Frame-Options", "DENY",
+          "Referrer-Policy", "same-origin",
+          "Cross-Origin-Opener-Policy", "same-origin");
+
+  private final Javalin javalin;
+  private final WebConfig config;
+  private final List<String> routes;
+
+  private WebApp(Javalin javalin, WebConfig config, List<String> routes) {
+    this.javalin = javalin;
+    this.config = config;
+    this.routes = routes;
+  }
+
+  /**
+   * Builds the app (not started).
+   *
+   * @param dataSource the PostgreSQL pool (schema migrated by {@code webmon init})
+   * @param publisher where target changes go (the targets topic)
+   * @param addresses the address policy applied when a target is created or changed
+   */
+  public static WebApp create(
+      WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressCheck addresses, Clock clock) {
+    Views views = new Views();
+    TargetStore store = new TargetStore();
+    TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
+    TargetQueries targets = new TargetQueries(dataSource, clock);
+    ResultQueries results = new ResultQueries(dataSource, clock);
+    Sessions sessions = new Sessions(dataSource, clock, config.sessionTimeout());
+    Access access = new Access(sessions, config.apiToken().reveal(), config.openReads());
+    ErrorMapper errors = new ErrorMapper(views);
+    ApiRoutes api = new ApiRoutes(dataSource, service, store, targets, results);
+    UiRoutes ui =
+        new UiRoutes(
+            views, dataSource, service, store, targets, results, sessions, PasswordHasher.of(config.adminPassword()),
+            new LoginThrottle(clock), config);
+    List<String> routes = Collections.synchronizedList(new ArrayList<>());
+    Javalin javalin =
+        Javalin.create(
+            c -> {
+              c.jetty.host = config.bindAddress();
+              c.jetty.port = config.port();
+              c.startup.showJavalinBanner = false;
+              c.startup.showOldJavalinVersionWarning = false;
+              c.concurrency.useVirtualThreads = true;
+              c.http.maxRequestSize = Json.MAX_BODY_BYTES;
+              c.http.defaultContentType = "application/json";
+              c.staticFiles.add(
+                  s -> {
+                    s.hostedPath = "/static";
+                    s.directory = "/web/static";
+                    s.location = Location.CLASSPATH;
+                    s.headers = Map.of("Cache-Control", "public, max-age=3600");
+                  });
+              c.events.handlerAdded(
+                  h -> {
+                    if (h.getHttpMethod() != HandlerType.BEFORE && h.getHttpMethod() != HandlerType.AFTER) {
+                      routes.add(h.getHttpMethod() + " " + h.getPath());
+                    }
+                  });
+              c.routes.before(WebApp::securityHeaders);
+              c.routes.before(access::check);
+              errors.register(c.routes);
+              c.routes.get("/healthz", ctx -> Json.send(ctx, 200, Map.of("status", "ok")));
+              c.routes.get("/favicon.ico", ctx -> ctx.redirect("/static/favicon.svg"));
+              api.register(c.routes);
+              ui.register(c.routes);
+            });
+    return new WebApp(javalin, config, routes);
+  }
+
+  private static void securityHeaders(Context ctx) {
+    SECURITY_HEADERS.forEach(ctx::header);
+    if (!ctx.path().startsWith("/static/")) {
+      ctx.header("Cache-Control", "no-store");
+    }
+  }
+
+  /** Binds the port; returns this. */
+  public WebApp start() {
+    javalin.start();
+    LOG.info("web app listening on {}", url());
+    return this;
+  }
+
+  /** The bound port (after {@link #start()}). */
+  public int port() {
+    return javalin.port();
+  }
+
+  /** The base URL users open, e.g. {@code http://127.0.0.1:8080/}. */
+  public String url() {
+    String host = config.bindAddress();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "localhost";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port() + "/";
+  }
+
+  /** "METHOD path" of every registered route (the OpenAPI test compares them). */
+  List<String> routes() {
+    return List.copyOf(routes);
+  }
+
+  /** Stops the server; idempotent. */
+  @Override
+  public void close() {
+    javalin.stop();
+  }
+}

@@ -1,0 +1,193 @@
+package dev.webmon.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A corpus of bad input through the API. Every case must get a 4xx whose JSON error names the
+ * offending field, and must leave no row in PostgreSQL and no record in the targets topic.
+ */
+@ExtendWith(WebExtension.class)
+@WebExtension.BlockPrivateAddresses
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputIT {
+  private static final String OK_URL = "\"url\":\"https://example.com/\"";
+  private String existingId;
+
+  @BeforeAll
+  void createOneTarget(WebFixture web) {
+    WebFixture.Response r = web.post("/api/v1/targets", "{" + OK_URL + ",\"name\":\"existing\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    existingId = r.json().get("id").asText();
+  }
+
+  static Stream<Arguments> badTargets() {
+    List<Arguments> cases = new ArrayList<>();
+    cases.add(Arguments.of("missing url", "{\"name\":\"x\"}", "url"));
+    cases.add(Arguments.of("ftp scheme", "{\"url\":\"ftp://example.com/file\"}", "url"));
+    cases.add(Arguments.of("javascript scheme", "{\"url\":\"javascript:alert(1)\"}", "url"));
+    cases.add(Arguments.of("file scheme", "{\"url\":\"file:///etc/passwd\"}", "url"));
+    cases.add(Arguments.of("url too long", "{\"url\":\"https://example.com/" + "a".repeat(2040) + "\"}", "url"));
+    cases.add(Arguments.of("no host", "{\"url\":\"http://\"}", "url"));
+    cases.add(Arguments.of("relative url", "{\"url\":\"/health\"}", "url"));
+    cases.add(Arguments.of("user info in url", "{\"url\":\"https://user:pw@example.com/\"}", "url"));
+    cases.add(Arguments.of("url with spaces", "{\"url\":\"https://exa mple.com/\"}", "url"));
+    cases.add(Arguments.of("url not a string", "{\"url\":123}", "url"));
+    cases.add(Arguments.of("loopback address", "{\"url\":\"http://127.0.0.1:8080/\"}", "url"));
+    cases.add(Arguments.of("metadata address", "{\"url\":\"http://169.254.169.254/latest/meta-data/\"}", "url"));
+    cases.add(Arguments.of("private address", "{\"url\":\"http://10.1.2.3/\"}", "url"));
+    cases.add(Arguments.of("ipv6 loopback", "{\"url\":\"http://[::1]/\"}", "url"));
+    cases.add(Arguments.of("interval too short", "{" + OK_URL + ",\"intervalSeconds\":5}", "intervalSeconds"));
+    cases.add(Arguments.of("interval too long", "{" + OK_URL + ",\"intervalSeconds\":86401}", "intervalSeconds"));
+    cases.add(Arguments.of("interval negative", "{" + OK_URL + ",\"intervalSeconds\":-60}", "intervalSeconds"));
+    cases.add(Arguments.of("interval as string", "{" + OK_URL + ",\"intervalSeconds\":\"60\"}", "intervalSeconds"));
+    cases.add(Arguments.of("interval fractional", "{" + OK_URL + ",\"intervalSeconds\":60.5}", "intervalSeconds"));
+    cases.add(Arguments.of("interval huge", "{" + OK_URL + ",\"intervalSeconds\":99999999999999999999}", "intervalSeconds"));
+    cases.add(Arguments.of("regex does not compile", "{" + OK_URL + ",\"regex\":\"(unclosed\"}", "regex"));
+    cases.add(Arguments.of("regex not RE2 (lookahead)", "{" + OK_URL + ",\"regex\":\"foo(?=bar)\"}", "regex"));
+    cases.add(Arguments.of("regex not RE2 (backreference)", "{" + OK_URL + ",\"regex\":\"(a)\\\\1\"}", "regex"));
+    cases.add(Arguments.of("regex too long", "{" + OK_URL + ",\"regex\":\"" + "a".repeat(1001) + "\"}", "regex"));
+    cases.add(Arguments.of("must-not-match bad", "{" + OK_URL + ",\"mustNotMatch\":\"[a-\"}", "mustNotMatch"));
+    cases.add(Arguments.of("header name with space", "{" + OK_URL + ",\"headers\":{\"Bad Header\":\"x\"}}", "headers"));
+    cases.add(Arguments.of("header value with CRLF", "{" + OK_URL + ",\"headers\":{\"X-Evil\":\"a\\r\\nInjected: 1\"}}", "headers.X-Evil"));
+    cases.add(Arguments.of("restricted header", "{" + OK_URL + ",\"headers\":{\"Host\":\"evil.example\"}}", "headers.Host"));
+    cases.add(Arguments.of("header twice ignoring case", "{" + OK_URL + ",\"headers\":{\"Accept\":\"a\",\"accept\":\"b\"}}", "headers.accept"));
+    cases.add(Arguments.of("headers not an object", "{" + OK_URL + ",\"headers\":[\"Accept: x\"]}", "headers"));
+    cases.add(Arguments.of("header value not a string", "{" + OK_URL + ",\"headers\":{\"X-N\":5}}", "headers.X-N"));
+    cases.add(Arguments.of("masked header on create", "{" + OK_URL + ",\"headers\":{\"Authorization\":\"******\"}}", "headers.Authorization"));
+    cases.add(Arguments.of("method not allowed", "{" + OK_URL + ",\"method\":\"TRACE\"}", "method"));
+    cases.add(Arguments.of("expected status words", "{" + OK_URL + ",\"expectedStatus\":\"2xx\"}", "expectedStatus"));
+    cases.add(Arguments.of("expected status out of range", "{" + OK_URL + ",\"expectedStatus\":\"200-600\"}", "expectedStatus"));
+    cases.add(Arguments.of("timeout zero", "{" + OK_URL + ",\"timeoutSeconds\":0}", "timeoutSeconds"));
+    cases.add(Arguments.of("timeout too long", "{" + OK_URL + ",\"timeoutSeconds\":500,\"intervalSeconds\":3600}", "timeoutSeconds"));
+    cases.add(Arguments.of("timeout longer than interval", "{" + OK_URL + ",\"timeoutSeconds\":30,\"intervalSeconds\":10}", "timeoutSeconds"));
+    cases.add(Arguments.of("redirects too many", "{" + OK_URL + ",\"maxRedirects\":21}", "maxRedirects"));
+    cases.add(Arguments.of("tag with space", "{" + OK_URL + ",\"tags\":[\"has space\"]}", "tags[0]"));
+    cases.add(Arguments.of("tag duplicated", "{" + OK_URL + ",\"tags\":[\"a\",\"a\"]}", "tags[1]"));
+    cases.add(Arguments.of("tags not a list", "{" + OK_URL + ",\"tags\":\"prod\"}", "tags"));
+    cases.add(Arguments.of("blank name", "{" + OK_URL + ",\"name\":\"   \"}", "name"));
+    cases.add(Arguments.of("name too long", "{" + OK_URL + ",\"name\":\"" + "n".repeat(201) + "\"}", "name"));
+    cases.add(Arguments.of("name with control character", "{" + OK_URL + ",\"name\":\"bell\\u0007\"}", "name"));
+    cases.add(Arguments.of("body too long", "{" + OK_URL + ",\"method\":\"POST\",\"body\":\"" + "b".repeat(8193) + "\"}", "body"));
+    cases.add(Arguments.of("unknown field", "{" + OK_URL + ",\"intervall\":60}", "intervall"));
+    cases.add(Arguments.of("not JSON", "{url: nope", "body"));
+    cases.add(Arguments.of("JSON array", "[{" + OK_URL + "}]", "body"));
+    cases.add(Arguments.of("JSON null", "null", "body"));
+    cases.add(Arguments.of("duplicate key", "{" + OK_URL + "," + OK_URL + "}", "body"));
+    cases.add(Arguments.of("deeply nested", "{" + OK_URL + ",\"headers\":" + "[".repeat(100) + "]".repeat(100) + "}", "body"));
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "POST {0}")
+  @MethodSource("badTargets")
+  void createIsRefusedNamingTheFieldAndNothingIsStoredOrPublished(String name, String json, String field, WebFixture web) {
+    assertRefused(web, () -> web.post("/api/v1/targets", json), 400, field);
+  }
+
+  @ParameterizedTest(name = "PUT {0}")
+  @MethodSource("badTargets")
+  void updateIsRefusedNamingTheFieldAndTheTargetIsUnchanged(String name, String json, String field, WebFixture web) {
+    JsonNode before = web.get("/api/v1/targets/" + existingId).json();
+    assertRefused(web, () -> web.put("/api/v1/targets/" + existingId, json), 400, field);
+    assertThat(web.get("/api/v1/targets/" + existingId).json()).isEqualTo(before);
+  }
+
+  @Test
+  void aWrongContentTypeIsRefused(WebFixture web) {
+    assertRefused(
+        web,
+        () -> web.send("POST", "/api/v1/targets", Optional.of(WebFixture.TOKEN), Optional.of("{" + OK_URL + "}"), "text/plain"),
+        400,
+        "body");
+  }
+
+  @Test
+  void badQueryParametersNameTheParameter(WebFixture web) {
+    assertRefused(web, () -> web.get("/api/v1/targets?size=0"), 400, "size");
+    assertRefused(web, () -> web.get("/api/v1/targets?size=100000"), 400, "size");
+    assertRefused(web, () -> web.get("/api/v1/targets?page=-1"), 400, "page");
+    assertRefused(web, () -> web.get("/api/v1/targets?sort=name;DROP%20TABLE%20target"), 400, "sort");
+    assertRefused(web, () -> web.get("/api/v1/targets?status=sideways"), 400, "status");
+    assertRefused(web, () -> web.get("/api/v1/targets/" + existingId + "/results?from=yesterday"), 400, "from");
+    assertRefused(web, () -> web.get("/api/v1/targets/" + existingId + "/results?cursor=garbage!"), 400, "cursor");
+    assertRefused(web, () -> web.get("/api/v1/targets/" + existingId + "/results?outcome=MAYBE"), 400, "outcome");
+    assertRefused(web, () -> web.get("/api/v1/targets/" + existingId + "/results?limit=5000"), 400, "limit");
+    assertRefused(web, () -> web.get("/api/v1/targets/" + existingId + "/stats?window=1y"), 400, "window");
+    assertRefused(web, () -> web.get("/api/v1/targets/" + existingId + "/series?window=3w"), 400, "window");
+    assertRefused(
+        web,
+        () -> web.get("/api/v1/targets/" + existingId + "/series?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"),
+        400,
+        "from");
+  }
+
+  @Test
+  void aBadYamlImportAppliesNothing(WebFixture web) {
+    String yaml =
+        """
+        targets:
+          - name: fine
+            url: https://fine.example.com/
+          - name: broken
+            url: gopher://old.example.com/
+          - name: also broken
+            url: https://example.org/
+            intervalSeconds: 1
+        """;
+    WebFixture.Response r =
+        assertRefused(
+            web,
+            () -> web.send("POST", "/api/v1/targets/import", Optional.of(WebFixture.TOKEN), Optional.of(yaml), "application/yaml"),
+            400,
+            "targets[1].url");
+    assertThat(r.json().get("fields").toString()).contains("targets[2].intervalSeconds");
+  }
+
+  @Test
+  void aHostThatDoesNotResolveNowIsAccepted(WebFixture web) {
+    WebFixture.Response r = web.post("/api/v1/targets", "{\"url\":\"https://no-such-host.invalid/\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
+  @Test
+  void unknownTargetsAre404(WebFixture web) {
+    assertRefused(web, () -> web.get("/api/v1/targets/nope"), 404, null);
+    assertRefused(web, () -> web.put("/api/v1/targets/nope", "{" + OK_URL + "}"), 404, null);
+    assertRefused(web, () -> web.delete("/api/v1/targets/nope"), 404, null);
+    assertRefused(web, () -> web.get("/api/v1/targets/%3Cscript%3E/stats"), 404, null);
+  }
+
+  private static WebFixture.Response assertRefused(
+      WebFixture web, java.util.function.Supplier<WebFixture.Response> call, int status, String field) {
+    long rows = web.targetRows();
+    long offset = web.topicEndOffset();
+    WebFixture.Response r = call.get();
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    JsonNode body = r.json();
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    assertThat(body.get("message").asText()).isNotBlank();
+    if (field != null) {
+      assertThat(body.get("fields")).as(r.body()).isNotNull();
+      List<String> fields = new ArrayList<>();
+      body.get("fields").forEach(f -> fields.add(f.get("field").asText()));
+      assertThat(fields).as(r.body()).contains(field);
+      body.get("fields").forEach(f -> assertThat(f.get("message").asText()).isNotBlank());
+    }
+    assertThat(web.targetRows()).as("rows in PostgreSQL").isEqualTo(rows);
+    assertThat(web.topicEndOffset()).as("records in the targets topic").isEqualTo(offset);
+    return r;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.webmon.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The UI in a real browser: Debian's headless Chromium driven through its own chromedriver (no
+ * browser download; Selenium Manager is never asked). Logs in, adds a target through the form
+ * (first with a bad URL), sees it listed, sees results and the chart drawn. Screenshots go to
+ * target/screenshots.
+ */
+@ExtendWith(WebExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserIT {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private ChromeDriverService service;
+  private WebDriver driver;
+  private Path profile;
+
+  @BeforeAll
+  void startBrowser() throws IOException {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      throw new IllegalStateException(
+          "BrowserIT needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver (.ci/run does it)");
+    }
+    Files.createDirectories(SCREENSHOTS);
+    profile = Files.createTempDirectory("webmon-chromium-");
+    // Never let Selenium Manager look for (or download) a driver or browser.
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    System.setProperty("se.manager.offline", "true");
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogOutput(java.io.OutputStream.nullOutputStream())
+            .build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-extensions", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
+    driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  void stopBrowser() {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (service != null) {
+      service.stop();
+    }
+    if (profile != null) {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a leftover temp profile is harmless
+      }
+    }
+  }
+
+  @Test
+  void logInAddATargetSeeItListedWithResultsAndAChart(WebFixture web) throws Exception {
+    String base = web.base();
+    driver.get(base + "/targets");
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().contains("/login"));
+    screenshot("01-login");
+    driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/targets"));
+
+    driver.findElement(By.id("add-target")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("target-form")).isEmpty());
+    // The custom seconds input is hidden until "custom" is chosen (our script runs under the CSP).
+    assertThat(driver.findElement(By.id("custom-interval")).isDisplayed()).isFalse();
+    driver.findElement(By.id("url")).sendKeys("ftp://files.example.com/");
+    driver.findElement(By.id("name")).sendKeys(SecurityIT.XSS);
+    driver.findElement(By.cssSelector("#intervalPreset option[value='300']")).click();
+    driver.findElement(By.id("save")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("url-error")).isEmpty());
+    assertThat(driver.findElement(By.id("url-error")).getText()).contains("scheme must be http or https");
+    assertThat(driver.findElement(By.id("url")).getDomAttribute("aria-invalid")).isEqualTo("true");
+    screenshot("02-validation-message");
+    assertThat(web.targetRows()).isZero();
+
+    WebElement url = driver.findElement(By.id("url"));
+    url.clear();
+    url.sendKeys("https://browser.example.com/health");
+    driver.findElement(By.id("save")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().matches(".*/targets/[a-z0-9]{16}$"));
+    String id = driver.getCurrentUrl().substring(driver.getCurrentUrl().lastIndexOf('/') + 1);
+    assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo(SecurityIT.XSS);
+    assertNoAlert();
+
+    // Results as the sink writes them: 6 hours every 2 minutes from two locations, a few DOWN.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    for (String location : List.of("eu-west", "us-east")) {
+      for (int i = 0; i < 180; i++) {
+        Instant at = now.minus(Duration.ofMinutes(2L * i + 1));
+        boolean up = !(location.equals("us-east") && i < 3);
+        TestData.result(web.db, id, location, at, up, up ? null : "HTTP_STATUS", 40_000 + 1_000L * (i % 40));
+      }
+      TestData.status(web.db, id, location, now.minusSeconds(60), !location.equals("us-east"), location.equals("us-east") ? "HTTP_STATUS" : null);
+    }
+    TestData.rollups(web.db, id, "eu-west", now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(20)),
+        now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(7)), 30, 30, 45_000, 80_000);
+
+    driver.get(base + "/targets/" + id + "?window=24h");
+    WebElement chart = awaitChart();
+    WebElement svg = chart.findElement(By.tagName("svg"));
+    assertThat(Integer.parseInt(svg.getDomAttribute("data-points"))).isGreaterThan(100);
+    assertThat(svg.getDomAttribute("data-resolution")).isEqualTo("raw");
+    assertThat(chart.findElement(By.cssSelector("path.phase-ttfb")).getDomAttribute("d")).hasSizeGreaterThan(100);
+    assertThat(chart.findElement(By.cssSelector("path.p95")).getDomAttribute("d")).contains("L");
+    assertThat(chart.findElements(By.cssSelector(".status-strip rect.st-up"))).isNotEmpty();
+    assertThat(chart.findElements(By.cssSelector(".status-strip rect.st-partial, .status-strip rect.st-down"))).isNotEmpty();
+    assertThat(driver.findElement(By.id("results")).getText()).contains("HTTP_STATUS").contains("us-east");
+    assertThat(driver.findElement(By.id("locations")).getText()).contains("eu-west").contains("us-east");
+    screenshot("03-target-page-24h");
+
+    driver.get(base + "/targets/" + id + "?window=30d");
+    WebElement month = awaitChart().findElement(By.tagName("svg"));
+    assertThat(month.getDomAttribute("data-resolution")).isEqualTo("hourly");
+    assertThat(Integer.parseInt(month.getDomAttribute("data-points"))).isGreaterThan(400);
+    screenshot("04-target-page-30d");
+
+    driver.get(base + "/targets");
+    WebElement row = driver.findElement(By.cssSelector("#targets-table tr[data-id='" + id + "']"));
+    assertThat(row.findElement(By.cssSelector("td.name a")).getText()).isEqualTo(SecurityIT.XSS);
+    assertThat(row.findElement(By.cssSelector(".dot")).getDomAttribute("class")).contains("degraded");
+    assertThat(row.findElements(By.cssSelector("svg.spark polyline"))).isNotEmpty();
+    assertNoAlert();
+    screenshot("05-targets-list");
+  }
+
+  private WebElement awaitChart() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "true".equals(driver.findElement(By.id("chart")).getDomAttribute("data-rendered")));
+    return driver.findElement(By.id("chart"));
+  }
+
+  private void assertNoAlert() {
+    try {
+      driver.switchTo().alert();
+      throw new AssertionError("a JavaScript alert opened: the page executed injected script");
+    } catch (NoAlertPresentException expected) {
+      // rendered as text
+    }
+  }
+
+  private void screenshot(String name) throws IOException {
+    byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+    Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.webmon.web;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives a test class one {@link WebFixture} (web app + shared broker + own database), started on
+ * first use and closed after the class. A class annotated {@link OpenReads} gets open reads.
+ */
+final class WebExtension implements ParameterResolver {
+  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(WebExtension.class);
+
+  /** Starts the class's web app with {@code web.open-reads=true}. */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @interface OpenReads {}
+
+  /** Starts the class's web app with the address policy on (nothing allow-listed). */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @interface BlockPrivateAddresses {}
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == WebFixture.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+      classContext = classContext.getParent().get();
+    }
+    Class<?> type = classContext.getRequiredTestClass();
+    boolean open = type.isAnnotationPresent(OpenReads.class);
+    AddressCheck addresses =
+        type.isAnnotationPresent(BlockPrivateAddresses.class)
+            ? AddressCheck.of(dev.webmon.check.AddressPolicy.allowing(java.util.List.of()), java.time.Duration.ofSeconds(2))
+            : AddressCheck.allowAll();
+    ExtensionContext root = context;
+    return classContext
+        .getStore(NAMESPACE)
+        .computeIfAbsent(
+            WebFixture.class, k -> WebFixture.start(root, open, addresses, java.time.Clock.systemUTC()), WebFixture.class);
+  }
+}

@@ -1,0 +1,255 @@
+package dev.webmon.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.KafkaExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A running {@link WebApp} on loopback against the shared real Kafka broker (its own compacted
+ * targets topic) and a fresh PostgreSQL database, plus an HTTP client that speaks to it.
+ */
+final class WebFixture implements AutoCloseable {
+  static final String PASSWORD = "correct horse battery";
+  static final String TOKEN = "test-token-0123456789abcdef";
+
+  final EmbeddedKafka kafka;
+  final HikariDataSource db;
+  final String topic;
+  final TargetPublisher publisher;
+  final WebApp app;
+  final Client client;
+
+  private WebFixture(EmbeddedKafka kafka, HikariDataSource db, String topic, TargetPublisher publisher, WebApp app) {
+    this.kafka = kafka;
+    this.db = db;
+    this.topic = topic;
+    this.publisher = publisher;
+    this.app = app;
+    this.client = new Client("http://127.0.0.1:" + app.port());
+  }
+
+  static WebFixture start(ExtensionContext context, boolean openReads) {
+    return start(context, openReads, AddressCheck.allowAll(), Clock.systemUTC());
+  }
+
+  static WebFixture start(ExtensionContext context, boolean openReads, AddressCheck addresses, Clock clock) {
+    EmbeddedKafka kafka = KafkaExtension.shared(context);
+    String topic = KafkaExtension.uniqueTopic("targets");
+    createCompactedTopic(kafka.kafkaConfig(), topic);
+    HikariDataSource db = PostgresFixture.freshDatabase(context, "web");
+    WebConfig config = WebConfig.forTests(PASSWORD, TOKEN, openReads);
+    TargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
+    WebApp app = WebApp.create(config, db, publisher, addresses, clock).start();
+    return new WebFixture(kafka, db, topic, publisher, app);
+  }
+
+  static void createCompactedTopic(KafkaConfig kafka, String topic) {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create topic " + topic, e);
+    }
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + app.port();
+  }
+
+
+  // ---------------------------------------------------------------- HTTP
+
+  record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    JsonNode json() {
+      try {
+        return Json.MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (status " + status + "): " + body, e);
+      }
+    }
+
+    Optional<String> header(String name) {
+      return headers.firstValue(name);
+    }
+  }
+
+  Response send(String method, String path, Optional<String> token, Optional<String> body, String contentType) {
+    return client.send(method, path, token, body, contentType);
+  }
+
+  Response get(String path) {
+    return client.get(path);
+  }
+
+  Response post(String path, String json) {
+    return client.post(path, json);
+  }
+
+  Response put(String path, String json) {
+    return client.put(path, json);
+  }
+
+  Response delete(String path) {
+    return client.delete(path);
+  }
+
+  /** An API client for a base URL, sending the test token. */
+  static final class Client {
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Client(String base) {
+      this.base = base;
+    }
+
+    Response send(String method, String path, Optional<String> token, Optional<String> body, String contentType) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+      token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+      if (body.isPresent()) {
+        b.header("Content-Type", contentType);
+        b.method(method, HttpRequest.BodyPublishers.ofString(body.get()));
+      } else {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      try {
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.body(), r.headers());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    Response get(String path) {
+      return send("GET", path, Optional.of(TOKEN), Optional.empty(), "");
+    }
+
+    Response post(String path, String json) {
+      return send("POST", path, Optional.of(TOKEN), Optional.of(json), "application/json");
+    }
+
+    Response put(String path, String json) {
+      return send("PUT", path, Optional.of(TOKEN), Optional.of(json), "application/json");
+    }
+
+    Response delete(String path) {
+      return send("DELETE", path, Optional.of(TOKEN), Optional.empty(), "");
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  long targetRows() {
+    return queryLong("SELECT count(*) FROM target");
+  }
+
+  long queryLong(String sql) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void execute(String sql, Object... params) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.execute();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sum of the end offsets of the targets topic: grows by one per published record. */
+  long topicEndOffset() {
+    return endOffset(kafka.kafkaConfig(), topic);
+  }
+
+  static long endOffset(KafkaConfig kafka, String topic) {
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+      List<TopicPartition> parts = partitions(c, topic);
+      return c.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Every record of the targets topic, in partition order (key, value or null for a tombstone). */
+  List<ConsumerRecord<String, byte[]>> topicRecords() {
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka.kafkaConfig())) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(10));
+      List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (parts.stream().anyMatch(p -> c.position(p, Duration.ofSeconds(10)) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end in 20 s");
+        }
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
+    return c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition()))
+        .toList();
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(KafkaConfig kafka) {
+    Properties p = new Properties();
+    p.putAll(new HashMap<>(kafka.clientProperties()));
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    publisher.close();
+    db.close();
+  }
+}
