@@ -580,6 +580,19 @@ class HttpCheckerTest {
     }
 
     @Test
+    void anExpiredCertificateIsDownTls() throws Exception {
+      TestTls.Ca ca = new TestTls.Ca();
+      TestTls.Identity id = ca.issue("localhost", Instant.now().minus(Duration.ofMinutes(5)));
+      HttpChecker trusting =
+          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(), InstantSource.system());
+      try (TestServer s = TestServer.https(id.serverContext(), (req, sock, out) -> respond(out, 200, PAGE))) {
+        CheckResult r = trusting.check(target(s.httpsUrl("localhost", "/")).build(), SCHEDULED);
+        assertThat(r.reason()).as(describe(r)).contains(Reason.TLS);
+        assertThat(r.detail()).hasValueSatisfying(d -> assertThat(d).containsIgnoringCase("expired"));
+      }
+    }
+
+    @Test
     void aPlainHttpServerOnAnHttpsUrlIsDownTls() throws Exception {
       // Answers at once, before reading, as a server on a plain port answers a ClientHello.
       try (TestServer s = TestServer.raw((req, sock, out) -> respond(out, 400, "plain HTTP here"))) {
