@@ -17,9 +17,12 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.PropertyDefaults;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
+// 500 tries: generating events is the slow part, and the build shares two cores.
+@PropertyDefaults(tries = 500)
 class EventCodecPropertiesTest {
   private static final EventCodec CODEC = new EventCodec();
   private static final ObjectMapper MAPPER = new ObjectMapper();
