@@ -119,9 +119,9 @@ public final class CheckerBench {
 
   /** Runs the bench, printing progress and the result; the JSON line is printed last. */
   public static Result run(Options o, CheckConfig config, ClientFactory factory, PrintWriter out) throws IOException, InterruptedException {
-    BenchServer server = o.url().isEmpty() ? BenchServer.start(2) : null;
+    BenchServer server = o.url().isEmpty() ? BenchServer.start(4) : null;
     try {
-      URI url = o.url().orElseGet(server::url);
+      URI url = o.url().isPresent() ? o.url().get() : server.url();
       Optional<String> pattern = o.pattern().isPresent() ? o.pattern() : server != null ? Optional.of(BenchServer.MARKER) : Optional.empty();
       CheckConfig cfg = server != null ? allowLoopback(config) : config;
       Optional<String> wrk = o.wrk() ? findOnPath("wrk") : Optional.empty();
@@ -140,7 +140,7 @@ public final class CheckerBench {
       try (BenchClient client = factory.create(url, pattern, cfg);
           BenchClient socket = new RawSocketClient(url)) {
         // Warm up: JIT-compile the check path (and the reference client, if used) first.
-        Measured warm = measure(client, Math.min(o.count(), 5_000), o.concurrency(), server);
+        Measured warm = measure(client, Math.min(o.count(), 10_000), o.concurrency(), server);
         if (warm.failures > 0) {
           reportFailure(client, warm, out);
         }
