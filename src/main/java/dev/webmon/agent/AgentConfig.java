@@ -217,23 +217,9 @@ public record AgentConfig(
         s.get(SHUTDOWN_TIMEOUT));
   }
 
-  /** A config for tests and embedded use: the given location and id, defaults otherwise, no metrics port. */
-  public static AgentConfig defaults(String location, String agentId) {
-    return from(
-        Settings.of(
-            java.util.Map.of(LOCATION.name(), location, ID.name(), agentId, METRICS_PORT.name(), "-1")));
-  }
-
   /** The consumer group of this agent's location. */
   public String groupId() {
     return "webmon-agent." + location;
-  }
-
-  /** A copy with another metrics port. */
-  public AgentConfig withMetricsPort(int port) {
-    return new AgentConfig(
-        location, agentId, maxConcurrency, metricsHost, port, groupProtocol, sessionTimeout, heartbeatInterval, assignmentSpread, linger,
-        compression, deliveryTimeout, shutdownTimeout);
   }
 
   /** {@code <hostname>-<pid>}, cleaned to the allowed characters. */

@@ -9,7 +9,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs due checks with bounded concurrency: a fixed number of virtual-thread workers take checks
  * from a queue, so the scheduler never waits for a check and a slow or hanging site holds one
- * worker only (until its own timeout). At most one check per target is queued or running: a slot
- * that comes due while the previous check of the same target is still pending is skipped and
- * counted, which also bounds the queue by the number of targets.
+ * worker only (until its own timeout). At most one check per target version is queued or
+ * running: a slot that comes due while the previous check of the same version is still pending is
+ * skipped and counted, which also bounds the queue by the number of targets; a changed target
+ * is checked at once even if a check of its old version is still running.
  *
  * <p>Thread-safe.
  */
@@ -38,7 +38,8 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
   private final AgentMetrics metrics;
   private final BiPredicate<String, TargetSpec> stillWanted;
   private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  /** The version of each target with a check queued or running. */
+  private final ConcurrentHashMap<String, TargetSpec> pending = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean stopping;
@@ -74,10 +75,15 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
     if (stopping) {
       return;
     }
-    if (!pending.add(id)) {
+    TargetSpec before = pending.putIfAbsent(id, target);
+    if (before == target) {
       metrics.skippedOverlap();
       log.debug("target {}: check due at {} skipped, the previous one is still pending", id, scheduledAt);
       return;
+    }
+    if (before != null) {
+      // A changed target is checked at once even while a check of its old version still runs.
+      pending.put(id, target);
     }
     queue.add(new Task(target, scheduledAt));
   }
@@ -132,7 +138,7 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
       metrics.checkerFailure();
       log.error("target {}: the check failed unexpectedly", target.id(), e);
     } finally {
-      pending.remove(target.id());
+      pending.remove(target.id(), target);
     }
   }
 

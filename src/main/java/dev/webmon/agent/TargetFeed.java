@@ -125,9 +125,20 @@ final class TargetFeed implements ConsumerRebalanceListener, AutoCloseable {
       return;
     }
     consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    Map<TopicPartition, Long> ends;
+    try {
+      ends = consumer.endOffsets(partitions);
+      loading.addAll(partitions);
+    } catch (RuntimeException e) {
+      // Never leave an assigned partition out of the table: without its end offset every record
+      // counts as existing (first check within the spread, not at once) until the next assignment.
+      log.warn("cannot read the end offsets of {}: {}; loading them without", sorted(partitions), e.toString());
+      ends = new HashMap<>();
+      for (TopicPartition tp : partitions) {
+        ends.put(tp, Long.MAX_VALUE);
+      }
+    }
     table.assigned(ends);
-    loading.addAll(partitions);
     metrics.rebalance("assigned", partitions.size());
     log.info("assigned {} partition(s) of {}: {}; loading their targets", partitions.size(), topic, sorted(partitions));
   }

@@ -166,8 +166,7 @@ public final class ProducerBench {
     long start;
     long end;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      // Warm up metadata so the first send does not measure the topic lookup.
-      producer.partitionsFor(topic);
+      warmUp(producer, topic, o.partitions(), payloads[0]);
       start = System.nanoTime();
       long nextReport = start + TimeUnit.SECONDS.toNanos(5);
       for (long i = 0; i < o.messages(); i++) {
@@ -238,6 +237,29 @@ public final class ProducerBench {
     out.println(r.json());
     out.flush();
     return r;
+  }
+
+  /**
+   * One acknowledged record per partition before measuring: a freshly created topic may not have
+   * its leaders in place yet, and the first sends would measure that (or, with idempotence, get
+   * stuck retrying out-of-order sequences until the delivery timeout).
+   */
+  private static void warmUp(KafkaProducer<byte[], byte[]> producer, String topic, int partitions, byte[] payload)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int partition = 0; partition < partitions; partition++) {
+      while (true) {
+        try {
+          producer.send(new ProducerRecord<>(topic, partition, null, payload)).get(10, TimeUnit.SECONDS);
+          break;
+        } catch (ExecutionException | TimeoutException e) {
+          if (System.nanoTime() > deadline) {
+            throw new WebmonException("bench topic " + topic + " is not writable: " + e, e);
+          }
+          TimeUnit.MILLISECONDS.sleep(200);
+        }
+      }
+    }
   }
 
   private static void record(long[] samples, AtomicLong sampled, long nanos) {

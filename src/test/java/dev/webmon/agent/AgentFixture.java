@@ -85,6 +85,11 @@ final class AgentFixture implements AutoCloseable {
     collector = Thread.ofPlatform().name("results-collector").daemon(true).start(this::collect);
   }
 
+  /** A location (and so a consumer group) no other test uses. */
+  static String uniqueLocation(String base) {
+    return base + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
   String url(String path) {
     return "http://127.0.0.1:" + http.getAddress().getPort() + path;
   }

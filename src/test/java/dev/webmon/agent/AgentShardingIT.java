@@ -37,8 +37,11 @@ class AgentShardingIT {
       for (String id : ids) {
         f.put(f.target(id, 1, INTERVAL));
       }
-      List<Agent> east = List.of(f.startAgent("east", "east-1"), f.startAgent("east", "east-2"), f.startAgent("east", "east-3"));
-      Agent west = f.startAgent("west", "west-1");
+      String eastLocation = AgentFixture.uniqueLocation("east");
+      String westLocation = AgentFixture.uniqueLocation("west");
+      List<Agent> east =
+          List.of(f.startAgent(eastLocation, "east-1"), f.startAgent(eastLocation, "east-2"), f.startAgent(eastLocation, "east-3"));
+      Agent west = f.startAgent(westLocation, "west-1");
 
       await()
           .atMost(Duration.ofSeconds(60))
@@ -70,13 +73,13 @@ class AgentShardingIT {
         long window = w;
         List<CheckResult> inWindow =
             f.results(r -> Math.floorDiv(r.scheduledAt().toEpochMilli(), interval) == window);
-        Map<String, Long> eastCounts = countByTarget(inWindow, "east");
-        Map<String, Long> westCounts = countByTarget(inWindow, "west");
+        Map<String, Long> eastCounts = countByTarget(inWindow, eastLocation);
+        Map<String, Long> westCounts = countByTarget(inWindow, westLocation);
         log.info("window {}: east {} west {}", window, eastCounts, westCounts);
         assertThat(eastCounts).as("east checks per target in window %d", window).hasSize(TARGETS).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         assertThat(westCounts).as("west checks per target in window %d", window).hasSize(TARGETS).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         for (CheckResult r : inWindow) {
-          if (r.location().equals("east")) {
+          if (r.location().equals(eastLocation)) {
             int partition = AgentFixture.partitionOf(r.targetId());
             assertThat(owners.get(r.agentId())).as("partition %d of %s checked by %s", partition, r.targetId(), r.agentId()).contains(partition);
           } else {

@@ -127,4 +127,21 @@ class CheckRunnerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 1);
     assertThat(metrics.latenessTimer().max(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(2000);
   }
+
+  @Test
+  void aChangedTargetIsCheckedAtOnceEvenWhileItsOldVersionHangs() {
+    checker.hang("t1");
+    CheckRunner r = runner(2);
+    TargetSpec v1 = target("t1");
+    TargetSpec v2 = v1.toBuilder().version(2).url(java.net.URI.create("http://127.0.0.1:9/fixed")).build();
+    r.dispatch("t1", v1, clock.instant());
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.inFlight() == 1);
+    r.dispatch("t1", v2, clock.instant());
+    await().atMost(Duration.ofSeconds(5)).until(() -> r.inFlight() == 2);
+    r.dispatch("t1", v2, clock.instant()); // same version again: an overlap
+    assertThat(registry.get("webmon.agent.checks.skipped").tag("cause", "overlap").counter().count()).isEqualTo(1);
+    checker.releaseAll();
+    await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 2);
+    assertThat(published).extracting(CheckResult::targetVersion).containsExactlyInAnyOrder(1L, 2L);
+  }
 }
