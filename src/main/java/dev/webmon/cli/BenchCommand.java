@@ -4,14 +4,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code webmon bench} (not built yet). */
-@Command(name = "bench", description = "Not built yet.", mixinStandardHelpOptions = true)
+/**
+ * {@code webmon bench}: the performance harness. Each bench is a subcommand; add one by listing
+ * its class in {@code subcommands}.
+ */
+@Command(
+    name = "bench",
+    description = "Performance benchmarks; each prints its figures and, as its last line, one JSON object.",
+    mixinStandardHelpOptions = true,
+    subcommands = {BenchSinkCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("webmon bench: not built yet; see the open issues.");
-    return Main.EXIT_NOT_BUILT;
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return Main.EXIT_USAGE;
   }
 }
