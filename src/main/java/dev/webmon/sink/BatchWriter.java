@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *       and target changes go to the dead-letter topic (acknowledged before the commit).
  * </ol>
  *
- * <p>Not thread-safe: one thread writes.
+ * <p>Not thread-safe: one thread at a time writes (the sink's writer thread).
  */
 final class BatchWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
@@ -74,9 +74,10 @@ final class BatchWriter {
    * @param duplicates results already stored
    * @param refused results and target changes PostgreSQL refused (sent to the dead-letter topic)
    */
-  record Written(Outcome outcome, int rows, int duplicates, int refused, List<DeadLetters.Letter> refusedLetters) {
+  record Written(
+      Outcome outcome, int rows, int duplicates, int refused, List<DeadLetters.Letter> refusedLetters, long committedAtMillis) {
     static Written fenced() {
-      return new Written(Outcome.FENCED, 0, 0, 0, List.of());
+      return new Written(Outcome.FENCED, 0, 0, 0, List.of(), 0);
     }
   }
 
@@ -153,6 +154,7 @@ final class BatchWriter {
   }
 
   private Written writeOnce(Connection c, Batch batch, Mode mode) throws SQLException {
+    long t0 = System.nanoTime();
     if (!moveOffsets(c, batch)) {
       c.rollback();
       return Written.fenced();
@@ -204,13 +206,26 @@ final class BatchWriter {
         }
       }
     }
-    upsertStatus(c, batch, refusedResults);
+    long t1 = System.nanoTime();
+    int statusRows = upsertStatus(c, batch, refusedResults);
+    long t2 = System.nanoTime();
     markLateHours(c, batch);
     refused.addAll(applyTargetChanges(c, batch, mode == Mode.ROW_BY_ROW));
     // Refused records are dead letters of this batch: acknowledged before the offsets move.
     deadLetters.await(refused, DEAD_LETTER_TIMEOUT);
+    long t3 = System.nanoTime();
     c.commit();
-    return new Written(Outcome.COMMITTED, rows, duplicates, refused.size(), refused);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "Batch of {} record(s): offsets+COPY {} ms, status ({} rows) {} ms, targets+marks {} ms, commit {} ms",
+          batch.records(),
+          (t1 - t0) / 1_000_000,
+          statusRows,
+          (t2 - t1) / 1_000_000,
+          (t3 - t2) / 1_000_000,
+          (System.nanoTime() - t3) / 1_000_000);
+    }
+    return new Written(Outcome.COMMITTED, rows, duplicates, refused.size(), refused, clock.millis());
   }
 
   private static long copy(CopyManager copy, CopyEncoder enc, String table) throws SQLException {
@@ -308,8 +323,9 @@ final class BatchWriter {
    * Upserts target_status from the newest result per target and location. {@code since} keeps
    * its value while the state is unchanged; it becomes the start of the batch's last run of equal
    * outcomes when the state changed. A result older than the stored one changes nothing.
+   * Returns the number of (target, location) pairs.
    */
-  private static void upsertStatus(Connection c, Batch batch, List<Integer> skip) throws SQLException {
+  private static int upsertStatus(Connection c, Batch batch, List<Integer> skip) throws SQLException {
     Map<Key, List<CheckResult>> byKey = new HashMap<>();
     TreeSet<Integer> skipped = new TreeSet<>(skip);
     for (int i = 0; i < batch.results.size(); i++) {
@@ -319,10 +335,22 @@ final class BatchWriter {
       CheckResult r = batch.results.get(i);
       byKey.computeIfAbsent(new Key(r.targetId(), r.location()), k -> new ArrayList<>(2)).add(r);
     }
-    if (byKey.isEmpty()) {
+    List<StatusAcc> sameState = new ArrayList<>();
+    List<StatusAcc> flipped = new ArrayList<>();
+    for (List<CheckResult> results : byKey.values()) {
+      StatusAcc acc = accumulate(results);
+      (acc.whole ? sameState : flipped).add(acc);
+    }
+    upsertStatus(c, STATUS_SAME_STATE_SQL, sameState);
+    upsertStatus(c, STATUS_FLIPPED_SQL, flipped);
+    return byKey.size();
+  }
+
+  private static void upsertStatus(Connection c, String sql, List<StatusAcc> accs) throws SQLException {
+    if (accs.isEmpty()) {
       return;
     }
-    int n = byKey.size();
+    int n = accs.size();
     String[] targetIds = new String[n];
     String[] locations = new String[n];
     String[] resultIds = new String[n];
@@ -333,10 +361,8 @@ final class BatchWriter {
     Long[] totalUs = new Long[n];
     Long[] tlsUs = new Long[n];
     Long[] sinceUs = new Long[n];
-    Boolean[] wholes = new Boolean[n];
-    int i = 0;
-    for (Map.Entry<Key, List<CheckResult>> e : byKey.entrySet()) {
-      StatusAcc acc = accumulate(e.getValue());
+    for (int i = 0; i < n; i++) {
+      StatusAcc acc = accs.get(i);
       CheckResult r = acc.newest;
       targetIds[i] = r.targetId();
       locations[i] = r.location();
@@ -348,10 +374,8 @@ final class BatchWriter {
       totalUs[i] = r.timings().totalMicros();
       tlsUs[i] = r.tlsExpiresAt().map(BatchWriter::epochMicros).orElse(null);
       sinceUs[i] = epochMicros(acc.runStart);
-      wholes[i] = acc.whole;
-      i++;
     }
-    try (PreparedStatement ps = c.prepareStatement(STATUS_SQL)) {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", targetIds));
       ps.setArray(2, c.createArrayOf("text", locations));
       ps.setArray(3, c.createArrayOf("text", resultIds));
@@ -362,7 +386,6 @@ final class BatchWriter {
       ps.setArray(8, c.createArrayOf("int8", totalUs));
       ps.setArray(9, c.createArrayOf("int8", tlsUs));
       ps.setArray(10, c.createArrayOf("int8", sinceUs));
-      ps.setArray(11, c.createArrayOf("bool", wholes));
       ps.execute();
     }
   }
@@ -386,33 +409,33 @@ final class BatchWriter {
 
   private static final String TS = "to_timestamp(%1$s / 1000000) + (%1$s %% 1000000) * interval '1 microsecond'";
 
+  /**
+   * Upsert by primary key: one index probe per row whatever the table's size, and a HOT update
+   * (no indexed column changes). {@code {SINCE}} is the new {@code since}: keep the stored one while
+   * the state is unchanged (the batch had one run of equal outcomes), or take the batch's (the
+   * state flipped within the batch).
+   */
   private static final String STATUS_SQL =
       """
-      WITH input AS (
-          SELECT i.target_id, i.location, i.result_id::uuid AS result_id, %s AS started_at, i.up, i.reason,
-                 i.status_code::smallint AS status_code, i.total_us, %s AS tls_expires_at, %s AS since, i.whole
-          FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::bool[], ?::text[], ?::int4[], ?::int8[],
-                      ?::int8[], ?::int8[], ?::bool[])
-               AS i(target_id, location, result_id, started_us, up, reason, status_code, total_us, tls_us, since_us, whole)
-      ), updated AS (
-          UPDATE target_status s
-          SET result_id = i.result_id, started_at = i.started_at, up = i.up, reason = i.reason,
-              status_code = i.status_code, total_us = i.total_us, tls_expires_at = i.tls_expires_at,
-              since = CASE WHEN i.whole AND s.up = i.up THEN s.since ELSE i.since END
-          FROM input i
-          WHERE s.target_id = i.target_id AND s.location = i.location AND s.started_at < i.started_at
-      )
-      INSERT INTO target_status (target_id, location, result_id, started_at, up, reason, status_code, total_us,
-                                 tls_expires_at, since)
-      SELECT target_id, location, result_id, started_at, up, reason, status_code, total_us, tls_expires_at, since
-      FROM input i
-      WHERE NOT EXISTS (SELECT 1 FROM target_status s WHERE s.target_id = i.target_id AND s.location = i.location)
-      ON CONFLICT (target_id, location) DO NOTHING
+      INSERT INTO target_status AS s (target_id, location, result_id, started_at, up, reason, status_code, total_us,
+                                      tls_expires_at, since)
+      SELECT i.target_id, i.location, i.result_id::uuid, %s, i.up, i.reason, i.status_code::smallint, i.total_us, %s, %s
+      FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::bool[], ?::text[], ?::int4[], ?::int8[], ?::int8[], ?::int8[])
+           AS i(target_id, location, result_id, started_us, up, reason, status_code, total_us, tls_us, since_us)
+      ON CONFLICT (target_id, location) DO UPDATE SET
+          result_id = EXCLUDED.result_id, started_at = EXCLUDED.started_at, up = EXCLUDED.up, reason = EXCLUDED.reason,
+          status_code = EXCLUDED.status_code, total_us = EXCLUDED.total_us, tls_expires_at = EXCLUDED.tls_expires_at,
+          since = {SINCE}
+      WHERE s.started_at < EXCLUDED.started_at
       """
           .formatted(
               TS.formatted("i.started_us"),
               "CASE WHEN i.tls_us IS NULL THEN NULL ELSE " + TS.formatted("i.tls_us") + " END",
               TS.formatted("i.since_us"));
+
+  private static final String STATUS_SAME_STATE_SQL =
+      STATUS_SQL.replace("{SINCE}", "CASE WHEN s.up = EXCLUDED.up THEN s.since ELSE EXCLUDED.since END");
+  private static final String STATUS_FLIPPED_SQL = STATUS_SQL.replace("{SINCE}", "EXCLUDED.since");
 
   static long epochMicros(Instant i) {
     return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);

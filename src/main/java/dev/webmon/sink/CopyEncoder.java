@@ -18,17 +18,18 @@ import java.util.UUID;
  * comparison (see docs/benchmarks.md, "Sink").
  *
  * <p>PostgreSQL text cannot hold NUL characters, which a result's {@code detail} may contain
- * (JSON {@code \u0000}): they are stored as U+FFFD. Not thread-safe.
+ * (JSON {@code \u0000}): they are stored as U+FFFD. Public for the benchmark's raw COPY
+ * reference. Not thread-safe.
  */
-final class CopyEncoder {
+public final class CopyEncoder {
   /** COPY formats. */
-  enum Format {
+  public enum Format {
     BINARY,
     TEXT
   }
 
   /** The columns, in the order rows are encoded. */
-  static final String COLUMNS =
+  public static final String COLUMNS =
       "target_id, started_at, result_id, target_version, location, agent_id, scheduled_at, up, reason, "
           + "status_code, dns_us, connect_us, tls_us, ttfb_us, transfer_us, total_us, body_bytes, "
           + "http_version, remote_address, tls_expires_at, redirects, final_url, detail";
@@ -46,18 +47,18 @@ final class CopyEncoder {
   private int len;
   private int rows;
 
-  CopyEncoder(Format format) {
+  public CopyEncoder(Format format) {
     this.format = format;
     reset();
   }
 
   /** The COPY statement matching this encoder's format, for the given table. */
-  String copySql(String table) {
+  public String copySql(String table) {
     return "COPY " + table + " (" + COLUMNS + ") FROM STDIN" + (format == Format.BINARY ? " (FORMAT binary)" : "");
   }
 
   /** Empties the buffer (and writes the binary header). */
-  void reset() {
+  public void reset() {
     len = 0;
     rows = 0;
     if (format == Format.BINARY) {
@@ -67,27 +68,32 @@ final class CopyEncoder {
     }
   }
 
-  int rows() {
+  /** Empties the buffer for the next chunk of the same COPY stream (no header). */
+  public void resetRows() {
+    len = 0;
+  }
+
+  public int rows() {
     return rows;
   }
 
   /** The encoded bytes so far; {@link #finish()} first for a complete COPY stream. */
-  byte[] buffer() {
+  public byte[] buffer() {
     return buf;
   }
 
-  int length() {
+  public int length() {
     return len;
   }
 
   /** Appends the binary trailer; call once after the last row. */
-  void finish() {
+  public void finish() {
     if (format == Format.BINARY) {
       putShort(-1);
     }
   }
 
-  void add(CheckResult r) {
+  public void add(CheckResult r) {
     rows++;
     if (format == Format.BINARY) {
       addBinary(r);

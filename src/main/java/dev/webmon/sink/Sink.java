@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ public final class Sink implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final SinkLoop loop;
   private final Thread thread;
+  private final ExecutorService writerThread;
   private final ScheduledExecutorService maintenance;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closing;
@@ -146,10 +148,18 @@ public final class Sink implements AutoCloseable {
     SinkMetrics metrics = new SinkMetrics(b.registry);
     DeadLetters deadLetters = new DeadLetters(producer, b.topics.dlq());
     BatchWriter writer = new BatchWriter(pool, config.groupId(), b.format, config.rollupDelay(), deadLetters, b.clock);
+    this.writerThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "webmon-sink-writer");
+              t.setDaemon(true);
+              return t;
+            });
     this.loop =
         new SinkLoop(
             consumer,
             writer,
+            writerThread,
             deadLetters,
             new EventCodec(),
             config,
@@ -242,6 +252,14 @@ public final class Sink implements AutoCloseable {
     try {
       if (!stopped.await(CLOSE_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
         LOG.warn("Sink thread did not stop within {}", CLOSE_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    writerThread.shutdown();
+    try {
+      if (!writerThread.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("Sink writer thread did not stop within {}", CLOSE_TIMEOUT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

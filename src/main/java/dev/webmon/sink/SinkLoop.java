@@ -9,14 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,32 +35,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink's consumer loop: polls the results and targets topics, decodes every record (refused
- * ones become dead letters), closes a batch on count, bytes or linger, and has {@link
- * BatchWriter} write it in one transaction with its offsets.
+ * ones become dead letters), closes a batch on count, bytes or linger, and hands it to the writer
+ * thread, which writes it with {@link BatchWriter} in one transaction with its offsets. While the
+ * writer writes batch n, this thread polls and decodes batch n+1 (at most one batch in flight and
+ * one waiting), so Kafka/JSON work and PostgreSQL work overlap.
  *
  * <p>Exactly once: PostgreSQL's {@code sink_offset} is the truth. On assignment a partition is
  * paused until its stored offset is read and sought to (the beginning when none). A batch's
- * offsets move in its own transaction, compare-and-set, so a write either stores the batch and
- * its offsets or nothing. On revocation the pending batch is written once more; if that fails it
- * is dropped and the partitions kept are sought back to their stored offsets, so nothing is
- * skipped and nothing is written twice. Kafka's committed offsets are only updated afterwards, for
- * lag monitoring.
+ * offsets move in its own transaction, compare-and-set against the offsets it was built on, so a
+ * write stores the batch and its offsets or nothing, and batches commit in order. On revocation
+ * the pending batches are written once more; if that fails they are dropped and the partitions
+ * kept are sought back to their stored offsets, so nothing is skipped and nothing is written
+ * twice. Kafka's committed offsets are only updated afterwards, for lag monitoring.
  *
  * <p>PostgreSQL unavailable: the failed batch is kept, every partition is paused, and the loop
  * keeps polling (so the group membership stays alive) while it retries with a doubling backoff up
  * to {@code sink.retry-backoff-max}.
  *
  * <p>Not thread-safe: the consumer's thread calls {@link #runOnce()}; the rebalance callbacks run
- * inside its poll.
+ * inside its poll. Only {@link BatchWriter#write} runs on the writer thread.
  */
 final class SinkLoop implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
   static final String WRONG_KEY = "WRONG_KEY";
   static final Duration IDLE_POLL = Duration.ofMillis(500);
+  /** Poll timeout while a batch is being written, to hand over its result promptly. */
+  static final Duration IN_FLIGHT_POLL = Duration.ofMillis(20);
   static final Duration MIN_BACKOFF = Duration.ofMillis(500);
+  /** Sealed batches not yet committed, at most: one being written and one waiting. */
+  static final int MAX_QUEUED = 2;
 
   private final Consumer<byte[], byte[]> consumer;
   private final BatchWriter writer;
+  private final ExecutorService writerThread;
   private final DeadLetters deadLetters;
   private final EventCodec codec;
   private final SinkConfig config;
@@ -64,12 +78,17 @@ final class SinkLoop implements ConsumerRebalanceListener {
 
   /** For each assigned partition whose offset is known: what sink_offset holds (NONE: no row). */
   private final Map<TopicPartition, Long> stored = new HashMap<>();
+  /** For each partition: the next offset after the last sealed batch (stored if none is queued). */
+  private final Map<TopicPartition, Long> sealedNext = new HashMap<>();
   /** Assigned partitions whose stored offset is not read yet; kept paused. */
   private final Set<TopicPartition> uninitialized = new HashSet<>();
 
   private Batch batch = new Batch();
-  /** A sealed batch whose write failed for unavailability; retried before anything else. */
-  private Batch stalled;
+  /** Sealed batches in commit order; the head may be in flight. */
+  private final Deque<Batch> queue = new ArrayDeque<>();
+  private Future<BatchWriter.Written> inFlight;
+  private long inFlightStart;
+
   /** Null while available; else the current wait between attempts. */
   private Duration backoff;
   private Instant nextAttempt = Instant.EPOCH;
@@ -79,6 +98,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
   SinkLoop(
       Consumer<byte[], byte[]> consumer,
       BatchWriter writer,
+      ExecutorService writerThread,
       DeadLetters deadLetters,
       EventCodec codec,
       SinkConfig config,
@@ -88,6 +108,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
       Sink.CommitListener listener) {
     this.consumer = consumer;
     this.writer = writer;
+    this.writerThread = writerThread;
     this.deadLetters = deadLetters;
     this.codec = codec;
     this.config = config;
@@ -101,32 +122,52 @@ final class SinkLoop implements ConsumerRebalanceListener {
     consumer.subscribe(List.of(topics.results(), topics.targets()), this);
   }
 
-  /** One iteration: retry what waits for PostgreSQL if due, poll, decode, and write a full batch. */
+  /**
+   * One iteration: take the written batch's result, retry what waits for PostgreSQL if due, poll,
+   * decode, and hand over a full batch.
+   */
   void runOnce() {
-    if (backoff != null && !clock.instant().isBefore(nextAttempt)) {
-      retry();
-    } else if (backoff == null && !uninitialized.isEmpty()) {
+    complete(false);
+    if (backoff != null) {
+      if (!clock.instant().isBefore(nextAttempt)) {
+        if (!queue.isEmpty()) {
+          submit();
+          complete(true); // a retry is synchronous: nothing else can go on meanwhile
+        }
+        if (queue.isEmpty() && !uninitialized.isEmpty()) {
+          initOffsets(new ArrayList<>(uninitialized));
+        }
+      }
+    } else if (!uninitialized.isEmpty()) {
       initOffsets(new ArrayList<>(uninitialized));
     }
+    pump();
     applyPauses();
     ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
     for (ConsumerRecord<byte[], byte[]> r : records) {
       accept(r);
     }
-    if (stalled == null && isFull()) {
-      flush();
+    if (isFull()) {
+      if (queue.size() >= MAX_QUEUED && backoff == null) {
+        complete(true); // back-pressure: wait for the batch being written
+      }
+      if (queue.size() < MAX_QUEUED) {
+        seal();
+      }
+      pump();
     }
   }
 
-  /** Writes the pending batch once, if PostgreSQL is available (shutdown). */
+  /** Starts writing the next queued batch if none is in flight and PostgreSQL is available. */
+  private void pump() {
+    if (backoff == null && inFlight == null && !queue.isEmpty()) {
+      submit();
+    }
+  }
+
+  /** Writes everything pending once, if PostgreSQL is available (shutdown). */
   void flushOnce() {
-    if (backoff == null && stalled == null && !batch.isEmpty()) {
-      flush();
-    }
-  }
-
-  boolean isAvailable() {
-    return backoff == null;
+    drain();
   }
 
   // ---- records
@@ -209,45 +250,66 @@ final class SinkLoop implements ConsumerRebalanceListener {
   }
 
   private Duration pollTimeout() {
-    if (backoff != null && (stalled != null || !uninitialized.isEmpty())) {
-      return clamp(Duration.between(clock.instant(), nextAttempt));
+    if (backoff != null && (!queue.isEmpty() || !uninitialized.isEmpty())) {
+      return clamp(Duration.between(clock.instant(), nextAttempt), IDLE_POLL);
     }
+    Duration max = inFlight != null ? IN_FLIGHT_POLL : IDLE_POLL;
     if (!batch.isEmpty()) {
-      return clamp(Duration.ofMillis(batch.firstAddedMillis() + config.batchMaxLinger().toMillis() - clock.millis()));
+      return clamp(Duration.ofMillis(batch.firstAddedMillis() + config.batchMaxLinger().toMillis() - clock.millis()), max);
     }
-    return IDLE_POLL;
+    return max;
   }
 
-  private static Duration clamp(Duration d) {
+  private static Duration clamp(Duration d, Duration max) {
     if (d.isNegative()) {
       return Duration.ZERO;
     }
-    return d.compareTo(IDLE_POLL) > 0 ? IDLE_POLL : d;
+    return d.compareTo(max) > 0 ? max : d;
   }
 
-  private void flush() {
-    batch.seal(stored);
-    Batch b = batch;
-    batch = new Batch();
-    if (!write(b)) {
-      stalled = b;
+  /** Closes the building batch: fixes its offset ranges on top of the batches before it. */
+  private void seal() {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Batch of {} record(s) closed after {} ms", batch.records(), clock.millis() - batch.firstAddedMillis());
     }
+    batch.seal(sealedNext);
+    batch.ranges().forEach((tp, range) -> sealedNext.put(tp, range.next()));
+    queue.addLast(batch);
+    batch = new Batch();
+  }
+
+  /** Starts writing the head of the queue on the writer thread. */
+  private void submit() {
+    Batch head = queue.peekFirst();
+    inFlightStart = System.nanoTime();
+    inFlight = writerThread.submit(() -> writer.write(head));
   }
 
   /**
-   * Writes a sealed batch. Returns false (and enters or extends the backoff) if PostgreSQL or the
-   * dead-letter topic is unavailable; true when the batch is done with (committed, or fenced and
-   * dropped).
+   * Takes the result of the batch in flight, waiting for it if {@code wait}. Returns true when
+   * there was none or it was committed (or fenced and dropped); false when it failed for
+   * unavailability (it stays at the head of the queue and the backoff grows).
    */
-  private boolean write(Batch b) {
-    long start = System.nanoTime();
+  private boolean complete(boolean wait) {
+    if (inFlight == null || (!wait && !inFlight.isDone())) {
+      return inFlight == null;
+    }
     BatchWriter.Written w;
     try {
-      w = writer.write(b);
-    } catch (UnavailableException e) {
-      markUnavailable(e);
-      return false;
+      w = getUninterruptibly(inFlight);
+    } catch (ExecutionException e) {
+      inFlight = null;
+      if (e.getCause() instanceof UnavailableException u) {
+        markUnavailable(u);
+        return false;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("batch writer failed", e.getCause());
     }
+    inFlight = null;
+    Batch b = queue.pollFirst();
     if (w.outcome() == BatchWriter.Outcome.FENCED) {
       metrics.fenced();
       LOG.warn(
@@ -257,48 +319,85 @@ final class SinkLoop implements ConsumerRebalanceListener {
       discardPending(Set.of());
       uninitialized.addAll(stored.keySet());
       stored.clear();
+      sealedNext.clear();
       return true;
     }
-    long now = clock.millis();
+    committed(b, w);
+    return true;
+  }
+
+  private void committed(Batch b, BatchWriter.Written w) {
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
     b.ranges().forEach((tp, range) -> {
-      stored.put(tp, range.next());
+      if (stored.containsKey(tp)) {
+        stored.put(tp, range.next());
+      }
       commits.put(tp, new OffsetAndMetadata(range.next()));
     });
     long[] latencies = new long[b.results.size()];
     for (int i = 0; i < latencies.length; i++) {
-      latencies[i] = now - b.producedAt(i);
+      latencies[i] = w.committedAtMillis() - b.producedAt(i);
       metrics.latency(latencies[i]);
     }
     for (DeadLetters.Letter l : w.refusedLetters()) {
       metrics.deadLetter(l.reason);
     }
-    metrics.committed(b.records(), w.rows(), w.duplicates(), Duration.ofNanos(System.nanoTime() - start));
+    metrics.committed(b.records(), w.rows(), w.duplicates(), Duration.ofNanos(System.nanoTime() - inFlightStart));
     if (!b.deadLetters.isEmpty() || w.refused() > 0) {
       LOG.warn("Batch committed with {} record(s) sent to the dead-letter topic {}", b.deadLetters.size() + w.refused(), topics.dlq());
     }
-    consumer.commitAsync(
-        commits,
-        (offsets, e) -> {
-          if (e != null) {
-            LOG.debug("Committing offsets to Kafka (lag monitoring only) failed: {}", e.toString());
-          }
-        });
+    commits.keySet().retainAll(consumer.assignment());
+    if (!commits.isEmpty()) {
+      consumer.commitAsync(
+          commits,
+          (offsets, e) -> {
+            if (e != null) {
+              LOG.debug("Committing offsets to Kafka (lag monitoring only) failed: {}", e.toString());
+            }
+          });
+    }
     listener.committed(w.rows(), latencies);
     markAvailable();
-    return true;
   }
 
-  private void retry() {
-    if (stalled != null) {
-      if (!write(stalled)) {
-        return;
+  private static <T> T getUninterruptibly(Future<T> f) throws ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-      stalled = null;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    if (!uninitialized.isEmpty()) {
-      initOffsets(new ArrayList<>(uninitialized));
+  }
+
+  /**
+   * Writes everything pending — the batch in flight, the queue, the building batch — one after
+   * the other, once. Returns false (leaving the rest queued) at the first failure.
+   */
+  private boolean drain() {
+    if (!complete(true)) {
+      return false;
     }
+    if (backoff != null && !queue.isEmpty()) {
+      return false;
+    }
+    if (!batch.isEmpty()) {
+      seal();
+    }
+    while (!queue.isEmpty()) {
+      submit();
+      if (!complete(true)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void markUnavailable(UnavailableException e) {
@@ -319,7 +418,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
   }
 
   private void markAvailable() {
-    if (backoff != null && stalled == null && uninitialized.isEmpty()) {
+    if (backoff != null && queue.isEmpty() && uninitialized.isEmpty()) {
       LOG.info("{} back after {}; resuming", unavailableWhat, seconds(Duration.between(unavailableSince, clock.instant())));
       backoff = null;
       metrics.postgresAvailable(true);
@@ -328,16 +427,16 @@ final class SinkLoop implements ConsumerRebalanceListener {
 
   private static String seconds(Duration d) {
     long ms = d.toMillis();
-    return ms % 1000 == 0 ? (ms / 1000) + "s" : String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
   }
 
   // ---- partitions
 
-  /** Pauses everything while a batch is stalled, else only partitions whose offset is unknown. */
+  /** Pauses everything while PostgreSQL holds batches back, else only partitions whose offset is unknown. */
   private void applyPauses() {
     Set<TopicPartition> assigned = consumer.assignment();
     Set<TopicPartition> want = new HashSet<>();
-    if (stalled != null) {
+    if (backoff != null && !queue.isEmpty()) {
       want.addAll(assigned);
     } else {
       for (TopicPartition tp : uninitialized) {
@@ -376,7 +475,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
       return;
     }
     Set<TopicPartition> assigned = consumer.assignment();
-    Map<TopicPartition, Long> sought = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+    Map<TopicPartition, Long> sought = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
     for (TopicPartition tp : partitions) {
       uninitialized.remove(tp);
       if (!assigned.contains(tp)) {
@@ -385,6 +484,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
       long offset = read.getOrDefault(tp, Batch.NONE);
       seek(tp, offset);
       stored.put(tp, offset);
+      sealedNext.put(tp, offset);
       sought.put(tp, offset);
     }
     LOG.info("Partitions assigned, starting at the offsets stored in PostgreSQL (-1: beginning): {}", sought);
@@ -400,13 +500,24 @@ final class SinkLoop implements ConsumerRebalanceListener {
   }
 
   /**
-   * Drops the pending and stalled batches and seeks the partitions kept (all assigned ones except
-   * {@code leaving}) back to their stored offsets, so their records are read again.
+   * Drops the building and queued batches (after the one in flight has finished either way) and
+   * seeks the partitions kept (all assigned ones except {@code leaving}) back to their stored
+   * offsets, so their records are read again.
    */
   private void discardPending(Set<TopicPartition> leaving) {
+    if (inFlight != null) {
+      try {
+        complete(true);
+      } catch (RuntimeException e) {
+        LOG.debug("Batch in flight failed while dropping pending batches: {}", e.toString());
+        inFlight = null;
+      }
+    }
     batch = new Batch();
-    stalled = null;
+    queue.clear();
+    sealedNext.clear();
     for (Map.Entry<TopicPartition, Long> e : stored.entrySet()) {
+      sealedNext.put(e.getKey(), e.getValue());
       if (!leaving.contains(e.getKey())) {
         seek(e.getKey(), e.getValue());
       }
@@ -431,11 +542,10 @@ final class SinkLoop implements ConsumerRebalanceListener {
       return;
     }
     Set<TopicPartition> leaving = new HashSet<>(partitions);
-    if (stalled != null || !batch.isEmpty()) {
-      boolean written = backoff == null && writePendingOnce();
-      if (!written) {
+    if (inFlight != null || !queue.isEmpty() || !batch.isEmpty()) {
+      if (!drain()) {
         LOG.warn(
-            "Partitions {} revoked while a batch was not written: dropping it; its records are read again "
+            "Partitions {} revoked while batches were not written: dropping them; their records are read again "
                 + "from the offsets stored in PostgreSQL",
             leaving);
         discardPending(leaving);
@@ -450,36 +560,18 @@ final class SinkLoop implements ConsumerRebalanceListener {
       return;
     }
     Set<TopicPartition> leaving = new HashSet<>(partitions);
-    LOG.warn("Partitions {} lost (the group moved on without this instance): dropping the pending batch", leaving);
+    LOG.warn("Partitions {} lost (the group moved on without this instance): dropping pending batches", leaving);
     discardPending(leaving);
     forget(leaving);
-  }
-
-  private boolean writePendingOnce() {
-    if (stalled != null) {
-      if (!write(stalled)) {
-        return false;
-      }
-      stalled = null;
-    }
-    if (!batch.isEmpty()) {
-      batch.seal(stored);
-      Batch b = batch;
-      batch = new Batch();
-      if (!write(b)) {
-        stalled = b;
-        return false;
-      }
-    }
-    return true;
   }
 
   private void forget(Set<TopicPartition> leaving) {
     for (TopicPartition tp : leaving) {
       stored.remove(tp);
+      sealedNext.remove(tp);
       uninitialized.remove(tp);
     }
-    if (stored.isEmpty() && uninitialized.isEmpty() && stalled == null && backoff != null) {
+    if (stored.isEmpty() && uninitialized.isEmpty() && queue.isEmpty() && backoff != null) {
       // Nothing left waiting for PostgreSQL: next assignment tries at once.
       nextAttempt = clock.instant();
     }

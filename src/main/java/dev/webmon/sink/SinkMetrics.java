@@ -48,8 +48,10 @@ final class SinkMetrics {
         .register(registry);
   }
 
+  private final java.util.Map<String, Counter> consumed = new java.util.concurrent.ConcurrentHashMap<>();
+
   void consumed(String topic) {
-    registry.counter("webmon.sink.records", "topic", topic).increment();
+    consumed.computeIfAbsent(topic, t -> registry.counter("webmon.sink.records", "topic", t)).increment();
   }
 
   /** A record that went to the dead-letter topic, by reason (DecodeError name, WRONG_KEY, DB_REJECTED). */
