@@ -1,17 +1,87 @@
 package dev.webmon.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.CheckConfig;
+import dev.webmon.config.ConfigKey;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.PostgresConfig;
+import dev.webmon.config.Settings;
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.store.Database;
+import dev.webmon.web.AddressCheck;
+import dev.webmon.web.KafkaTargetPublisher;
+import dev.webmon.web.TargetPublisher;
+import dev.webmon.web.WebApp;
+import dev.webmon.web.WebConfig;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code webmon web} (not built yet). */
-@Command(name = "web", description = "Not built yet.", mixinStandardHelpOptions = true)
-final class WebCommand implements Callable<Integer> {
+/** {@code webmon web}: the UI and REST API, until SIGTERM/Ctrl-C. */
+@Command(
+    name = "web",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the web UI and the REST API (/api/v1, OpenAPI at /api/v1/openapi.json). Stateless: run as many as you like behind a load balancer.",
+      "Needs the schema and topics of 'webmon init', web.admin-password and web.api-token. Stops cleanly on SIGTERM/Ctrl-C."
+    })
+final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
-    spec.commandLine().getErr().println("webmon web: not built yet; see the open issues.");
-    return Main.EXIT_NOT_BUILT;
+  public List<ConfigKey<?>> configKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(WebConfig.KEYS);
+    keys.add(CheckConfig.ALLOWED_NETWORKS);
+    keys.addAll(KafkaConfig.KEYS);
+    keys.addAll(TopicsConfig.KEYS);
+    keys.addAll(PostgresConfig.KEYS);
+    return keys;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = ConfigOptions.settings(spec, configKeys());
+    WebConfig web = WebConfig.from(settings);
+    KafkaConfig kafka = KafkaConfig.from(settings);
+    TopicsConfig topics = TopicsConfig.from(settings);
+    PostgresConfig postgres = PostgresConfig.from(settings);
+    AddressCheck addresses =
+        AddressCheck.of(AddressPolicy.allowing(settings.get(CheckConfig.ALLOWED_NETWORKS)), AddressCheck.DNS_TIMEOUT);
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                stopped.await(15, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "webmon-web-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (HikariDataSource db = Database.pool(postgres, "web");
+        TargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), web.publishTimeout());
+        WebApp app = WebApp.create(web, db, publisher, addresses, Clock.systemUTC())) {
+      WebApp.requireSchema(db);
+      app.start();
+      out.println("webmon web: listening on " + app.url() + " (log in as 'admin'; API: " + app.url() + "api/v1/openapi.json)");
+      out.flush();
+      stop.await();
+      out.println("webmon web: stopping");
+      out.flush();
+    } finally {
+      stopped.countDown();
+    }
+    return Main.EXIT_OK;
   }
 }

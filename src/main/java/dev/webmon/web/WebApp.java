@@ -101,6 +101,23 @@ public final class WebApp implements AutoCloseable {
     return new WebApp(javalin, config, routes);
   }
 
+  /**
+   * Fails with a clear message when the database lacks the web app's tables, i.e. {@code webmon
+   * init} has not run (or is older than this version).
+   */
+  public static void requireSchema(DataSource dataSource) {
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly LIMIT 0").close();
+      st.executeQuery("SELECT * FROM webmon_hourly('-', now(), now()) LIMIT 0").close();
+    } catch (java.sql.SQLException e) {
+      throw new dev.webmon.WebmonException(
+          "The PostgreSQL schema is missing or out of date (" + e.getMessage().lines().findFirst().orElse("")
+              + "): run 'webmon init' with the same postgres.* settings first.",
+          e);
+    }
+  }
+
   private static void securityHeaders(Context ctx) {
     SECURITY_HEADERS.forEach(ctx::header);
     if (!ctx.path().startsWith("/static/")) {
