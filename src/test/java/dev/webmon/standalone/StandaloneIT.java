@@ -183,6 +183,6 @@ class StandaloneIT {
     await("no child process left")
         .atMost(Duration.ofSeconds(20))
         .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
-    await("the stop is reported").atMost(Duration.ofSeconds(10)).until(() -> second.output().contains("webmon: stopped"));
+    await("the stop is reported").atMost(Duration.ofSeconds(10)).until(() -> second.output().stream().anyMatch(line -> line.contains("webmon: stopped")));
   }
 }
