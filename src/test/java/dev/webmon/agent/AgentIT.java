@@ -86,4 +86,17 @@ class AgentIT {
       assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"assignedPartitions\":12").contains("\"targets\":1");
     }
   }
+
+  @Test
+  void theKip848ConsumerProtocolWorksToo(EmbeddedKafka broker) throws Exception {
+    try (AgentFixture f = new AgentFixture(broker)) {
+      f.put(f.target("k1", 1, INTERVAL));
+      Agent agent =
+          f.startAgent(AgentFixture.uniqueLocation("kip848"), "agent-848", Map.of(AgentConfig.GROUP_PROTOCOL.name(), "CONSUMER"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> agent.assignedPartitions() == AgentFixture.PARTITIONS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !f.results(r -> r.agentId().equals("agent-848")).isEmpty());
+      f.put(f.target("k2", 1, INTERVAL));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !f.results(r -> r.targetId().equals("k2")).isEmpty());
+    }
+  }
 }

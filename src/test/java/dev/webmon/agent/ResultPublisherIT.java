@@ -97,7 +97,8 @@ class ResultPublisherIT {
 
   @Test
   void resultsForAStoppedBrokerAreCountedAndLoggedWithTheirTargetId() throws Exception {
-    try (EmbeddedKafka own = EmbeddedKafka.builder().start()) {
+    EmbeddedKafka own = EmbeddedKafka.builder().start();
+    try {
       TopicsConfig topics = TopicsConfig.from(Settings.of(Map.of("topics.prefix", "pub", "topics.partitions", "3")));
       try (TopicInitializer init = new TopicInitializer(own.kafkaConfig(), topics)) {
         init.apply();
@@ -121,6 +122,8 @@ class ResultPublisherIT {
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("result of target " + id + " ").contains("could not be delivered"));
       }
       publisher.close(Duration.ofSeconds(2));
+    } finally {
+      own.close();
     }
   }
 
