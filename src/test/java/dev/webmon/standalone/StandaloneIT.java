@@ -178,11 +178,14 @@ class StandaloneIT {
     long pid = second.process().pid();
     List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().descendants().toList();
     assertThat(children).as("the embedded broker and PostgreSQL run as child processes").isNotEmpty();
-    second.process().destroy(); // SIGTERM
+    // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
+    second.process().toHandle().destroy();
     assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
     await("no child process left")
         .atMost(Duration.ofSeconds(20))
         .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
-    await("the stop is reported").atMost(Duration.ofSeconds(10)).until(() -> second.output().stream().anyMatch(line -> line.contains("webmon: stopped")));
+    await("the stop is reported")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(String.join("\n", second.output())).contains("webmon: stopped"));
   }
 }
