@@ -84,6 +84,12 @@ final class SinkLoop implements ConsumerRebalanceListener {
   private final Set<TopicPartition> uninitialized = new HashSet<>();
 
   private Batch batch = new Batch();
+  // Where the consumer thread's time goes (debug log every 10 s).
+  private long pollNanos;
+  private long decodeNanos;
+  private long waitNanos;
+  private long writeNanos;
+  private long statsSince = System.nanoTime();
   /** Sealed batches in commit order; the head may be in flight. */
   private final Deque<Batch> queue = new ArrayDeque<>();
   private Future<BatchWriter.Written> inFlight;
@@ -143,13 +149,19 @@ final class SinkLoop implements ConsumerRebalanceListener {
     }
     pump();
     applyPauses();
+    long t0 = System.nanoTime();
     ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+    long t1 = System.nanoTime();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       accept(r);
     }
+    long t2 = System.nanoTime();
+    pollNanos += t1 - t0;
+    decodeNanos += t2 - t1;
     if (isFull()) {
       if (queue.size() >= MAX_QUEUED && backoff == null) {
         complete(true); // back-pressure: wait for the batch being written
+        waitNanos += System.nanoTime() - t2;
       }
       if (queue.size() < MAX_QUEUED) {
         seal();
@@ -343,6 +355,15 @@ final class SinkLoop implements ConsumerRebalanceListener {
       metrics.deadLetter(l.reason);
     }
     metrics.committed(b.records(), w.rows(), w.duplicates(), Duration.ofNanos(System.nanoTime() - inFlightStart));
+    writeNanos += w.writeNanos();
+    if (LOG.isDebugEnabled() && System.nanoTime() - statsSince > 10_000_000_000L) {
+      LOG.debug(
+          "Last {} ms: consumer thread polling {} ms, decoding {} ms, waiting for the writer {} ms; writer busy {} ms",
+          (System.nanoTime() - statsSince) / 1_000_000, pollNanos / 1_000_000, decodeNanos / 1_000_000,
+          waitNanos / 1_000_000, writeNanos / 1_000_000);
+      pollNanos = decodeNanos = waitNanos = writeNanos = 0;
+      statsSince = System.nanoTime();
+    }
     if (!b.deadLetters.isEmpty() || w.refused() > 0) {
       LOG.warn("Batch committed with {} record(s) sent to the dead-letter topic {}", b.deadLetters.size() + w.refused(), topics.dlq());
     }
