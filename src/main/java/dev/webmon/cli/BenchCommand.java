@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Performance benchmarks; each prints its figures and, as its last line, one JSON object.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchSinkCommand.class})
+    subcommands = {BenchCheckerCommand.class, BenchProducerCommand.class, BenchSchedulerCommand.class, BenchSinkCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

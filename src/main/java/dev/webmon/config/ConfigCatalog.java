@@ -22,6 +22,8 @@ public final class ConfigCatalog {
     g.put("Kafka connection", KafkaConfig.KEYS);
     g.put("Topics", TopicsConfig.KEYS);
     g.put("PostgreSQL", PostgresConfig.KEYS);
+    g.put("Agent", dev.webmon.agent.AgentConfig.KEYS);
+    g.put("Checks", dev.webmon.check.CheckConfig.KEYS);
     g.put("Sink", dev.webmon.sink.SinkConfig.KEYS);
     return Collections.unmodifiableMap(g);
   }
