@@ -160,7 +160,6 @@ public final class Sink implements AutoCloseable {
             consumer,
             writer,
             writerThread,
-            deadLetters,
             new EventCodec(),
             config,
             b.topics,

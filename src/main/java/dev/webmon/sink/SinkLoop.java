@@ -68,7 +68,6 @@ final class SinkLoop implements ConsumerRebalanceListener {
   private final Consumer<byte[], byte[]> consumer;
   private final BatchWriter writer;
   private final ExecutorService writerThread;
-  private final DeadLetters deadLetters;
   private final EventCodec codec;
   private final SinkConfig config;
   private final TopicsConfig topics;
@@ -105,7 +104,6 @@ final class SinkLoop implements ConsumerRebalanceListener {
       Consumer<byte[], byte[]> consumer,
       BatchWriter writer,
       ExecutorService writerThread,
-      DeadLetters deadLetters,
       EventCodec codec,
       SinkConfig config,
       TopicsConfig topics,
@@ -115,7 +113,6 @@ final class SinkLoop implements ConsumerRebalanceListener {
     this.consumer = consumer;
     this.writer = writer;
     this.writerThread = writerThread;
-    this.deadLetters = deadLetters;
     this.codec = codec;
     this.config = config;
     this.topics = topics;
@@ -237,7 +234,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
   private void dead(ConsumerRecord<byte[], byte[]> r, String reason, String detail) {
     metrics.deadLetter(reason);
     LOG.debug("Dead letter {}-{}@{}: {}: {}", r.topic(), r.partition(), r.offset(), reason, detail);
-    batch.addDeadLetter(deadLetters.send(r, reason, detail));
+    batch.addDeadLetter(DeadLetters.letter(r, reason, detail));
   }
 
   private static String key(ConsumerRecord<byte[], byte[]> r) {
