@@ -75,9 +75,15 @@ final class BatchWriter {
    * @param refused results and target changes PostgreSQL refused (sent to the dead-letter topic)
    */
   record Written(
-      Outcome outcome, int rows, int duplicates, int refused, List<DeadLetters.Letter> refusedLetters, long committedAtMillis) {
+      Outcome outcome,
+      int rows,
+      int duplicates,
+      int refused,
+      List<DeadLetters.Letter> refusedLetters,
+      long committedAtMillis,
+      long writeNanos) {
     static Written fenced() {
-      return new Written(Outcome.FENCED, 0, 0, 0, List.of(), 0);
+      return new Written(Outcome.FENCED, 0, 0, 0, List.of(), 0, 0);
     }
   }
 
@@ -225,7 +231,7 @@ final class BatchWriter {
           (t3 - t2) / 1_000_000,
           (System.nanoTime() - t3) / 1_000_000);
     }
-    return new Written(Outcome.COMMITTED, rows, duplicates, refused.size(), refused, clock.millis());
+    return new Written(Outcome.COMMITTED, rows, duplicates, refused.size(), refused, clock.millis(), System.nanoTime() - t0);
   }
 
   private static long copy(CopyManager copy, CopyEncoder enc, String table) throws SQLException {

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends refused records to the dead-letter topic with headers naming the error and the source.
- * Sends are asynchronous; {@link #await} waits for their acknowledgements, and the sink calls it
- * before committing the PostgreSQL transaction that moves the offsets past them, so a crash never
- * loses a dead letter (it may send one twice: at least once). Thread-safe (the producer is).
+ * The consumer thread only creates {@link Letter}s ({@link #letter}); the writer thread sends them
+ * and waits for their acknowledgements ({@link #await}) before committing the PostgreSQL
+ * transaction that moves the offsets past them, so a crash never loses a dead letter (it may send
+ * one twice: at least once), and a slow or missing dead-letter topic never blocks polling.
+ * Thread-safe (the producer is).
  */
 final class DeadLetters {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -62,6 +64,11 @@ final class DeadLetters {
     }
   }
 
+  /** A dead letter for {@code source}, sent by the next {@link #await}. */
+  static Letter letter(ConsumerRecord<byte[], byte[]> source, String reason, String detail) {
+    return new Letter(source, reason, detail);
+  }
+
   /** Starts sending a dead letter for {@code source}. */
   Letter send(ConsumerRecord<byte[], byte[]> source, String reason, String detail) {
     Letter letter = new Letter(source, reason, detail);
@@ -94,7 +101,8 @@ final class DeadLetters {
   }
 
   /**
-   * Waits until every letter is acknowledged, sending again those whose send failed.
+   * Sends the letters not sent yet (and again those whose send failed) and waits until every one
+   * is acknowledged.
    *
    * @throws UnavailableException if some are still not acknowledged after {@code timeout}
    */

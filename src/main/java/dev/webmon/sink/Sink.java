@@ -160,7 +160,6 @@ public final class Sink implements AutoCloseable {
             consumer,
             writer,
             writerThread,
-            deadLetters,
             new EventCodec(),
             config,
             b.topics,
@@ -286,7 +285,9 @@ public final class Sink implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Math.toIntExact(config.sessionTimeout().toMillis()));
-    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.toIntExact(config.sessionTimeout().toMillis() / 5));
+    // Members learn of a rebalance from a heartbeat response: a short interval keeps a cooperative
+    // rebalance (two rounds) within a few seconds.
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.toIntExact(Math.min(1000, config.sessionTimeout().toMillis() / 3)));
     config.instanceId().ifPresent(id -> p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(config.batchMaxRecords(), 5000));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

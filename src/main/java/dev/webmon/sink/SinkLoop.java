@@ -68,7 +68,6 @@ final class SinkLoop implements ConsumerRebalanceListener {
   private final Consumer<byte[], byte[]> consumer;
   private final BatchWriter writer;
   private final ExecutorService writerThread;
-  private final DeadLetters deadLetters;
   private final EventCodec codec;
   private final SinkConfig config;
   private final TopicsConfig topics;
@@ -84,6 +83,12 @@ final class SinkLoop implements ConsumerRebalanceListener {
   private final Set<TopicPartition> uninitialized = new HashSet<>();
 
   private Batch batch = new Batch();
+  // Where the consumer thread's time goes (debug log every 10 s).
+  private long pollNanos;
+  private long decodeNanos;
+  private long waitNanos;
+  private long writeNanos;
+  private long statsSince = System.nanoTime();
   /** Sealed batches in commit order; the head may be in flight. */
   private final Deque<Batch> queue = new ArrayDeque<>();
   private Future<BatchWriter.Written> inFlight;
@@ -99,7 +104,6 @@ final class SinkLoop implements ConsumerRebalanceListener {
       Consumer<byte[], byte[]> consumer,
       BatchWriter writer,
       ExecutorService writerThread,
-      DeadLetters deadLetters,
       EventCodec codec,
       SinkConfig config,
       TopicsConfig topics,
@@ -109,7 +113,6 @@ final class SinkLoop implements ConsumerRebalanceListener {
     this.consumer = consumer;
     this.writer = writer;
     this.writerThread = writerThread;
-    this.deadLetters = deadLetters;
     this.codec = codec;
     this.config = config;
     this.topics = topics;
@@ -143,13 +146,19 @@ final class SinkLoop implements ConsumerRebalanceListener {
     }
     pump();
     applyPauses();
+    long t0 = System.nanoTime();
     ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+    long t1 = System.nanoTime();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       accept(r);
     }
+    long t2 = System.nanoTime();
+    pollNanos += t1 - t0;
+    decodeNanos += t2 - t1;
     if (isFull()) {
       if (queue.size() >= MAX_QUEUED && backoff == null) {
         complete(true); // back-pressure: wait for the batch being written
+        waitNanos += System.nanoTime() - t2;
       }
       if (queue.size() < MAX_QUEUED) {
         seal();
@@ -225,7 +234,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
   private void dead(ConsumerRecord<byte[], byte[]> r, String reason, String detail) {
     metrics.deadLetter(reason);
     LOG.debug("Dead letter {}-{}@{}: {}: {}", r.topic(), r.partition(), r.offset(), reason, detail);
-    batch.addDeadLetter(deadLetters.send(r, reason, detail));
+    batch.addDeadLetter(DeadLetters.letter(r, reason, detail));
   }
 
   private static String key(ConsumerRecord<byte[], byte[]> r) {
@@ -343,6 +352,15 @@ final class SinkLoop implements ConsumerRebalanceListener {
       metrics.deadLetter(l.reason);
     }
     metrics.committed(b.records(), w.rows(), w.duplicates(), Duration.ofNanos(System.nanoTime() - inFlightStart));
+    writeNanos += w.writeNanos();
+    if (LOG.isDebugEnabled() && System.nanoTime() - statsSince > 10_000_000_000L) {
+      LOG.debug(
+          "Last {} ms: consumer thread polling {} ms, decoding {} ms, waiting for the writer {} ms; writer busy {} ms",
+          (System.nanoTime() - statsSince) / 1_000_000, pollNanos / 1_000_000, decodeNanos / 1_000_000,
+          waitNanos / 1_000_000, writeNanos / 1_000_000);
+      pollNanos = decodeNanos = waitNanos = writeNanos = 0;
+      statsSince = System.nanoTime();
+    }
     if (!b.deadLetters.isEmpty() || w.refused() > 0) {
       LOG.warn("Batch committed with {} record(s) sent to the dead-letter topic {}", b.deadLetters.size() + w.refused(), topics.dlq());
     }

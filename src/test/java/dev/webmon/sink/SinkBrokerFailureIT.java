@@ -51,7 +51,7 @@ class SinkBrokerFailureIT {
   @Test
   void everyAcknowledgedResultIsStoredExactlyOnceWhenABrokerDies(TestDatabase db) throws Exception {
     int rate = 1_000;
-    Duration producing = Duration.ofSeconds(Boolean.getBoolean("webmon.long") ? 120 : 25);
+    Duration producing = Duration.ofSeconds(Boolean.getBoolean("webmon.long") ? 120 : 15);
     try (EmbeddedKafka cluster = EmbeddedKafka.builder().nodes(3).start();
         HikariDataSource ds = SinkTestSupport.migrated(db)) {
       KafkaConfig kafka = cluster.kafkaConfig();

@@ -136,4 +136,67 @@ class SinkIT {
     assertThat(registry.find("webmon.sink.rows").counter().count()).isEqualTo(good);
     ds.close();
   }
+
+  /** Bad records injected by an independent client, kcat (skipped when kcat is not installed). */
+  @Test
+  void recordsInjectedWithKcatAreCheckedToo(TestDatabase db, EmbeddedKafka broker) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("kcat"), "kcat is not installed (apt-get install kcat)");
+    KafkaConfig kafka = broker.kafkaConfig();
+    TopicsConfig topics = SinkTestSupport.topics(kafka, 1);
+    HikariDataSource ds = SinkTestSupport.migrated(db);
+    String good = new String(CODEC.encode(Fixtures.up("k1", "eu", Instant.now(), 5)), StandardCharsets.UTF_8);
+    String input =
+        String.join(
+            "\n",
+            "k1|" + good,
+            "k1|not json at all",
+            "k1|{\"v\":\"9.0\",\"x\":1}",
+            "k1|{}",
+            "k1|[1,2,3]",
+            "other|" + good,
+            "k1|" + good.replace("\"bodyBytes\":", "\"bodyBytes\":-"))
+            + "\n";
+    Process kcat =
+        new ProcessBuilder("kcat", "-P", "-b", kafka.bootstrapServers(), "-t", topics.results(), "-K", "|")
+            .redirectErrorStream(true)
+            .start();
+    kcat.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    kcat.getOutputStream().close();
+    assertThat(kcat.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(kcat.exitValue()).as(new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+
+    SinkConfig config = SinkConfig.defaults(Map.of("sink.group-id", KafkaExtension.uniqueTopic("g"), "sink.maintenance", "false"));
+    try (Sink sink = Sink.builder(kafka, topics, db.config(), config).start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(ds, "SELECT coalesce(sum(next_offset), 0) FROM sink_offset") == 7);
+    }
+    assertThat(count(ds, "SELECT count(*) FROM check_result")).isEqualTo(1);
+
+    // Read the dead letters back with kcat as well: headers on the wire.
+    Process reader =
+        new ProcessBuilder(
+                "kcat", "-C", "-b", kafka.bootstrapServers(), "-t", topics.dlq(), "-o", "beginning", "-e", "-q",
+                "-f", "%h\\n")
+            .start();
+    String headers = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(reader.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(headers.split("webmon\\.error=", -1)).hasSize(7); // six dead letters
+    assertThat(headers)
+        .contains("webmon.error=MALFORMED_JSON")
+        .contains("webmon.error=UNSUPPORTED_VERSION")
+        .contains("webmon.error=MISSING_FIELD")
+        .contains("webmon.error=WRONG_TYPE")
+        .contains("webmon.error=INVALID_VALUE")
+        .contains("webmon.error=WRONG_KEY")
+        .contains("webmon.source.topic=" + topics.results());
+    ds.close();
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
 }
