@@ -119,7 +119,7 @@ public final class CheckerBench {
 
   /** Runs the bench, printing progress and the result; the JSON line is printed last. */
   public static Result run(Options o, CheckConfig config, ClientFactory factory, PrintWriter out) throws IOException, InterruptedException {
-    BenchServer server = o.url().isEmpty() ? BenchServer.start(2) : null;
+    BenchServer server = o.url().isEmpty() ? BenchServer.start(4) : null;
     try {
       URI url = o.url().isPresent() ? o.url().get() : server.url();
       Optional<String> pattern = o.pattern().isPresent() ? o.pattern() : server != null ? Optional.of(BenchServer.MARKER) : Optional.empty();

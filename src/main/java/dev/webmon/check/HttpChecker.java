@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpChecker implements Checker {
   private static final Logger log = LoggerFactory.getLogger(HttpChecker.class);
-  private static final java.util.regex.Pattern LOCATION = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final java.util.regex.Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
+  private static final Pattern LOCATION = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
   private static final byte[] NO_BODY = new byte[0];
   private static final int MAX_URL_CHARS = 2048;
   /** Hop-by-hop or framing headers the client owns; a target's own values are ignored. */

@@ -18,7 +18,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
@@ -171,14 +170,21 @@ final class HttpExchange {
 
   private static String tlsMessage(IOException e) {
     // The root cause names the real problem (e.g. "PKIX path building failed", "No subject
-    // alternative names matching IP address 127.0.0.1 found").
+    // alternative names matching IP address 127.0.0.1 found"); validity problems say only
+    // "NotAfter: <date>", so they get named.
     Throwable t = e;
     String best = e.getMessage();
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+    while (t != null) {
+      if (t instanceof java.security.cert.CertificateExpiredException) {
+        return "certificate expired (" + t.getMessage() + ")";
+      }
+      if (t instanceof java.security.cert.CertificateNotYetValidException) {
+        return "certificate not yet valid (" + t.getMessage() + ")";
+      }
       if (t.getMessage() != null) {
         best = t.getMessage();
       }
+      t = t.getCause() == t ? null : t.getCause();
     }
     return best == null ? e.getClass().getSimpleName() : best;
   }
@@ -266,9 +272,5 @@ final class HttpExchange {
     } catch (IOException ignored) {
       // nothing to do
     }
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }
