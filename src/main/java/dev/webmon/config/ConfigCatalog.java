@@ -22,6 +22,7 @@ public final class ConfigCatalog {
     g.put("Kafka connection", KafkaConfig.KEYS);
     g.put("Topics", TopicsConfig.KEYS);
     g.put("PostgreSQL", PostgresConfig.KEYS);
+    g.put("Agent", dev.webmon.agent.AgentConfig.KEYS);
     g.put("Checks", dev.webmon.check.CheckConfig.KEYS);
     g.put("Web", dev.webmon.web.WebConfig.KEYS);
     return Collections.unmodifiableMap(g);

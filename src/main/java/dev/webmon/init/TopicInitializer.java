@@ -186,6 +186,13 @@ public final class TopicInitializer implements AutoCloseable {
               + " (trying to " + what + "). Is the cluster running and kafka.bootstrap-servers/kafka.security-protocol right?",
           e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        // The client's own deadline (same length as ours) may fire first: same meaning.
+        throw new WebmonException(
+            "Kafka at " + kafka.bootstrapServers() + " did not answer within " + Durations.format(timeout)
+                + " (trying to " + what + "). Is the cluster running and kafka.bootstrap-servers/kafka.security-protocol right?",
+            e.getCause());
+      }
       throw new WebmonException("Kafka refused to " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

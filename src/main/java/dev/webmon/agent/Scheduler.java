@@ -1,0 +1,328 @@
+package dev.webmon.agent;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fixed-rate scheduling without drift. Every id has a phase within its interval, derived from a
+ * stable hash of the id, and its checks fall on the slots {@code k * interval + phase} (epoch
+ * milliseconds): the next run is always the previous scheduled time plus the interval, however
+ * long the work takes, and all agents (and all locations) agree on a target's slots. Due entries
+ * are handed to a {@link Dispatcher}, which must not block: scheduling never waits for a check.
+ *
+ * <p>One timer thread ({@link #start()}) calls {@link #runOnce(Instant)}; tests call it directly
+ * with a fake clock. If the timer falls more than one interval behind (a stalled machine), the
+ * missed slots are skipped and counted rather than fired in a burst.
+ *
+ * <p>Thread-safe.
+ */
+final class Scheduler<T> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+  private static final long MAX_WAIT_MILLIS = 1_000;
+
+  /** Receives due entries. Called on the timer thread; must return quickly. */
+  @FunctionalInterface
+  interface Dispatcher<T> {
+    void dispatch(String id, T payload, Instant scheduledAt);
+  }
+
+  private static final class Entry<T> {
+    final String id;
+    final T payload;
+    final long intervalMillis;
+    final long seq;
+    long dueMillis;
+    boolean cancelled;
+
+    Entry(String id, T payload, long intervalMillis, long seq, long dueMillis) {
+      this.id = id;
+      this.payload = payload;
+      this.intervalMillis = intervalMillis;
+      this.seq = seq;
+      this.dueMillis = dueMillis;
+    }
+  }
+
+  private final InstantSource clock;
+  private final Dispatcher<T> dispatcher;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Map<String, Entry<T>> entries = new HashMap<>();
+  private final PriorityQueue<Entry<T>> queue =
+      new PriorityQueue<>(Comparator.<Entry<T>>comparingLong(e -> e.dueMillis).thenComparingLong(e -> e.seq));
+  private final AtomicLong missedSlots = new AtomicLong();
+  private long seq;
+  private boolean dirty;
+  private volatile boolean running;
+  private Thread timer;
+
+  Scheduler(InstantSource clock, Dispatcher<T> dispatcher) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+  }
+
+  /** The phase of {@code id} within {@code interval}, in milliseconds: stable across processes. */
+  static long phaseMillis(String id, long intervalMillis) {
+    return Math.floorMod(hash(id), intervalMillis);
+  }
+
+  /** The first slot of {@code id} strictly after {@code afterMillis}. */
+  static long nextSlot(String id, long intervalMillis, long afterMillis) {
+    long phase = phaseMillis(id, intervalMillis);
+    long onOrBefore = afterMillis - Math.floorMod(afterMillis - phase, intervalMillis);
+    return onOrBefore + intervalMillis;
+  }
+
+  /** 64-bit FNV-1a of the UTF-8 bytes, finished with the SplitMix64 mixer: stable and well spread. */
+  static long hash(String id) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 30;
+    h *= 0xbf58476d1ce4e5b9L;
+    h ^= h >>> 27;
+    h *= 0x94d049bb133111ebL;
+    h ^= h >>> 31;
+    return h;
+  }
+
+  /** Schedules (or replaces) {@code id}: first run now, then on its phase. */
+  void scheduleNow(String id, T payload, Duration interval) {
+    schedule(id, payload, interval, clock.millis());
+  }
+
+  /**
+   * Schedules (or replaces) {@code id}: first run within {@code spread} from now (by the id's
+   * hash), or at its next slot if that comes first; then on its phase.
+   */
+  void scheduleWithin(String id, T payload, Duration interval, Duration spread) {
+    long now = clock.millis();
+    long intervalMillis = intervalMillis(interval);
+    long window = Math.min(spread.toMillis(), intervalMillis);
+    long spreadDue = window <= 0 ? now : now + Math.floorMod(Long.rotateLeft(hash(id), 17), window);
+    long slot = nextSlot(id, intervalMillis, now - 1);
+    schedule(id, payload, interval, Math.min(spreadDue, slot));
+  }
+
+  /** Schedules (or replaces) {@code id} with its first run at {@code firstDue}, then on its phase. */
+  void schedule(String id, T payload, Duration interval, long firstDueMillis) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(payload, "payload");
+    long intervalMillis = intervalMillis(interval);
+    lock.lock();
+    try {
+      Entry<T> old = entries.remove(id);
+      if (old != null) {
+        old.cancelled = true;
+      }
+      Entry<T> entry = new Entry<>(id, payload, intervalMillis, seq++, firstDueMillis);
+      entries.put(id, entry);
+      queue.add(entry);
+      dirty = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops scheduling {@code id}; returns whether it was scheduled. */
+  boolean cancel(String id) {
+    lock.lock();
+    try {
+      Entry<T> old = entries.remove(id);
+      if (old == null) {
+        return false;
+      }
+      old.cancelled = true;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** True if {@code payload} (compared by identity) is still what is scheduled for {@code id}. */
+  boolean isCurrent(String id, T payload) {
+    lock.lock();
+    try {
+      Entry<T> e = entries.get(id);
+      return e != null && e.payload == payload;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The scheduled payload of {@code id}. */
+  Optional<T> get(String id) {
+    lock.lock();
+    try {
+      Entry<T> e = entries.get(id);
+      return e == null ? Optional.empty() : Optional.of(e.payload);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** When {@code id} runs next. */
+  Optional<Instant> nextRun(String id) {
+    lock.lock();
+    try {
+      Entry<T> e = entries.get(id);
+      return e == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(e.dueMillis));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int size() {
+    lock.lock();
+    try {
+      return entries.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Slots skipped because the timer was more than one interval behind. */
+  long missedSlots() {
+    return missedSlots.get();
+  }
+
+  /**
+   * Dispatches every entry due at or before {@code now} and moves each to its next slot. Returns
+   * how many were dispatched.
+   */
+  int runOnce(Instant now) {
+    long nowMillis = now.toEpochMilli();
+    List<Entry<T>> due = new ArrayList<>();
+    List<Long> dueAt = new ArrayList<>();
+    lock.lock();
+    try {
+      while (!queue.isEmpty() && queue.peek().dueMillis <= nowMillis) {
+        Entry<T> e = queue.poll();
+        if (e.cancelled) {
+          continue;
+        }
+        due.add(e);
+        dueAt.add(e.dueMillis);
+        long next = nextSlot(e.id, e.intervalMillis, e.dueMillis);
+        if (next <= nowMillis) {
+          long resumed = nextSlot(e.id, e.intervalMillis, nowMillis);
+          long skipped = (resumed - next) / e.intervalMillis;
+          // A first run off the phase (new, changed, assigned) may fire just after its first slot:
+          // the check it makes covers that slot. Only slots missed by a late timer count.
+          boolean onPhase = Math.floorMod(e.dueMillis - phaseMillis(e.id, e.intervalMillis), e.intervalMillis) == 0;
+          if (onPhase || skipped > 1) {
+            long missed = onPhase ? skipped : skipped - 1;
+            missedSlots.addAndGet(missed);
+            log.debug("target {}: {} slot(s) skipped, the scheduler was behind", e.id, missed);
+          }
+          next = resumed;
+        }
+        e.dueMillis = next;
+        queue.add(e);
+      }
+      dirty = false;
+    } finally {
+      lock.unlock();
+    }
+    for (int i = 0; i < due.size(); i++) {
+      Entry<T> e = due.get(i);
+      dispatcher.dispatch(e.id, e.payload, Instant.ofEpochMilli(dueAt.get(i)));
+    }
+    return due.size();
+  }
+
+  /** Starts the timer thread. */
+  void start() {
+    lock.lock();
+    try {
+      if (timer != null) {
+        throw new IllegalStateException("already started");
+      }
+      running = true;
+      timer = Thread.ofPlatform().name("webmon-scheduler").daemon(true).start(this::loop);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop() {
+    try {
+      while (running) {
+        runOnce(clock.instant());
+        awaitNextDue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // A dispatcher bug must not silently stop every check.
+      log.error("scheduler stopped by an unexpected error", e);
+      throw e;
+    }
+  }
+
+  private void awaitNextDue() throws InterruptedException {
+    lock.lock();
+    try {
+      if (dirty || !running) {
+        return;
+      }
+      while (!queue.isEmpty() && queue.peek().cancelled) {
+        queue.poll();
+      }
+      long wait = queue.isEmpty() ? MAX_WAIT_MILLIS : queue.peek().dueMillis - clock.millis();
+      if (wait > 0) {
+        changed.await(Math.min(wait, MAX_WAIT_MILLIS), TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the timer thread (entries stay; nothing more is dispatched). */
+  @Override
+  public void close() {
+    Thread t;
+    lock.lock();
+    try {
+      running = false;
+      changed.signalAll();
+      t = timer;
+    } finally {
+      lock.unlock();
+    }
+    if (t != null) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static long intervalMillis(Duration interval) {
+    long millis = interval.toMillis();
+    if (millis <= 0) {
+      throw new IllegalArgumentException("interval must be positive: " + interval);
+    }
+    return millis;
+  }
+}
