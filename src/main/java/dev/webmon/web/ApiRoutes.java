@@ -289,7 +289,7 @@ final class ApiRoutes {
 
   private String existingId(Context ctx) {
     String id = id(ctx);
-    if (Db.read(dataSource, c -> store.find(c, id)).isEmpty()) {
+    if (!Db.read(dataSource, c -> store.exists(c, id))) {
       throw notFound(id);
     }
     return id;

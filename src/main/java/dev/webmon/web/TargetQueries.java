@@ -62,8 +62,8 @@ final class TargetQueries {
     m.put("-interval", "t.interval_seconds DESC, lower(t.name), t.id");
     m.put("status", "status_rank, lower(t.name), t.id");
     m.put("-status", "status_rank DESC, lower(t.name), t.id");
-    m.put("lastCheck", "st.last_check NULLS FIRST, t.id");
-    m.put("-lastCheck", "st.last_check DESC NULLS LAST, t.id");
+    m.put("lastCheck", "last_check NULLS FIRST, t.id");
+    m.put("-lastCheck", "last_check DESC NULLS LAST, t.id");
     m.put("updated", "t.updated_at, t.id");
     m.put("-updated", "t.updated_at DESC, t.id");
     return Map.copyOf(m);
@@ -142,48 +142,84 @@ final class TargetQueries {
     }
   }
 
-  private static final String SQL_TEMPLATE =
+  /** The filters, on table {@code target t}; every value is a bind parameter. */
+  private static final String WHERE =
+      """
+      (CAST(? AS text) IS NULL OR strpos(lower(t.name), ?) > 0 OR strpos(lower(t.url), ?) > 0)
+      AND (CAST(? AS text) IS NULL OR t.tags @> ARRAY[CAST(? AS text)])
+      AND (CAST(? AS integer) IS NULL OR t.interval_seconds = ?)
+      """;
+
+  private static final String STATUS_RANK =
+      "CASE WHEN st.n IS NULL OR st.n = 0 THEN 3 WHEN st.n_up = 0 THEN 0 WHEN st.n_up < st.n THEN 1 ELSE 2 END";
+
+  /**
+   * Page first, status after: sorted by a column of {@code target} (index on lower(name), id),
+   * the status of only the page's rows is read. Total by a separate count of the same filter.
+   */
+  private static final String SQL_PAGE_FIRST =
+      """
+      WITH page AS (
+          SELECT t.id, t.name, t.url, t.interval_seconds, t.tags, t.version, t.updated_at
+          FROM target t
+          WHERE %2$s
+          ORDER BY %1$s
+          LIMIT ? OFFSET ?
+      )
+      SELECT t.*, st.n, st.n_up, st.last_check, (SELECT count(*) FROM target t WHERE %2$s) AS total, u.*
+      FROM page t
+      LEFT JOIN LATERAL (
+          SELECT count(*) AS n, count(*) FILTER (WHERE up) AS n_up, max(started_at) AS last_check
+          FROM target_status WHERE target_id = t.id
+      ) st ON true
+      LEFT JOIN LATERAL (%3$s) u ON true
+      ORDER BY %1$s
+      """;
+
+  /** Status first: to filter or sort by status or last check, every target's status is needed. */
+  private static final String SQL_STATUS_FIRST =
       """
       WITH st AS (
           SELECT target_id, count(*) AS n, count(*) FILTER (WHERE up) AS n_up, max(started_at) AS last_check
           FROM target_status GROUP BY target_id
       ),
       page AS (
-          SELECT t.id, t.name, t.url, t.interval_seconds, t.tags, t.version,
-                 coalesce(st.n, 0) AS n, coalesce(st.n_up, 0) AS n_up, st.last_check,
-                 CASE WHEN st.n IS NULL THEN 3 WHEN st.n_up = 0 THEN 0 WHEN st.n_up < st.n THEN 1 ELSE 2 END AS status_rank,
-                 count(*) OVER () AS total
+          SELECT t.id, t.name, t.url, t.interval_seconds, t.tags, t.version, t.updated_at,
+                 st.n, st.n_up, st.last_check, %4$s AS status_rank, count(*) OVER () AS total
           FROM target t
           LEFT JOIN st ON st.target_id = t.id
-          WHERE (CAST(? AS text) IS NULL OR strpos(lower(t.name), ?) > 0 OR strpos(lower(t.url), ?) > 0)
-            AND (CAST(? AS text) IS NULL OR t.tags @> ARRAY[CAST(? AS text)])
-            AND (CAST(? AS integer) IS NULL OR t.interval_seconds = ?)
-            AND (CAST(? AS integer) IS NULL
-                 OR CASE WHEN st.n IS NULL THEN 3 WHEN st.n_up = 0 THEN 0 WHEN st.n_up < st.n THEN 1 ELSE 2 END = ?)
+          WHERE %2$s AND (CAST(? AS integer) IS NULL OR %4$s = ?)
           ORDER BY %1$s
           LIMIT ? OFFSET ?
       )
       SELECT t.*, u.*
       FROM page t
-      LEFT JOIN LATERAL (
-          WITH h AS MATERIALIZED (SELECT * FROM webmon_hourly(t.id, ?, ?)),
-               hh AS (SELECT hour, sum(checks) AS c, sum(up_checks) AS u,
-                             sum(avg_total_us * checks) / nullif(sum(checks), 0) AS avg_us
-                      FROM h WHERE hour >= ? GROUP BY hour)
-          SELECT a.*, s.*
-          FROM (SELECT sum(checks) FILTER (WHERE hour >= ?) AS c24, sum(up_checks) FILTER (WHERE hour >= ?) AS u24,
-                       sum(checks) FILTER (WHERE hour >= ?) AS c7, sum(up_checks) FILTER (WHERE hour >= ?) AS u7,
-                       sum(checks) AS c30, sum(up_checks) AS u30,
-                       sum(p95_total_us * checks) FILTER (WHERE hour >= ?)
-                           / nullif(sum(checks) FILTER (WHERE hour >= ?), 0) AS p95_24
-                FROM h) a,
-               (SELECT array_agg(extract(epoch FROM hour)::bigint ORDER BY hour) AS spark_hours,
-                       array_agg(avg_us ORDER BY hour) AS spark_us,
-                       array_agg(u::double precision / nullif(c, 0) ORDER BY hour) AS spark_up
-                FROM hh) s
-      ) u ON true
+      LEFT JOIN LATERAL (%3$s) u ON true
       ORDER BY %1$s
       """;
+
+  /**
+   * Uptime 24 h / 7 d / 30 d, p95 over 24 h and the hourly sparkline of one page row {@code t}, in
+   * one pass over its hourly figures (rows per location; the sparkline is merged per hour in Java).
+   */
+  private static final String FIGURES =
+      """
+      SELECT sum(checks) FILTER (WHERE hour >= ?) AS c24, sum(up_checks) FILTER (WHERE hour >= ?) AS u24,
+             sum(checks) FILTER (WHERE hour >= ?) AS c7, sum(up_checks) FILTER (WHERE hour >= ?) AS u7,
+             sum(checks) AS c30, sum(up_checks) AS u30,
+             sum(p95_total_us * checks) FILTER (WHERE hour >= ?)
+                 / nullif(sum(checks) FILTER (WHERE hour >= ?), 0) AS p95_24,
+             array_agg(extract(epoch FROM hour)::bigint) FILTER (WHERE hour >= ?) AS spark_hours,
+             array_agg(checks) FILTER (WHERE hour >= ?) AS spark_checks,
+             array_agg(up_checks) FILTER (WHERE hour >= ?) AS spark_up,
+             array_agg(avg_total_us) FILTER (WHERE hour >= ?) AS spark_us
+      FROM webmon_hourly_brief(t.id, ?, ?)
+      """;
+
+  /** Sort keys that need every target's status. */
+  private static boolean statusFirst(Filter f) {
+    return f.status().isPresent() || f.sort().contains("status") || f.sort().contains("lastCheck");
+  }
 
   Page list(Filter f) {
     Instant now = clock.instant();
@@ -191,54 +227,64 @@ final class TargetQueries {
     Instant d7 = now.minus(7, ChronoUnit.DAYS);
     Instant d30 = now.minus(30, ChronoUnit.DAYS);
     Instant sparkStart = now.truncatedTo(ChronoUnit.HOURS).minus(SPARK_HOURS - 1, ChronoUnit.HOURS);
-    String sql = SQL_TEMPLATE.formatted(SORTS.get(f.sort()));
+    boolean statusFirst = statusFirst(f);
+    String sql =
+        (statusFirst ? SQL_STATUS_FIRST : SQL_PAGE_FIRST).formatted(SORTS.get(f.sort()), WHERE, FIGURES, STATUS_RANK);
     Page page =
         Db.read(
-        dataSource,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            String text = f.text().map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
-            ps.setString(i++, text);
-            ps.setString(i++, text);
-            ps.setString(i++, text);
-            ps.setString(i++, f.tag().orElse(null));
-            ps.setString(i++, f.tag().orElse(null));
-            setInt(ps, i++, f.intervalSeconds());
-            setInt(ps, i++, f.intervalSeconds());
-            Optional<Integer> rank = f.status().map(TargetQueries::rank);
-            setInt(ps, i++, rank);
-            setInt(ps, i++, rank);
-            ps.setInt(i++, f.size());
-            ps.setLong(i++, (long) (f.page() - 1) * f.size());
-            Timestamp t1 = Timestamp.from(d1);
-            Timestamp t7 = Timestamp.from(d7);
-            ps.setTimestamp(i++, Timestamp.from(d30));
-            ps.setTimestamp(i++, Timestamp.from(now));
-            ps.setTimestamp(i++, Timestamp.from(sparkStart));
-            ps.setTimestamp(i++, t1);
-            ps.setTimestamp(i++, t1);
-            ps.setTimestamp(i++, t7);
-            ps.setTimestamp(i++, t7);
-            ps.setTimestamp(i++, t1);
-            ps.setTimestamp(i++, t1);
-            List<Row> rows = new ArrayList<>();
-            long total = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                total = rs.getLong("total");
-                rows.add(row(rs, sparkStart));
+            dataSource,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                i = bindWhere(ps, i, f);
+                if (statusFirst) {
+                  Optional<Integer> rank = f.status().map(TargetQueries::rank);
+                  setInt(ps, i++, rank);
+                  setInt(ps, i++, rank);
+                }
+                ps.setInt(i++, f.size());
+                ps.setLong(i++, (long) (f.page() - 1) * f.size());
+                if (!statusFirst) {
+                  i = bindWhere(ps, i, f);
+                }
+                Timestamp t1 = Timestamp.from(d1);
+                Timestamp t7 = Timestamp.from(d7);
+                Timestamp spark = Timestamp.from(sparkStart);
+                for (Timestamp t : List.of(t1, t1, t7, t7, t1, t1, spark, spark, spark, spark)) {
+                  ps.setTimestamp(i++, t);
+                }
+                ps.setTimestamp(i++, Timestamp.from(d30));
+                ps.setTimestamp(i++, Timestamp.from(now));
+                List<Row> rows = new ArrayList<>();
+                long total = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    total = rs.getLong("total");
+                    rows.add(row(rs, sparkStart));
+                  }
+                }
+                return new Page(rows, f.page(), f.size(), total);
               }
-            }
-            return new Page(rows, f.page(), f.size(), total);
-          }
-        });
+            });
     if (page.items().isEmpty() && f.page() > 1) {
       // A page past the end: still say how many there are.
       long total = list(new Filter(f.text(), f.status(), f.tag(), f.intervalSeconds(), f.sort(), 1, 1)).total();
       return new Page(List.of(), f.page(), f.size(), total);
     }
     return page;
+  }
+
+  private static int bindWhere(PreparedStatement ps, int index, Filter f) throws SQLException {
+    int i = index;
+    String text = f.text().map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
+    ps.setString(i++, text);
+    ps.setString(i++, text);
+    ps.setString(i++, text);
+    ps.setString(i++, f.tag().orElse(null));
+    ps.setString(i++, f.tag().orElse(null));
+    setInt(ps, i++, f.intervalSeconds());
+    setInt(ps, i++, f.intervalSeconds());
+    return i;
   }
 
   /** Targets checked at one preset frequency (one of the views {@code targets_every_*}). */
@@ -289,6 +335,7 @@ final class TargetQueries {
   }
 
   private static Row row(ResultSet rs, Instant sparkStart) throws SQLException {
+    Spark spark = spark(rs, sparkStart);
     int n = rs.getInt("n");
     int nUp = rs.getInt("n_up");
     Status status = n == 0 ? Status.UNKNOWN : nUp == 0 ? Status.DOWN : nUp < n ? Status.DEGRADED : Status.UP;
@@ -309,26 +356,44 @@ final class TargetQueries {
         percent(rs, "u7", "c7"),
         percent(rs, "u30", "c30"),
         millis(rs, "p95_24"),
-        spark(rs, "spark_us", sparkStart, 0.001),
-        spark(rs, "spark_up", sparkStart, 1));
+        spark.ms(),
+        spark.up());
   }
 
-  /** One value per hour of the last {@link #SPARK_HOURS} hours, null where there was no check. */
-  private static List<Double> spark(ResultSet rs, String column, Instant start, double scale) throws SQLException {
+  /** One value per hour of the last {@link #SPARK_HOURS} hours (null where there was no check). */
+  private record Spark(List<Double> ms, List<Double> up) {}
+
+  /** Merges the per-location hourly rows of the sparkline into hour slots. */
+  private static Spark spark(ResultSet rs, Instant start) throws SQLException {
+    long[] checks = new long[SPARK_HOURS];
+    long[] up = new long[SPARK_HOURS];
+    double[] weightedUs = new double[SPARK_HOURS];
     Array hoursArray = rs.getArray("spark_hours");
-    Array valuesArray = rs.getArray(column);
-    Double[] slots = new Double[SPARK_HOURS];
-    if (hoursArray != null && valuesArray != null) {
+    if (hoursArray != null) {
       Long[] hours = (Long[]) hoursArray.getArray();
-      Double[] values = (Double[]) valuesArray.getArray();
+      Long[] c = (Long[]) rs.getArray("spark_checks").getArray();
+      Long[] u = (Long[]) rs.getArray("spark_up").getArray();
+      Double[] us = (Double[]) rs.getArray("spark_us").getArray();
       for (int k = 0; k < hours.length; k++) {
         long slot = (hours[k] - start.getEpochSecond()) / 3600;
-        if (slot >= 0 && slot < SPARK_HOURS && values[k] != null) {
-          slots[(int) slot] = Math.round(values[k] * scale * 1000) / 1000.0;
+        if (slot >= 0 && slot < SPARK_HOURS && c[k] != null && c[k] > 0) {
+          int s = (int) slot;
+          checks[s] += c[k];
+          up[s] += u[k] == null ? 0 : u[k];
+          weightedUs[s] += (us[k] == null ? 0 : us[k]) * c[k];
         }
       }
     }
-    return java.util.Collections.unmodifiableList(Arrays.asList(slots));
+    Double[] ms = new Double[SPARK_HOURS];
+    Double[] upShare = new Double[SPARK_HOURS];
+    for (int s = 0; s < SPARK_HOURS; s++) {
+      if (checks[s] > 0) {
+        ms[s] = Math.round(weightedUs[s] / checks[s]) / 1000.0;
+        upShare[s] = Math.round(up[s] * 1000.0 / checks[s]) / 1000.0;
+      }
+    }
+    return new Spark(
+        java.util.Collections.unmodifiableList(Arrays.asList(ms)), java.util.Collections.unmodifiableList(Arrays.asList(upShare)));
   }
 
   static Double percent(ResultSet rs, String up, String checks) throws SQLException {

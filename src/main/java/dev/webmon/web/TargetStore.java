@@ -35,6 +35,16 @@ final class TargetStore {
     return load(c, "SELECT spec::text, created_at FROM target WHERE id = ?", id);
   }
 
+  /** Whether the target is stored (no decoding: for read paths that only need to know). */
+  boolean exists(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM target WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** The target, locked for update until the transaction ends. */
   Optional<Stored> lock(Connection c, String id) throws SQLException {
     return load(c, "SELECT spec::text, created_at FROM target WHERE id = ? FOR UPDATE", id);
