@@ -63,8 +63,18 @@ public final class SinkBench {
 
   /** What to measure. */
   public record Options(
-      int results, int targets, int locations, int partitions, int latencyRate, Duration latencyDuration, boolean textCopy) {
+      int results,
+      int warmup,
+      int targets,
+      int locations,
+      int partitions,
+      int latencyRate,
+      Duration latencyDuration,
+      boolean textCopy) {
     public Options {
+      if (warmup < 0 || warmup > 10_000_000) {
+        throw new IllegalArgumentException("--warmup must be 0 to 10000000");
+      }
       if (results < 1_000 || results > 100_000_000) {
         throw new IllegalArgumentException("--results must be 1000 to 100000000");
       }
@@ -116,13 +126,13 @@ public final class SinkBench {
       Options o = options;
       return String.format(
           Locale.ROOT,
-          "{\"bench\":\"sink\",\"infrastructure\":\"%s\",\"results\":%d,\"targets\":%d,\"locations\":%d,\"partitions\":%d,"
+          "{\"bench\":\"sink\",\"infrastructure\":\"%s\",\"results\":%d,\"warmup\":%d,\"targets\":%d,\"locations\":%d,\"partitions\":%d,"
               + "\"copyFormat\":\"%s\",\"batchMaxRecords\":%d,\"batchMaxLingerMs\":%d,"
               + "\"sinkRowsPerSecond\":%.0f,\"copyRowsPerSecond\":%.0f,\"ratio\":%.3f,\"sinkSeconds\":%.3f,"
               + "\"sinkFirstCommitSeconds\":%.3f,\"copyBeforeRowsPerSecond\":%.0f,\"copyAfterRowsPerSecond\":%.0f,"
               + "\"produceSeconds\":%.3f,\"bytesPerRow\":%d,"
               + "\"latencyRatePerSecond\":%d,\"latencySamples\":%d,\"latencyP50Ms\":%.1f,\"latencyP99Ms\":%.1f,\"latencyMaxMs\":%.1f}",
-          infrastructure, o.results(), o.targets(), o.locations(), o.partitions(), o.textCopy() ? "text" : "binary",
+          infrastructure, o.results(), o.warmup(), o.targets(), o.locations(), o.partitions(), o.textCopy() ? "text" : "binary",
           sink.batchMaxRecords(), sink.batchMaxLinger().toMillis(), sinkRowsPerSecond(), copyRowsPerSecond(), ratio(),
           sinkSeconds, sinkFirstCommitSeconds, o.results() / copyBeforeSeconds, o.results() / copyAfterSeconds,
           produceSeconds, bytesPerRow, o.latencyRate(), latencySamples,
@@ -134,11 +144,14 @@ public final class SinkBench {
   static final class Generator {
     private final Options o;
     private final Instant base;
+    private final long idSpace;
     private final URI[] urls;
 
-    Generator(Options o, Instant base) {
+    /** @param idSpace high bits of the result ids, so that generators never collide */
+    Generator(Options o, Instant base, long idSpace) {
       this.o = o;
       this.base = base;
+      this.idSpace = idSpace;
       this.urls = new URI[o.targets()];
       for (int t = 0; t < urls.length; t++) {
         urls[t] = URI.create("https://bench-target-" + t + ".example.com/health");
@@ -153,7 +166,7 @@ public final class SinkBench {
       long total = 20_000 + (h & 0x3ffff);
       CheckResult.Builder b =
           CheckResult.builder()
-              .resultId(new UUID(0x7765626d6f6eL, i))
+              .resultId(new UUID(idSpace, i))
               .targetId("bench-target-" + target)
               .targetVersion(1)
               .location("loc-" + location)
@@ -199,9 +212,14 @@ public final class SinkBench {
     }
     try (HikariDataSource ds = Database.pool(postgres, "bench")) {
       new SchemaMigrator(ds).migrate();
-      Generator gen = new Generator(o, Instant.now().minus(Duration.ofMillis(o.results() * 10L)).truncatedTo(ChronoUnit.SECONDS));
-      double copySeconds = rawCopy(o, gen, ds, out);
-      double produceSeconds = produce(o, gen, kafka, topics, out);
+      Instant base = Instant.now().minus(Duration.ofMillis(o.results() * 10L)).truncatedTo(ChronoUnit.SECONDS);
+      Generator gen = new Generator(o, base, 1);
+      if (o.warmup() > 0) {
+        // Older than the timed results, so that these update every status row as in production.
+        warmUp(o, new Generator(o, base.minus(Duration.ofMillis(o.warmup() * 10L)), 2), kafka, postgres, sinkConfig, ds, prefix, out);
+      }
+      double copySeconds = rawCopy(o, o.results(), gen, ds, out);
+      double produceSeconds = produce(o, o.results(), gen, kafka, topics, out);
       return sinkPhases(o, gen, kafka, topics, postgres, sinkConfig, infrastructure, ds, copySeconds, produceSeconds, out);
     } finally {
       try (Admin admin = Admin.create(kafka.clientProperties())) {
@@ -212,8 +230,52 @@ public final class SinkBench {
     }
   }
 
-  private static double rawCopy(Options o, Generator gen, HikariDataSource ds, PrintWriter out) {
-    out.printf(Locale.ROOT, "raw COPY of %d rows (%s) into a scratch table shaped like check_result (partitions, indexes) ...%n", o.results(), o.textCopy() ? "text" : "binary");
+  /**
+   * Runs a sink and a raw COPY over {@code warmup} other results, untimed, so the timed phases
+   * measure compiled code (the JIT otherwise spends seconds of CPU inside the measurement) and a
+   * status table in steady state (updates, not first inserts).
+   */
+  private static void warmUp(
+      Options o,
+      Generator gen,
+      KafkaConfig kafka,
+      PostgresConfig postgres,
+      SinkConfig sinkConfig,
+      HikariDataSource ds,
+      String prefix,
+      PrintWriter out)
+      throws InterruptedException {
+    out.printf(Locale.ROOT, "warm-up: sink and raw COPY over %d other results (untimed) ...%n", o.warmup());
+    out.flush();
+    TopicsConfig warm = new TopicsConfig(prefix + "-warmup", o.partitions(), 0, Duration.ofHours(1), Duration.ofHours(1));
+    try (TopicInitializer ti = new TopicInitializer(kafka, warm)) {
+      ti.apply();
+    }
+    try {
+      produce(o, o.warmup(), gen, kafka, warm, new PrintWriter(java.io.OutputStream.nullOutputStream()));
+      AtomicLong rows = new AtomicLong();
+      SinkConfig config =
+          new SinkConfig(
+              sinkConfig.groupId() + "-warmup", sinkConfig.batchMaxRecords(), sinkConfig.batchMaxBytes(),
+              sinkConfig.batchMaxLinger(), sinkConfig.rawRetention(), sinkConfig.rollupRetention(),
+              sinkConfig.partitionsAhead(), sinkConfig.maintenanceInterval(), false, sinkConfig.rollupDelay(),
+              sinkConfig.retryBackoffMax(), java.util.Optional.empty(), sinkConfig.sessionTimeout());
+      try (Sink sink =
+          Sink.builder(kafka, warm, postgres, config).commitListener((n, lat) -> rows.addAndGet(n)).textCopy(o.textCopy()).start()) {
+        awaitRows(rows, o.warmup(), Duration.ofMinutes(10), sink);
+      }
+      rawCopy(o, o.warmup(), gen, ds, new PrintWriter(java.io.OutputStream.nullOutputStream()));
+    } finally {
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        admin.deleteTopics(List.of(warm.results(), warm.targets(), warm.dlq())).all().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        out.println("  (could not delete the warm-up topics: " + e.getMessage() + ")");
+      }
+    }
+  }
+
+  private static double rawCopy(Options o, int count, Generator gen, HikariDataSource ds, PrintWriter out) {
+    out.printf(Locale.ROOT, "raw COPY of %d rows (%s) into a scratch table shaped like check_result (partitions, indexes) ...%n", count, o.textCopy() ? "text" : "binary");
     out.flush();
     CopyEncoder enc = new CopyEncoder(o.textCopy() ? CopyEncoder.Format.TEXT : CopyEncoder.Format.BINARY);
     int chunk = 10_000;
@@ -245,8 +307,8 @@ public final class SinkBench {
       CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(enc.copySql("bench_copy"));
       timed += System.nanoTime() - t0;
       boolean first = true;
-      for (long from = 0; from < o.results(); from += chunk) {
-        int n = (int) Math.min(chunk, o.results() - from);
+      for (long from = 0; from < count; from += chunk) {
+        int n = (int) Math.min(chunk, count - from);
         for (int i = 0; i < n; i++) {
           rows[i] = gen.result(from + i); // generation is not timed
         }
@@ -259,7 +321,7 @@ public final class SinkBench {
         for (int i = 0; i < n; i++) {
           enc.add(rows[i]);
         }
-        if (from + n >= o.results()) {
+        if (from + n >= count) {
           enc.finish();
         }
         in.writeToCopy(enc.buffer(), 0, enc.length());
@@ -269,8 +331,8 @@ public final class SinkBench {
       long copied = in.endCopy();
       c.commit();
       timed += System.nanoTime() - t0;
-      if (copied != o.results()) {
-        throw new WebmonException("raw COPY wrote " + copied + " rows, expected " + o.results());
+      if (copied != count) {
+        throw new WebmonException("raw COPY wrote " + copied + " rows, expected " + count);
       }
       double seconds = timed / 1e9;
       out.printf(Locale.ROOT, "  %d rows in %.2f s: %.0f rows/s%n", copied, seconds, copied / seconds);
@@ -296,14 +358,14 @@ public final class SinkBench {
     return new KafkaProducer<>(p);
   }
 
-  private static double produce(Options o, Generator gen, KafkaConfig kafka, TopicsConfig topics, PrintWriter out) {
-    out.printf(Locale.ROOT, "producing the same %d results to %s ...%n", o.results(), topics.results());
+  private static double produce(Options o, int count, Generator gen, KafkaConfig kafka, TopicsConfig topics, PrintWriter out) {
+    out.printf(Locale.ROOT, "producing the same %d results to %s ...%n", count, topics.results());
     out.flush();
     EventCodec codec = new EventCodec();
     AtomicReference<Exception> failed = new AtomicReference<>();
     long t0 = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
-      for (long i = 0; i < o.results(); i++) {
+      for (long i = 0; i < count; i++) {
         CheckResult r = gen.result(i);
         producer.send(
             new ProducerRecord<>(topics.results(), r.targetId().getBytes(StandardCharsets.UTF_8), codec.encode(r)),
@@ -319,7 +381,7 @@ public final class SinkBench {
       throw new WebmonException("producing the bench results failed: " + failed.get(), failed.get());
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    out.printf(Locale.ROOT, "  %.2f s (%.0f results/s)%n", seconds, o.results() / seconds);
+    out.printf(Locale.ROOT, "  %.2f s (%.0f results/s)%n", seconds, count / seconds);
     return seconds;
   }
 
@@ -370,9 +432,9 @@ public final class SinkBench {
       double firstSeconds = (firstCommit.get() - start) / 1e9;
       out.printf(Locale.ROOT, "  %d rows in %.2f s from the sink's start (first commit after %.2f s): %.0f rows/s%n",
           phaseA, sinkSeconds, firstSeconds, phaseA / sinkSeconds);
-      long bytesPerRow = bytesPerRow(ds, phaseA);
+      long bytesPerRow = bytesPerRow(ds);
       out.printf(Locale.ROOT, "  check_result: %d bytes per row (table, indexes and TOAST)%n", bytesPerRow);
-      double copyAfterSeconds = rawCopy(o, gen, ds, out);
+      double copyAfterSeconds = rawCopy(o, o.results(), gen, ds, out);
 
       double p50 = 0;
       double p99 = 0;
@@ -447,15 +509,15 @@ public final class SinkBench {
     }
   }
 
-  private static long bytesPerRow(HikariDataSource ds, long rows) {
+  private static long bytesPerRow(HikariDataSource ds) {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
-                    + "WHERE inhparent = 'check_result'::regclass")) {
+                "SELECT (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+                    + "WHERE inhparent = 'check_result'::regclass) / greatest(1, (SELECT count(*) FROM check_result))")) {
       rs.next();
-      return rs.getLong(1) / Math.max(1, rows);
+      return rs.getLong(1);
     } catch (SQLException e) {
       throw new WebmonException("measuring the table size failed: " + e.getMessage(), e);
     }

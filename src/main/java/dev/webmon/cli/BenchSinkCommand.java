@@ -43,6 +43,9 @@ final class BenchSinkCommand implements Callable<Integer>, ConfigOptions.Configu
   @Option(names = "--results", paramLabel = "M", defaultValue = "1000000", description = "Results for the throughput phases (default: ${DEFAULT-VALUE}).")
   int results;
 
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "100000", description = "Results for an untimed warm-up of the sink and the raw COPY (JIT), on other topics; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
   @Option(names = "--targets", paramLabel = "N", defaultValue = "2000", description = "Distinct targets (default: ${DEFAULT-VALUE}).")
   int targets;
 
@@ -75,7 +78,7 @@ final class BenchSinkCommand implements Callable<Integer>, ConfigOptions.Configu
     try {
       options =
           new SinkBench.Options(
-              results, targets, locations, partitions, latencyRate, Duration.ofSeconds(latencySeconds), textCopy);
+              results, warmup, targets, locations, partitions, latencyRate, Duration.ofSeconds(latencySeconds), textCopy);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
