@@ -118,11 +118,24 @@ public final class Agent implements AutoCloseable {
 
   /** Fails clearly if the topics are missing, rather than waiting silently for them. */
   private static void verifyTopics(KafkaConfig kafka, TopicsConfig topics) {
+    // A topic created a moment ago (init just ran) may not be in this broker's metadata yet:
+    // ask again for a few seconds before calling it missing.
+    long missingDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     try (Admin admin = Admin.create(kafka.clientProperties())) {
-      admin
-          .describeTopics(List.of(topics.targets(), topics.results()))
-          .allTopicNames()
-          .get(kafka.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      while (true) {
+        try {
+          admin
+              .describeTopics(List.of(topics.targets(), topics.results()))
+              .allTopicNames()
+              .get(kafka.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+          return;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > missingDeadline) {
+            throw e;
+          }
+          Thread.sleep(200); // retry backoff, not synchronisation
+        }
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new WebmonException(

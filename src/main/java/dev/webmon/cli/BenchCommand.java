@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Performance benchmarks; each prints its figures and, as its last line, one JSON object.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCheckerCommand.class, BenchProducerCommand.class, BenchSchedulerCommand.class, BenchWebCommand.class})
+    subcommands = {
+      BenchCheckerCommand.class,
+      BenchProducerCommand.class,
+      BenchSchedulerCommand.class,
+      BenchSinkCommand.class,
+      BenchWebCommand.class
+    })
 final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

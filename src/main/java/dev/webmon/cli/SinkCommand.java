@@ -1,17 +1,59 @@
 package dev.webmon.cli;
 
+import dev.webmon.config.ConfigKey;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.PostgresConfig;
+import dev.webmon.config.Settings;
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.sink.Sink;
+import dev.webmon.sink.SinkConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code webmon sink} (not built yet). */
-@Command(name = "sink", description = "Not built yet.", mixinStandardHelpOptions = true)
-final class SinkCommand implements Callable<Integer> {
+/** {@code webmon sink}: Kafka to PostgreSQL, exactly once, until SIGTERM/SIGINT. */
+@Command(
+    name = "sink",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write check results and target changes from Kafka into PostgreSQL, exactly once, and maintain the storage "
+          + "(daily partitions, hourly rollups, retention). Runs until stopped (SIGTERM/SIGINT write the pending batch first).",
+      "Run up to as many instances as the results topic has partitions; they share the work through the consumer group.",
+      "Refused records go to the dead-letter topic with headers naming the error."
+    })
+final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
-    spec.commandLine().getErr().println("webmon sink: not built yet; see the open issues.");
-    return Main.EXIT_NOT_BUILT;
+  public List<ConfigKey<?>> configKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
+    keys.addAll(TopicsConfig.KEYS);
+    keys.addAll(PostgresConfig.KEYS);
+    keys.addAll(SinkConfig.KEYS);
+    return keys;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = ConfigOptions.settings(spec, configKeys());
+    KafkaConfig kafka = KafkaConfig.from(settings);
+    TopicsConfig topics = TopicsConfig.from(settings);
+    PostgresConfig postgres = PostgresConfig.from(settings);
+    SinkConfig config = SinkConfig.from(settings);
+    Sink sink = Sink.builder(kafka, topics, postgres, config).start();
+    Thread hook = new Thread(sink::close, "webmon-sink-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    while (!sink.awaitStopped(Duration.ofSeconds(1))) {
+      // runs until a signal closes it or the loop fails
+    }
+    if (sink.failure().isPresent()) {
+      sink.close();
+      spec.commandLine().getErr().println("webmon sink: stopped by an error: " + sink.failure().get());
+      return Main.EXIT_FAILED;
+    }
+    return Main.EXIT_OK;
   }
 }

@@ -1,17 +1,89 @@
 package dev.webmon.cli;
 
+import dev.webmon.agent.AgentConfig;
+import dev.webmon.check.CheckConfig;
+import dev.webmon.config.ConfigKey;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.PostgresConfig;
+import dev.webmon.config.Settings;
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.sink.SinkConfig;
+import dev.webmon.standalone.Standalone;
+import dev.webmon.web.WebConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code webmon standalone} (not built yet). */
-@Command(name = "standalone", description = "Not built yet.", mixinStandardHelpOptions = true)
-final class StandaloneCommand implements Callable<Integer> {
+/** {@code webmon standalone}: the whole monitor in one process. */
+@Command(
+    name = "standalone",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole monitor on this machine: an embedded PostgreSQL and an embedded Kafka broker (unless"
+          + " --postgres-url / --kafka-bootstrap-servers point at external ones), init, the sink, an agent and the web app.",
+      "Data lives under --data-dir, so a restart keeps targets and history. Ctrl-C stops everything cleanly."
+    })
+final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Configurable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "webmon-data", description = "Where embedded data and generated credentials live. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--demo", description = "Also run a demo site on 127.0.0.1 (healthy, slow, flapping, failing endpoints) and monitor it.")
+  boolean demo;
+
   @Override
-  public Integer call() {
-    spec.commandLine().getErr().println("webmon standalone: not built yet; see the open issues.");
-    return Main.EXIT_NOT_BUILT;
+  public List<ConfigKey<?>> configKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
+    keys.addAll(TopicsConfig.KEYS);
+    keys.addAll(PostgresConfig.KEYS);
+    keys.addAll(SinkConfig.KEYS);
+    keys.addAll(AgentConfig.KEYS);
+    keys.addAll(CheckConfig.KEYS);
+    keys.addAll(WebConfig.KEYS);
+    return keys;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = ConfigOptions.settings(spec, configKeys());
+    PrintWriter out = spec.commandLine().getOut();
+    Standalone standalone =
+        Standalone.start(
+            settings,
+            new Standalone.Options(dataDir, demo),
+            line -> {
+              out.println(line);
+              out.flush();
+            });
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("webmon: stopping...");
+                  out.flush();
+                  standalone.close();
+                  out.println("webmon: stopped");
+                  out.flush();
+                  stopped.countDown();
+                },
+                "webmon-standalone-shutdown"));
+    Standalone.WebCredentials login = standalone.credentials();
+    out.println();
+    out.println("webmon is running: " + standalone.webUrl());
+    out.println("  log in as admin with password " + login.adminPassword()
+        + (login.generated() ? "   (generated; kept in " + dataDir.resolve("web-credentials.properties") + ")" : ""));
+    out.println("  API: curl -H 'Authorization: Bearer " + login.apiToken() + "' " + standalone.webUrl() + "/api/v1/targets");
+    out.println("  Ctrl-C stops everything.");
+    out.flush();
+    stopped.await();
+    return Main.EXIT_OK;
   }
 }

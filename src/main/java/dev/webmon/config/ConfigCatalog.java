@@ -24,6 +24,7 @@ public final class ConfigCatalog {
     g.put("PostgreSQL", PostgresConfig.KEYS);
     g.put("Agent", dev.webmon.agent.AgentConfig.KEYS);
     g.put("Checks", dev.webmon.check.CheckConfig.KEYS);
+    g.put("Sink", dev.webmon.sink.SinkConfig.KEYS);
     g.put("Web", dev.webmon.web.WebConfig.KEYS);
     return Collections.unmodifiableMap(g);
   }

@@ -1,0 +1,471 @@
+package dev.webmon.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.WebmonException;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.PostgresConfig;
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.event.CheckResult;
+import dev.webmon.event.EventCodec;
+import dev.webmon.event.PhaseTimings;
+import dev.webmon.event.Reason;
+import dev.webmon.init.SchemaMigrator;
+import dev.webmon.init.TopicInitializer;
+import dev.webmon.sink.CopyEncoder;
+import dev.webmon.sink.Sink;
+import dev.webmon.sink.SinkConfig;
+import dev.webmon.store.Database;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * {@code webmon bench sink}: how close the sink comes to a raw COPY of the same rows, and its
+ * end-to-end latency at a steady rate.
+ *
+ * <ol>
+ *   <li>raw COPY: the results, generated untimed in chunks, are encoded and COPYed in one
+ *       transaction into a scratch table shaped like {@code check_result} (same columns, primary
+ *       key, BRIN index, daily partitions and default partition); run again after the sink phase,
+ *       and the mean of both rates is the reference (the machine's load drifts);
+ *   <li>throughput: the same results are produced to a fresh results topic; then a sink starts
+ *       and is timed from its start to the commit that holds the last result;
+ *   <li>latency: results are produced at a fixed rate with the sink running; latency is from the
+ *       producer timestamp to the commit of the row.
+ * </ol>
+ */
+public final class SinkBench {
+  private SinkBench() {}
+
+  /** What to measure. */
+  public record Options(
+      int results, int targets, int locations, int partitions, int latencyRate, Duration latencyDuration, boolean textCopy) {
+    public Options {
+      if (results < 1_000 || results > 100_000_000) {
+        throw new IllegalArgumentException("--results must be 1000 to 100000000");
+      }
+      if (targets < 1 || targets > 10_000_000 || locations < 1 || locations > 100) {
+        throw new IllegalArgumentException("--targets must be 1 to 10000000 and --locations 1 to 100");
+      }
+      if (partitions < 1 || partitions > 1000) {
+        throw new IllegalArgumentException("--partitions must be 1 to 1000");
+      }
+      if (latencyRate < 0 || latencyRate > 1_000_000) {
+        throw new IllegalArgumentException("--latency-rate must be 0 (skip) to 1000000 per second");
+      }
+      if (latencyDuration.isNegative() || latencyDuration.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("--latency-seconds must be 0 to 3600");
+      }
+    }
+  }
+
+  /** The figures of one run. */
+  public record Result(
+      Options options,
+      String infrastructure,
+      SinkConfig sink,
+      double produceSeconds,
+      double copyBeforeSeconds,
+      double copyAfterSeconds,
+      double sinkSeconds,
+      double sinkFirstCommitSeconds,
+      long bytesPerRow,
+      long latencySamples,
+      double latencyP50Ms,
+      double latencyP99Ms,
+      double latencyMaxMs) {
+    /** The raw COPY rate: the mean of the runs before and after the sink, to even out load drift. */
+    public double copyRowsPerSecond() {
+      return (options.results() / copyBeforeSeconds + options.results() / copyAfterSeconds) / 2;
+    }
+
+    public double sinkRowsPerSecond() {
+      return options.results() / sinkSeconds;
+    }
+
+    public double ratio() {
+      return sinkRowsPerSecond() / copyRowsPerSecond();
+    }
+
+    /** One JSON object with every figure, for scripts. */
+    public String json() {
+      Options o = options;
+      return String.format(
+          Locale.ROOT,
+          "{\"bench\":\"sink\",\"infrastructure\":\"%s\",\"results\":%d,\"targets\":%d,\"locations\":%d,\"partitions\":%d,"
+              + "\"copyFormat\":\"%s\",\"batchMaxRecords\":%d,\"batchMaxLingerMs\":%d,"
+              + "\"sinkRowsPerSecond\":%.0f,\"copyRowsPerSecond\":%.0f,\"ratio\":%.3f,\"sinkSeconds\":%.3f,"
+              + "\"sinkFirstCommitSeconds\":%.3f,\"copyBeforeRowsPerSecond\":%.0f,\"copyAfterRowsPerSecond\":%.0f,"
+              + "\"produceSeconds\":%.3f,\"bytesPerRow\":%d,"
+              + "\"latencyRatePerSecond\":%d,\"latencySamples\":%d,\"latencyP50Ms\":%.1f,\"latencyP99Ms\":%.1f,\"latencyMaxMs\":%.1f}",
+          infrastructure, o.results(), o.targets(), o.locations(), o.partitions(), o.textCopy() ? "text" : "binary",
+          sink.batchMaxRecords(), sink.batchMaxLinger().toMillis(), sinkRowsPerSecond(), copyRowsPerSecond(), ratio(),
+          sinkSeconds, sinkFirstCommitSeconds, o.results() / copyBeforeSeconds, o.results() / copyAfterSeconds,
+          produceSeconds, bytesPerRow, o.latencyRate(), latencySamples,
+          latencyP50Ms, latencyP99Ms, latencyMaxMs);
+    }
+  }
+
+  /** Deterministic results: result {@code i} is the same in every phase. */
+  static final class Generator {
+    private final Options o;
+    private final Instant base;
+    private final URI[] urls;
+
+    Generator(Options o, Instant base) {
+      this.o = o;
+      this.base = base;
+      this.urls = new URI[o.targets()];
+      for (int t = 0; t < urls.length; t++) {
+        urls[t] = URI.create("https://bench-target-" + t + ".example.com/health");
+      }
+    }
+
+    CheckResult result(long i, Instant startedAt) {
+      int key = (int) (i % ((long) o.targets() * o.locations()));
+      int target = key % o.targets();
+      int location = key / o.targets();
+      long h = mix(i);
+      long total = 20_000 + (h & 0x3ffff);
+      CheckResult.Builder b =
+          CheckResult.builder()
+              .resultId(new UUID(0x7765626d6f6eL, i))
+              .targetId("bench-target-" + target)
+              .targetVersion(1)
+              .location("loc-" + location)
+              .agentId("bench-agent-" + location)
+              .url(urls[target])
+              .scheduledAt(startedAt.minusMillis(h & 7))
+              .startedAt(startedAt)
+              .timings(new PhaseTimings(total / 20, total / 10, total / 5, total / 2, total / 20, total))
+              .bodyBytes(1024 + (h >>> 20 & 0xfff))
+              .httpVersion("HTTP/1.1")
+              .remoteAddress("203.0.113." + (target & 0xff));
+      if ((h >>> 40) % 20 == 0) {
+        b.down(Reason.HTTP_STATUS).statusCode(503).detail("HTTP 503 Service Unavailable");
+      } else {
+        b.up(200);
+      }
+      return b.build();
+    }
+
+    CheckResult result(long i) {
+      return result(i, base.plusMillis(i * 10));
+    }
+
+    private static long mix(long x) {
+      x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
+      x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
+      return x ^ (x >>> 31);
+    }
+  }
+
+  /**
+   * Runs the three phases against the given Kafka and (empty or bench-only) PostgreSQL database.
+   *
+   * @param infrastructure label for the output, e.g. "embedded" or "external"
+   */
+  public static Result run(
+      Options o, KafkaConfig kafka, PostgresConfig postgres, SinkConfig sinkConfig, String infrastructure, PrintWriter out)
+      throws InterruptedException {
+    String prefix = "webmon-bench-" + UUID.randomUUID().toString().substring(0, 8);
+    TopicsConfig topics = new TopicsConfig(prefix, o.partitions(), 0, Duration.ofHours(1), Duration.ofHours(1));
+    try (TopicInitializer ti = new TopicInitializer(kafka, topics)) {
+      ti.apply();
+    }
+    try (HikariDataSource ds = Database.pool(postgres, "bench")) {
+      new SchemaMigrator(ds).migrate();
+      Generator gen = new Generator(o, Instant.now().minus(Duration.ofMillis(o.results() * 10L)).truncatedTo(ChronoUnit.SECONDS));
+      double copySeconds = rawCopy(o, gen, ds, out);
+      double produceSeconds = produce(o, gen, kafka, topics, out);
+      return sinkPhases(o, gen, kafka, topics, postgres, sinkConfig, infrastructure, ds, copySeconds, produceSeconds, out);
+    } finally {
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        admin.deleteTopics(List.of(topics.results(), topics.targets(), topics.dlq())).all().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        out.println("  (could not delete the bench topics " + prefix + ".*: " + e.getMessage() + ")");
+      }
+    }
+  }
+
+  private static double rawCopy(Options o, Generator gen, HikariDataSource ds, PrintWriter out) {
+    out.printf(Locale.ROOT, "raw COPY of %d rows (%s) into a scratch table shaped like check_result (partitions, indexes) ...%n", o.results(), o.textCopy() ? "text" : "binary");
+    out.flush();
+    CopyEncoder enc = new CopyEncoder(o.textCopy() ? CopyEncoder.Format.TEXT : CopyEncoder.Format.BINARY);
+    int chunk = 10_000;
+    CheckResult[] rows = new CheckResult[chunk];
+    try (Connection c = ds.getConnection()) {
+      try (Statement s = c.createStatement()) {
+        // Shaped exactly like check_result: same columns, indexes, daily partitions and default partition.
+        s.execute("DROP TABLE IF EXISTS bench_copy");
+        s.execute(
+            "CREATE TABLE bench_copy (LIKE check_result INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES) "
+                + "PARTITION BY RANGE (started_at)");
+        s.execute("CREATE TABLE bench_copy_default PARTITION OF bench_copy DEFAULT");
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    + "WHERE i.inhparent = 'check_result'::regclass AND c.relname <> 'check_result_default'")) {
+          List<String> ddl = new java.util.ArrayList<>();
+          while (rs.next()) {
+            ddl.add("CREATE TABLE bench_" + rs.getString(1) + " PARTITION OF bench_copy " + rs.getString(2));
+          }
+          for (String d : ddl) {
+            s.execute(d);
+          }
+        }
+      }
+      c.setAutoCommit(false);
+      long timed = 0;
+      long t0 = System.nanoTime();
+      CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(enc.copySql("bench_copy"));
+      timed += System.nanoTime() - t0;
+      boolean first = true;
+      for (long from = 0; from < o.results(); from += chunk) {
+        int n = (int) Math.min(chunk, o.results() - from);
+        for (int i = 0; i < n; i++) {
+          rows[i] = gen.result(from + i); // generation is not timed
+        }
+        t0 = System.nanoTime();
+        if (first) {
+          first = false; // the binary header was written by the constructor
+        } else {
+          enc.resetRows();
+        }
+        for (int i = 0; i < n; i++) {
+          enc.add(rows[i]);
+        }
+        if (from + n >= o.results()) {
+          enc.finish();
+        }
+        in.writeToCopy(enc.buffer(), 0, enc.length());
+        timed += System.nanoTime() - t0;
+      }
+      t0 = System.nanoTime();
+      long copied = in.endCopy();
+      c.commit();
+      timed += System.nanoTime() - t0;
+      if (copied != o.results()) {
+        throw new WebmonException("raw COPY wrote " + copied + " rows, expected " + o.results());
+      }
+      double seconds = timed / 1e9;
+      out.printf(Locale.ROOT, "  %d rows in %.2f s: %.0f rows/s%n", copied, seconds, copied / seconds);
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE bench_copy"); // with its partitions
+      }
+      c.commit();
+      return seconds;
+    } catch (SQLException e) {
+      throw new WebmonException("raw COPY failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(KafkaConfig kafka) {
+    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  private static double produce(Options o, Generator gen, KafkaConfig kafka, TopicsConfig topics, PrintWriter out) {
+    out.printf(Locale.ROOT, "producing the same %d results to %s ...%n", o.results(), topics.results());
+    out.flush();
+    EventCodec codec = new EventCodec();
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+      for (long i = 0; i < o.results(); i++) {
+        CheckResult r = gen.result(i);
+        producer.send(
+            new ProducerRecord<>(topics.results(), r.targetId().getBytes(StandardCharsets.UTF_8), codec.encode(r)),
+            (md, e) -> {
+              if (e != null) {
+                failed.compareAndSet(null, e);
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failed.get() != null) {
+      throw new WebmonException("producing the bench results failed: " + failed.get(), failed.get());
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    out.printf(Locale.ROOT, "  %.2f s (%.0f results/s)%n", seconds, o.results() / seconds);
+    return seconds;
+  }
+
+  private static Result sinkPhases(
+      Options o,
+      Generator gen,
+      KafkaConfig kafka,
+      TopicsConfig topics,
+      PostgresConfig postgres,
+      SinkConfig sinkConfig,
+      String infrastructure,
+      HikariDataSource ds,
+      double copySeconds,
+      double produceSeconds,
+      PrintWriter out)
+      throws InterruptedException {
+    out.printf(Locale.ROOT, "sink: consuming the %d results (batches up to %d records, %d ms) ...%n",
+        o.results(), sinkConfig.batchMaxRecords(), sinkConfig.batchMaxLinger().toMillis());
+    out.flush();
+    AtomicLong rows = new AtomicLong();
+    AtomicLong firstCommit = new AtomicLong();
+    AtomicLong lastCommit = new AtomicLong();
+    long latencyCount = (long) o.latencyRate() * o.latencyDuration().toSeconds();
+    long[] latencies = new long[(int) Math.min(latencyCount, 50_000_000L)];
+    AtomicLong latencyIndex = new AtomicLong();
+    long phaseA = o.results();
+    Sink.CommitListener listener =
+        (n, lat) -> {
+          long total = rows.addAndGet(n);
+          long now = System.nanoTime();
+          firstCommit.compareAndSet(0, now);
+          if (total <= phaseA) {
+            lastCommit.set(now);
+          } else {
+            for (long l : lat) {
+              long idx = latencyIndex.getAndIncrement();
+              if (idx < latencies.length) {
+                latencies[(int) idx] = l;
+              }
+            }
+          }
+        };
+    long start = System.nanoTime();
+    try (Sink sink =
+        Sink.builder(kafka, topics, postgres, sinkConfig).commitListener(listener).textCopy(o.textCopy()).start()) {
+      awaitRows(rows, phaseA, Duration.ofMinutes(30), sink);
+      double sinkSeconds = (lastCommit.get() - start) / 1e9;
+      double firstSeconds = (firstCommit.get() - start) / 1e9;
+      out.printf(Locale.ROOT, "  %d rows in %.2f s from the sink's start (first commit after %.2f s): %.0f rows/s%n",
+          phaseA, sinkSeconds, firstSeconds, phaseA / sinkSeconds);
+      long bytesPerRow = bytesPerRow(ds, phaseA);
+      out.printf(Locale.ROOT, "  check_result: %d bytes per row (table, indexes and TOAST)%n", bytesPerRow);
+      double copyAfterSeconds = rawCopy(o, gen, ds, out);
+
+      double p50 = 0;
+      double p99 = 0;
+      double max = 0;
+      long samples = 0;
+      if (latencyCount > 0) {
+        out.printf(Locale.ROOT, "latency: %d results/s for %d s with the sink running ...%n", o.latencyRate(), o.latencyDuration().toSeconds());
+        out.flush();
+        produceAtRate(o, gen, kafka, topics, phaseA, latencyCount);
+        awaitRows(rows, phaseA + latencyCount, Duration.ofMinutes(5), sink);
+        samples = Math.min(latencyIndex.get(), latencies.length);
+        long[] sorted = Arrays.copyOf(latencies, (int) samples);
+        Arrays.sort(sorted);
+        p50 = pct(sorted, 0.50);
+        p99 = pct(sorted, 0.99);
+        max = sorted.length == 0 ? 0 : sorted[sorted.length - 1];
+        out.printf(Locale.ROOT, "  %d results: p50 %.0f ms, p99 %.0f ms, max %.0f ms (producer timestamp to commit)%n", samples, p50, p99, max);
+      }
+      Result r =
+          new Result(o, infrastructure, sinkConfig, produceSeconds, copySeconds, copyAfterSeconds, sinkSeconds, firstSeconds,
+              bytesPerRow, samples, p50, p99, max);
+      out.printf(Locale.ROOT, "sink %.0f rows/s vs raw COPY %.0f rows/s (mean of before and after): %.0f %%%n",
+          r.sinkRowsPerSecond(), r.copyRowsPerSecond(), 100 * r.ratio());
+      out.println(r.json());
+      out.flush();
+      return r;
+    }
+  }
+
+  private static void awaitRows(AtomicLong rows, long expected, Duration timeout, Sink sink) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (rows.get() < expected) {
+      if (sink.failure().isPresent()) {
+        throw new WebmonException("the sink failed: " + sink.failure().get(), sink.failure().get());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new WebmonException("the sink wrote " + rows.get() + " of " + expected + " rows within " + timeout.toSeconds() + " s");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling a counter; precision 5 ms
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+  }
+
+  private static void produceAtRate(Options o, Generator gen, KafkaConfig kafka, TopicsConfig topics, long from, long count) {
+    EventCodec codec = new EventCodec();
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+      for (long i = 0; i < count; i++) {
+        if (i % 20 == 0) {
+          long due = t0 + TimeUnit.SECONDS.toNanos(1) * i / o.latencyRate();
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait); // pacing to the rate
+          }
+        }
+        CheckResult r = gen.result(from + i, Instant.now());
+        producer.send(
+            new ProducerRecord<>(topics.results(), r.targetId().getBytes(StandardCharsets.UTF_8), codec.encode(r)),
+            (md, e) -> {
+              if (e != null) {
+                failed.compareAndSet(null, e);
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failed.get() != null) {
+      throw new WebmonException("producing the latency results failed: " + failed.get(), failed.get());
+    }
+  }
+
+  private static long bytesPerRow(HikariDataSource ds, long rows) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+                    + "WHERE inhparent = 'check_result'::regclass")) {
+      rs.next();
+      return rs.getLong(1) / Math.max(1, rows);
+    } catch (SQLException e) {
+      throw new WebmonException("measuring the table size failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static double pct(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+    return sorted[i];
+  }
+}

@@ -1,0 +1,85 @@
+package dev.webmon.sink;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The sink's meters (Micrometer): records consumed, rows written, dead letters by reason, batch
+ * write time and size, end-to-end latency (producer timestamp to commit), fenced batches and
+ * PostgreSQL availability. Thread-safe.
+ */
+final class SinkMetrics {
+  private final MeterRegistry registry;
+  private final Counter rows;
+  private final Counter duplicates;
+  private final Counter fenced;
+  private final Timer batchWrite;
+  private final DistributionSummary batchRecords;
+  private final Timer latency;
+  private final AtomicInteger postgresUp = new AtomicInteger(1);
+
+  SinkMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.rows = Counter.builder("webmon.sink.rows").description("Check results written to PostgreSQL").register(registry);
+    this.duplicates =
+        Counter.builder("webmon.sink.duplicates")
+            .description("Check results skipped because already stored (published twice)")
+            .register(registry);
+    this.fenced =
+        Counter.builder("webmon.sink.batches.fenced")
+            .description("Batches discarded because another instance had moved the partition's offset")
+            .register(registry);
+    this.batchWrite =
+        Timer.builder("webmon.sink.batch.write").description("Time to write and commit one batch").register(registry);
+    this.batchRecords =
+        DistributionSummary.builder("webmon.sink.batch.records").description("Records per batch").register(registry);
+    this.latency =
+        Timer.builder("webmon.sink.latency")
+            .description("From the result's producer timestamp to the commit of its row")
+            .register(registry);
+    Gauge.builder("webmon.sink.postgres.available", postgresUp, AtomicInteger::get)
+        .description("1 while PostgreSQL accepts batches, 0 while the sink waits for it")
+        .register(registry);
+  }
+
+  private final java.util.Map<String, Counter> consumed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  void consumed(String topic) {
+    consumed.computeIfAbsent(topic, t -> registry.counter("webmon.sink.records", "topic", t)).increment();
+  }
+
+  /** A record that went to the dead-letter topic, by reason (DecodeError name, WRONG_KEY, DB_REJECTED). */
+  void deadLetter(String reason) {
+    registry.counter("webmon.sink.dead.letters", "reason", reason).increment();
+  }
+
+  double deadLetters(String reason) {
+    Counter c = registry.find("webmon.sink.dead.letters").tag("reason", reason).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  void committed(int records, int rowsWritten, int duplicateRows, Duration took) {
+    rows.increment(rowsWritten);
+    duplicates.increment(duplicateRows);
+    batchRecords.record(records);
+    batchWrite.record(took);
+  }
+
+  void latency(long millis) {
+    latency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+  }
+
+  void fenced() {
+    fenced.increment();
+  }
+
+  void postgresAvailable(boolean up) {
+    postgresUp.set(up ? 1 : 0);
+  }
+}

@@ -1,0 +1,418 @@
+package dev.webmon.sink;
+
+import dev.webmon.WebmonException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Storage maintenance of the results: daily partitions created ahead, hourly rollups of closed
+ * hours (and of hours marked dirty by late rows), raw retention by dropping whole partitions,
+ * rollup retention. One run at a time across all sink instances, under a PostgreSQL advisory lock
+ * held by the run's own connection (so a dead instance releases it with its session).
+ *
+ * <p>Never blocks ingestion for long: every DDL statement runs with a short {@code lock_timeout}
+ * and is retried later when it cannot get its lock; rollups only read the raw rows. Raw
+ * partitions are dropped only once their hours are rolled up.
+ *
+ * <p>Not thread-safe: one thread calls {@link #runOnce()}.
+ */
+final class StorageMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(StorageMaintenance.class);
+
+  /** The advisory lock key: "webmon" + 0x01 (maintenance). */
+  static final long LOCK_KEY = 0x7765626d6f6e01L;
+
+  static final String ROLLUP_JOB = "rollup_hourly";
+  static final Duration ROLLUP_CHUNK = Duration.ofHours(24);
+  static final int DAYS_BACK = 1;
+  static final int DIRTY_HOURS_PER_RUN = 48;
+  static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
+  static final int DDL_ATTEMPTS = 3;
+
+  private static final Pattern PARTITION = Pattern.compile("check_result_p(\\d{8})");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+
+  private final DataSource dataSource;
+  private final SinkConfig config;
+  private final java.time.InstantSource clock;
+  private final Duration lockTimeout;
+
+  StorageMaintenance(DataSource dataSource, SinkConfig config, java.time.InstantSource clock) {
+    this(dataSource, config, clock, LOCK_TIMEOUT);
+  }
+
+  /** @param lockTimeout how long a DDL statement may wait for its lock before it is retried */
+  StorageMaintenance(DataSource dataSource, SinkConfig config, java.time.InstantSource clock, Duration lockTimeout) {
+    this.dataSource = dataSource;
+    this.config = config;
+    this.clock = clock;
+    this.lockTimeout = lockTimeout;
+  }
+
+  /**
+   * What one run did.
+   *
+   * @param ran false when another instance held the lock
+   */
+  record Report(
+      boolean ran,
+      int partitionsCreated,
+      int hoursRolledUp,
+      int dirtyHoursRecomputed,
+      List<String> partitionsDropped,
+      long defaultRowsDeleted,
+      long rollupsDeleted) {
+    static Report skipped() {
+      return new Report(false, 0, 0, 0, List.of(), 0, 0);
+    }
+
+    boolean changedAnything() {
+      return partitionsCreated > 0
+          || hoursRolledUp > 0
+          || dirtyHoursRecomputed > 0
+          || !partitionsDropped.isEmpty()
+          || defaultRowsDeleted > 0
+          || rollupsDeleted > 0;
+    }
+  }
+
+  /** One maintenance run, if no other instance is running one. */
+  Report runOnce() {
+    Instant now = clock.instant();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      if (!tryLock(c)) {
+        LOG.debug("Storage maintenance: another sink instance holds the lock, skipping");
+        return Report.skipped();
+      }
+      try {
+        c.setAutoCommit(false);
+        int created = ensurePartitions(c, now);
+        int rolled = rollUpClosedHours(c, now);
+        int dirty = recomputeDirtyHours(c);
+        Instant rolledUntil = rolledUpUntil(c).orElse(Instant.EPOCH);
+        List<String> dropped = dropExpiredPartitions(c, now, rolledUntil);
+        long defaultDeleted = deleteExpiredDefaultRows(c, now, rolledUntil);
+        long rollupsDeleted = deleteExpiredRollups(c, now);
+        Report report = new Report(true, created, rolled, dirty, dropped, defaultDeleted, rollupsDeleted);
+        if (report.changedAnything()) {
+          LOG.info(
+              "Storage maintenance: {} partition(s) created, {} hour(s) rolled up, {} dirty hour(s) recomputed, "
+                  + "dropped {}, {} expired row(s) deleted from the default partition, {} expired rollup row(s) deleted",
+              created,
+              rolled,
+              dirty,
+              dropped,
+              defaultDeleted,
+              rollupsDeleted);
+        }
+        return report;
+      } finally {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
+        unlock(c);
+      }
+    } catch (SQLException e) {
+      throw new WebmonException("Storage maintenance failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean tryLock(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+      ps.setLong(1, LOCK_KEY);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static void unlock(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+      ps.setLong(1, LOCK_KEY);
+      ps.execute();
+    }
+  }
+
+  /** Creates the daily partitions from yesterday to {@code partitionsAhead} days ahead (UTC). */
+  int ensurePartitions(Connection c, Instant now) throws SQLException {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    Integer created =
+        withDdlRetry(
+            c,
+            "creating partitions",
+            () -> {
+              try (PreparedStatement ps = c.prepareStatement("SELECT webmon_ensure_partitions_at(?, ?, ?)")) {
+                ps.setObject(1, today);
+                ps.setInt(2, DAYS_BACK);
+                ps.setInt(3, config.partitionsAhead());
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  return rs.getInt(1);
+                }
+              }
+            });
+    return created == null ? 0 : created;
+  }
+
+  /**
+   * Rolls up every closed hour not rolled up yet (an hour is closed once it ended {@code
+   * rollupDelay} ago), one day per transaction, advancing {@code maintenance_state}.
+   */
+  int rollUpClosedHours(Connection c, Instant now) throws SQLException {
+    Instant closedUntil = now.minus(config.rollupDelay()).truncatedTo(ChronoUnit.HOURS);
+    Instant from =
+        rolledUpUntil(c).orElseGet(() -> now.minus(config.rawRetention()).truncatedTo(ChronoUnit.HOURS));
+    int hours = 0;
+    while (from.isBefore(closedUntil)) {
+      Instant to = min(from.plus(ROLLUP_CHUNK), closedUntil);
+      rollUp(c, from, to);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO maintenance_state (job, done_until, updated_at) VALUES (?, ?, now()) "
+                  + "ON CONFLICT (job) DO UPDATE SET done_until = EXCLUDED.done_until, updated_at = now()")) {
+        ps.setString(1, ROLLUP_JOB);
+        ps.setTimestamp(2, Timestamp.from(to));
+        ps.executeUpdate();
+      }
+      c.commit();
+      hours += (int) Duration.between(from, to).toHours();
+      from = to;
+    }
+    return hours;
+  }
+
+  /**
+   * Recomputes hours that received rows after they were rolled up. The mark is removed in its own
+   * short transaction before the recompute, so a sink transaction marking the same hour never
+   * waits for the recompute, and a mark made meanwhile survives for the next run.
+   */
+  int recomputeDirtyHours(Connection c) throws SQLException {
+    Optional<Instant> rolledUntil = rolledUpUntil(c);
+    if (rolledUntil.isEmpty()) {
+      return 0;
+    }
+    List<Instant> dirty = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT hour FROM check_rollup_dirty WHERE hour < ? ORDER BY hour LIMIT ?")) {
+      ps.setTimestamp(1, Timestamp.from(rolledUntil.get()));
+      ps.setInt(2, DIRTY_HOURS_PER_RUN);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          dirty.add(rs.getTimestamp(1).toInstant());
+        }
+      }
+    }
+    c.commit();
+    for (Instant hour : dirty) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_rollup_dirty WHERE hour = ?")) {
+        ps.setTimestamp(1, Timestamp.from(hour));
+        ps.executeUpdate();
+      }
+      c.commit();
+      rollUp(c, hour, hour.plus(Duration.ofHours(1)));
+      c.commit();
+    }
+    return dirty.size();
+  }
+
+  /** Computes (or recomputes) the rollups of the hours in [from, to). Idempotent. */
+  static void rollUp(Connection c, Instant from, Instant to) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            INSERT INTO check_rollup_hourly AS r
+                (target_id, location, hour, checks, up_checks,
+                 min_total_us, avg_total_us, max_total_us, p50_total_us, p95_total_us, p99_total_us,
+                 avg_dns_us, avg_connect_us, avg_tls_us, avg_ttfb_us, avg_transfer_us)
+            SELECT target_id, location, date_trunc('hour', started_at, 'UTC'),
+                   count(*), count(*) FILTER (WHERE up),
+                   min(total_us), round(avg(total_us))::bigint, max(total_us),
+                   percentile_disc(0.50) WITHIN GROUP (ORDER BY total_us),
+                   percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us),
+                   percentile_disc(0.99) WITHIN GROUP (ORDER BY total_us),
+                   round(avg(dns_us))::bigint, round(avg(connect_us))::bigint, round(avg(tls_us))::bigint,
+                   round(avg(ttfb_us))::bigint, round(avg(transfer_us))::bigint
+            FROM check_result
+            WHERE started_at >= ? AND started_at < ?
+            GROUP BY 1, 2, 3
+            ON CONFLICT (target_id, hour, location) DO UPDATE SET
+                checks = EXCLUDED.checks, up_checks = EXCLUDED.up_checks,
+                min_total_us = EXCLUDED.min_total_us, avg_total_us = EXCLUDED.avg_total_us,
+                max_total_us = EXCLUDED.max_total_us, p50_total_us = EXCLUDED.p50_total_us,
+                p95_total_us = EXCLUDED.p95_total_us, p99_total_us = EXCLUDED.p99_total_us,
+                avg_dns_us = EXCLUDED.avg_dns_us, avg_connect_us = EXCLUDED.avg_connect_us,
+                avg_tls_us = EXCLUDED.avg_tls_us, avg_ttfb_us = EXCLUDED.avg_ttfb_us,
+                avg_transfer_us = EXCLUDED.avg_transfer_us
+            """)) {
+      ps.setTimestamp(1, Timestamp.from(from));
+      ps.setTimestamp(2, Timestamp.from(to));
+      ps.executeUpdate();
+    }
+  }
+
+  static Optional<Instant> rolledUpUntil(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT done_until FROM maintenance_state WHERE job = ?")) {
+      ps.setString(1, ROLLUP_JOB);
+      try (ResultSet rs = ps.executeQuery()) {
+        Optional<Instant> result = rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+        return result;
+      }
+    } finally {
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+  }
+
+  /**
+   * Detaches and drops every daily partition whose whole day is older than the raw retention and
+   * already rolled up. Non-concurrent DETACH (CONCURRENTLY is not allowed next to a DEFAULT
+   * partition) takes ACCESS EXCLUSIVE on check_result: under a short lock_timeout it waits at most
+   * that long for the running batch to commit, and ingestion waits at most as long behind it.
+   */
+  List<String> dropExpiredPartitions(Connection c, Instant now, Instant rolledUntil) throws SQLException {
+    Instant cutoff = min(now.minus(config.rawRetention()), rolledUntil);
+    List<String> expired = new ArrayList<>();
+    for (String name : partitionNames(c)) {
+      Matcher m = PARTITION.matcher(name);
+      if (!m.matches()) {
+        continue;
+      }
+      LocalDate day = LocalDate.parse(m.group(1), DAY);
+      Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      if (!end.isAfter(cutoff)) {
+        expired.add(name);
+      }
+    }
+    List<String> dropped = new ArrayList<>();
+    for (String name : expired) {
+      Boolean done =
+          withDdlRetry(
+              c,
+              "dropping partition " + name,
+              () -> {
+                try (Statement s = c.createStatement()) {
+                  s.execute("ALTER TABLE check_result DETACH PARTITION " + quote(name));
+                  s.execute("DROP TABLE " + quote(name));
+                }
+                return true;
+              });
+      if (Boolean.TRUE.equals(done)) {
+        dropped.add(name);
+      }
+    }
+    return dropped;
+  }
+
+  /** Rows the DEFAULT partition caught (clock skew) follow the same retention. */
+  long deleteExpiredDefaultRows(Connection c, Instant now, Instant rolledUntil) throws SQLException {
+    Instant cutoff = min(now.minus(config.rawRetention()), rolledUntil);
+    long deleted;
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_result_default WHERE started_at < ?")) {
+      ps.setTimestamp(1, Timestamp.from(cutoff));
+      deleted = ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_rollup_dirty WHERE hour < ?")) {
+      ps.setTimestamp(1, Timestamp.from(now.minus(config.rawRetention())));
+      ps.executeUpdate();
+    }
+    c.commit();
+    return deleted;
+  }
+
+  long deleteExpiredRollups(Connection c, Instant now) throws SQLException {
+    long deleted;
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_rollup_hourly WHERE hour < ?")) {
+      ps.setTimestamp(1, Timestamp.from(now.minus(config.rollupRetention())));
+      deleted = ps.executeUpdate();
+    }
+    c.commit();
+    return deleted;
+  }
+
+  static List<String> partitionNames(Connection c) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    + "WHERE i.inhparent = 'check_result'::regclass ORDER BY c.relname")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    c.commit();
+    return names;
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs DDL in its own transaction under a short lock_timeout; on a lock timeout rolls back and
+   * tries again a few times, then gives up until the next run (returns null).
+   */
+  private <T> T withDdlRetry(Connection c, String what, SqlWork<T> work) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
+      }
+      try {
+        T result = work.run();
+        c.commit();
+        return result;
+      } catch (SQLException e) {
+        c.rollback();
+        if (!"55P03".equals(e.getSQLState())) {
+          throw e;
+        }
+        if (attempt >= DDL_ATTEMPTS) {
+          LOG.warn("Storage maintenance: {} could not get its lock in {} attempts; will retry next run", what, attempt);
+          return null;
+        }
+        LOG.info("Storage maintenance: {} waited {} ms for a lock; retrying", what, lockTimeout.toMillis());
+        sleep(lockTimeout.dividedBy(4).multipliedBy(attempt));
+      }
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebmonException("Storage maintenance interrupted", e);
+    }
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.webmon.sink;
+
+import static dev.webmon.sink.Fixtures.CODEC;
+import static dev.webmon.sink.SinkTestSupport.count;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.event.CheckResult;
+import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.KafkaExtension;
+import dev.webmon.infra.PostgresExtension;
+import dev.webmon.infra.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exactly-once proof: {@code webmon sink} runs as a separate process from the packaged jar and
+ * is killed with SIGKILL at random moments while it works, at least 10 times, while results keep
+ * arriving; each time it is restarted. At the end PostgreSQL holds every result exactly once.
+ * CI: 200 000 results, 10 kills. {@code -Dwebmon.long=true}: 1 000 000 results, 30 kills.
+ */
+@ExtendWith({PostgresExtension.class, KafkaExtension.class})
+class SinkKillIT {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkKillIT.class);
+
+  @Test
+  void killedAtRandomMomentsItStillStoresEveryResultExactlyOnce(TestDatabase db, EmbeddedKafka broker) throws Exception {
+    boolean longRun = Boolean.getBoolean("webmon.long");
+    int n = longRun ? 1_000_000 : 200_000;
+    int kills = longRun ? 30 : 10;
+    int rate = longRun ? 10_000 : 4_000;
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    LOG.info("Kill test: {} results at {}/s, {} kills, seed {}", n, rate, kills, seed);
+
+    KafkaConfig kafka = broker.kafkaConfig();
+    TopicsConfig topics = SinkTestSupport.topics(kafka, 6);
+    HikariDataSource ds = SinkTestSupport.migrated(db);
+    Path logs = Path.of("target", "sink-kill-it", topics.prefix());
+    String[] args = {"--sink-group-id", "proof-" + topics.prefix(), "--sink-instance-id", "proof-1"};
+
+    ExecutorService producer = Executors.newSingleThreadExecutor();
+    Future<?> producing = producer.submit(() -> produce(kafka, topics, n, rate));
+    try {
+      int killed = 0;
+      for (int run = 1; killed < kills; run++) {
+        long before = count(ds, "SELECT count(*) FROM check_result");
+        try (SinkProcess sink = SinkProcess.start(kafka, topics, db.config(), logs.resolve("run-" + run + ".log"), args)) {
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> !sink.isAlive() || count(ds, "SELECT count(*) FROM check_result") > before);
+          assertThat(sink.isAlive()).as("sink run %d exited early:%n%s", run, sink.log()).isTrue();
+          if (count(ds, "SELECT count(*) FROM check_result") >= n) {
+            continue; // everything is in: nothing to interrupt (a run without a kill)
+          }
+          // A random moment while it writes (fault injection, not synchronisation).
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1500)));
+          sink.kill();
+          killed++;
+          LOG.info("Kill {}/{} after run {}: {} rows so far", killed, kills, run, count(ds, "SELECT count(*) FROM check_result"));
+        }
+      }
+      producing.get(5, TimeUnit.MINUTES);
+    } finally {
+      producer.shutdownNow();
+    }
+
+    try (SinkProcess sink = SinkProcess.start(kafka, topics, db.config(), logs.resolve("final.log"), args)) {
+      await()
+          .atMost(Duration.ofMinutes(longRun ? 10 : 3))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !sink.isAlive() || count(ds, "SELECT count(*) FROM check_result") >= n);
+      assertThat(sink.isAlive()).as("final sink run exited early:%n%s", sink.log()).isTrue();
+      // When every row was already in, the count above holds at once: let the sink finish
+      // starting before the SIGTERM, or it dies in JVM start-up before it can log its clean stop.
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !sink.isAlive() || sink.log().contains("Partitions assigned"));
+      assertThat(sink.stop()).as("exit code of a SIGTERM'd sink (143: terminated by the signal after a clean shutdown)").isIn(0, 143);
+      assertThat(sink.log()).contains("Sink stopped");
+    }
+    assertThat(count(ds, "SELECT count(*) FROM check_result")).isEqualTo(n);
+    assertThat(count(ds, "SELECT count(DISTINCT result_id) FROM check_result")).isEqualTo(n);
+    assertThat(count(ds, "SELECT sum(next_offset) FROM sink_offset WHERE topic LIKE '%.results'")).isEqualTo(n);
+    ds.close();
+  }
+
+  /** Produces {@code n} results with unique ids at about {@code rate} per second (acks=all, idempotent). */
+  static void produce(KafkaConfig kafka, TopicsConfig topics, int n, int rate) {
+    long start = System.nanoTime();
+    Instant base = Instant.now();
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> producer = SinkTestSupport.producer(kafka)) {
+      for (int i = 0; i < n; i++) {
+        if (i % 500 == 0) {
+          long due = start + TimeUnit.SECONDS.toNanos(1) * i / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait); // pacing
+          }
+          if (Thread.currentThread().isInterrupted()) {
+            return;
+          }
+        }
+        String target = "target-" + (i % 1000);
+        CheckResult r = Fixtures.up(target, "eu", base.plusMillis(i), 1000 + i % 5000);
+        producer.send(
+            new ProducerRecord<>(topics.results(), target.getBytes(StandardCharsets.UTF_8), CODEC.encode(r)),
+            (md, e) -> {
+              if (e != null) {
+                failed.compareAndSet(null, e);
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failed.get() != null) {
+      throw new IllegalStateException("a result was not acknowledged", failed.get());
+    }
+  }
+}

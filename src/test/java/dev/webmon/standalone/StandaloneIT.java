@@ -1,0 +1,191 @@
+package dev.webmon.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The newcomer's first five minutes, as a user runs them: the packaged jar as a process, a target
+ * added through the API, its results read back through the API, {@code kill -9}, restart, the
+ * earlier results still there and new ones arriving, then a clean Ctrl-C.
+ */
+class StandaloneIT {
+  private static final String TOKEN = "standalone-it-token-0123456789";
+  private static final Pattern URL_LINE = Pattern.compile("web listening at (http://\\S+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dataDir;
+  private final List<Process> processes = new ArrayList<>();
+  private HttpServer site;
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+    if (site != null) {
+      site.stop(0);
+    }
+  }
+
+  /** A started standalone and everything it printed. */
+  record Running(Process process, String url, List<String> output) {}
+
+  private Running startStandalone() throws IOException {
+    List<String> command =
+        List.of(
+            ProcessHandle.current().info().command().orElse("java"),
+            "-Xmx768m",
+            "-jar",
+            System.getProperty("webmon.jar", "target/webmon.jar"),
+            "standalone",
+            "--data-dir", dataDir.toString(),
+            "--web-port", "0",
+            "--web-bind-address", "127.0.0.1",
+            "--web-api-token", TOKEN,
+            "--web-admin-password", "correct-horse-battery",
+            "--check-allowed-networks", "127.0.0.0/8",
+            "--agent-metrics-port", "-1");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    processes.add(p);
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  output.add(line);
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+            });
+    String[] url = new String[1];
+    await("standalone prints its web URL")
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              assertThat(p.isAlive()).as("standalone died: %s", output).isTrue();
+              for (String line : output) {
+                Matcher m = URL_LINE.matcher(line);
+                if (m.find()) {
+                  url[0] = m.group(1);
+                  return true;
+                }
+              }
+              return false;
+            });
+    return new Running(p, url[0], output);
+  }
+
+  private static JsonNode api(String method, String url, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(20));
+    if (body != null) {
+      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as("%s %s -> %s", method, url, r.body()).isBetween(200, 299);
+      return JSON.readTree(r.body());
+    }
+  }
+
+  private static Set<String> resultIds(String base, String id) throws IOException, InterruptedException {
+    JsonNode page = api("GET", base + "/api/v1/targets/" + id + "/results?limit=500", null);
+    Set<String> ids = new HashSet<>();
+    page.get("items").forEach(item -> ids.add(item.get("resultId").asText()));
+    return ids;
+  }
+
+  @Test
+  void aTargetAddedThroughTheApiSurvivesKillMinusNineAndKeepsBeingChecked() throws Exception {
+    site = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    site.createContext(
+        "/",
+        ex -> {
+          byte[] body = "hello from the site".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    site.start();
+
+    Running first = startStandalone();
+    assertThat(String.join("\n", first.output()))
+        .contains("PostgreSQL 18 ready")
+        .contains("Kafka broker ready")
+        .contains("topics and schema created")
+        .contains("sink started")
+        .contains("agent started");
+
+    JsonNode created =
+        api(
+            "POST",
+            first.url() + "/api/v1/targets",
+            "{\"url\":\"http://127.0.0.1:" + site.getAddress().getPort() + "/\",\"name\":\"local site\",\"intervalSeconds\":10,\"regex\":\"hello\"}");
+    String id = created.get("id").asText();
+
+    await("first results stored")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> resultIds(first.url(), id).size() >= 2);
+    JsonNode latest = api("GET", first.url() + "/api/v1/targets/" + id + "/results?limit=1", null).get("items").get(0);
+    assertThat(latest.get("outcome").asText()).isEqualTo("UP");
+    Set<String> before = resultIds(first.url(), id);
+
+    first.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9
+
+    Running second = startStandalone();
+    assertThat(String.join("\n", second.output())).contains("verified (nothing to change)");
+    Set<String> afterRestart = resultIds(second.url(), id);
+    assertThat(afterRestart).as("results stored before the kill are still there").containsAll(before);
+    await("new results arrive after the restart")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> resultIds(second.url(), id).size() >= afterRestart.size() + 2);
+
+    // Ctrl-C: a clean stop within seconds, leaving no broker or PostgreSQL behind.
+    long pid = second.process().pid();
+    List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+    assertThat(children).as("the embedded broker and PostgreSQL run as child processes").isNotEmpty();
+    // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
+    second.process().toHandle().destroy();
+    assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+    await("no child process left")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+    await("the stop is reported")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(String.join("\n", second.output())).contains("webmon: stopped"));
+  }
+}
