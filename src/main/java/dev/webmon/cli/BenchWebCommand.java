@@ -48,7 +48,7 @@ final class BenchWebCommand implements Callable<Integer>, ConfigOptions.Configur
   @Option(names = "--warmup", paramLabel = "W", defaultValue = "300", description = "Unmeasured requests per scenario first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "8", description = "Requests in flight (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "4", description = "Requests in flight (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the embedded PostgreSQL here and reuse its data when the sizes match (default: a temporary directory).")

@@ -69,8 +69,11 @@ final class Access {
   void check(Context ctx) {
     String path = ctx.path();
     boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
-    if (PUBLIC_EXACT.contains(path) || path.startsWith("/static/")) {
-      // The login form authenticates itself; a session is still recognised for the header menu.
+    if (path.startsWith("/static/") || path.equals("/healthz") || path.equals("/favicon.ico")) {
+      return; // assets and the health check: no session lookup, no database round trip
+    }
+    if (PUBLIC_EXACT.contains(path)) {
+      // The login form authenticates itself; a session is still recognised (already logged in).
       ctx.attribute(ATTRIBUTE, sessionCaller(ctx).orElse(Caller.ANONYMOUS));
       return;
     }

@@ -152,7 +152,7 @@ final class ApiRoutes {
   }
 
   private void series(Context ctx) {
-    String id = existingId(ctx);
+    String id = id(ctx);
     Instant to;
     Instant from;
     Optional<String> window = param(ctx, "window");
@@ -167,7 +167,7 @@ final class ApiRoutes {
       to = instantParam(ctx, "to").orElseGet(results::now);
       from = instantParam(ctx, "from").orElse(to.minus(Duration.ofHours(24)));
     }
-    Json.send(ctx, 200, results.series(id, from, to, location(ctx)));
+    Json.send(ctx, 200, results.series(id, from, to, location(ctx)).orElseThrow(() -> notFound(id)));
   }
 
   private void export(Context ctx) {

@@ -36,7 +36,6 @@ final class ErrorMapper {
       case UnauthorizedException v -> 401;
       case ForbiddenException v -> 403;
       case NotFoundException v -> 404;
-      case ConflictException v -> 409;
       case PreconditionFailedException v -> 412;
       case TooManyRequestsException v -> 429;
       case UnavailableException v -> 503;

@@ -221,6 +221,11 @@ final class ResultQueries {
       Map<String, Long> recentDownReasons,
       List<LocationStats> locations) {}
 
+  /** The latest result of a location (from {@code target_status}). */
+  private record Current(String status, Instant at, String reason) {
+    static final Current NONE = new Current("UNKNOWN", null, null);
+  }
+
   /** The windows of {@link #stats}. */
   static final Map<String, Duration> STATS_WINDOWS =
       Map.of("1h", Duration.ofHours(1), "24h", Duration.ofHours(24), "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
@@ -258,7 +263,7 @@ final class ResultQueries {
         c -> {
           Map<String, LocationStats> byLocation = new LinkedHashMap<>();
           LocationStats all = new LocationStats("all", 0, 0, 0, null, new Latency(null, null, null, null, null), null, null, null);
-          Map<String, String[]> current = new LinkedHashMap<>();
+          Map<String, Current> current = new LinkedHashMap<>();
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT location, up, started_at, reason FROM target_status WHERE target_id = ? ORDER BY location")) {
@@ -266,8 +271,7 @@ final class ResultQueries {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 current.put(
-                    rs.getString(1),
-                    new String[] {rs.getBoolean(2) ? "UP" : "DOWN", rs.getTimestamp(3).toInstant().toString(), rs.getString(4)});
+                    rs.getString(1), new Current(rs.getBoolean(2) ? "UP" : "DOWN", rs.getTimestamp(3).toInstant(), rs.getString(4)));
               }
             }
           }
@@ -291,26 +295,19 @@ final class ResultQueries {
                 if (rs.getInt("g") == 1) {
                   all = new LocationStats("all", checks, up, checks - up, uptime, latency, null, null, null);
                 } else {
-                  String[] cur = current.get(loc);
+                  Current cur = current.getOrDefault(loc, Current.NONE);
                   byLocation.put(
-                      loc,
-                      new LocationStats(
-                          loc, checks, up, checks - up, uptime, latency,
-                          cur == null ? "UNKNOWN" : cur[0],
-                          cur == null ? null : Instant.parse(cur[1]),
-                          cur == null ? null : cur[2]));
+                      loc, new LocationStats(loc, checks, up, checks - up, uptime, latency, cur.status(), cur.at(), cur.reason()));
                 }
               }
             }
           }
           // Locations with a current status but no results in the window still show.
-          for (Map.Entry<String, String[]> e : current.entrySet()) {
+          for (Map.Entry<String, Current> e : current.entrySet()) {
+            Current cur = e.getValue();
             byLocation.computeIfAbsent(
                 e.getKey(),
-                loc ->
-                    new LocationStats(
-                        loc, 0, 0, 0, null, new Latency(null, null, null, null, null), e.getValue()[0],
-                        Instant.parse(e.getValue()[1]), e.getValue()[2]));
+                loc -> new LocationStats(loc, 0, 0, 0, null, new Latency(null, null, null, null, null), cur.status(), cur.at(), cur.reason()));
           }
           Map<String, Long> reasons = new LinkedHashMap<>();
           try (PreparedStatement ps =
@@ -383,7 +380,13 @@ final class ResultQueries {
   /** The longest chart range. */
   static final Duration MAX_SERIES_RANGE = Duration.ofDays(400);
 
-  Series series(String targetId, Instant from, Instant to, Optional<String> location) {
+  /**
+   * The chart of a target, or empty if there is no such target. Hourly ranges read the rollup
+   * rows as they are (a plain index range scan) and the raw rows of the hours after the last
+   * rolled-up one (at most 48 h), and merge the locations per hour here: two simple statements
+   * plan and run faster than one generic one.
+   */
+  Optional<Series> series(String targetId, Instant from, Instant to, Optional<String> location) {
     Duration range = Duration.between(from, to);
     if (range.isNegative() || range.isZero()) {
       throw new ValidationException("from", "must be before 'to'");
@@ -393,64 +396,148 @@ final class ResultQueries {
     }
     boolean raw = range.compareTo(RAW_LIMIT) <= 0;
     long bucket = raw ? Math.max(10, ((range.toSeconds() / RAW_POINTS + 9) / 10) * 10) : 3600;
-    String sql =
-        raw
-            ? """
-              SELECT extract(epoch FROM date_bin(make_interval(secs => ?), started_at, timestamptz '2000-01-01 00:00:00+00'))::bigint AS t,
-                     count(*) AS checks, count(*) FILTER (WHERE up) AS up_checks,
-                     avg(dns_us) AS dns, avg(connect_us) AS connect, avg(tls_us) AS tls, avg(ttfb_us) AS ttfb,
-                     avg(transfer_us) AS transfer, avg(total_us) AS avg_us,
-                     percentile_cont(0.95) WITHIN GROUP (ORDER BY total_us) AS p95, max(total_us) AS max_us
-              FROM check_result
-              WHERE target_id = ? AND started_at >= ? AND started_at < ? AND (CAST(? AS text) IS NULL OR location = ?)
-              GROUP BY 1 ORDER BY 1
-              """
-            : """
-              SELECT extract(epoch FROM hour)::bigint AS t, sum(checks) AS checks, sum(up_checks) AS up_checks,
-                     sum(avg_dns_us * checks) / nullif(sum(checks), 0) AS dns,
-                     sum(avg_connect_us * checks) / nullif(sum(checks), 0) AS connect,
-                     sum(avg_tls_us * checks) / nullif(sum(checks), 0) AS tls,
-                     sum(avg_ttfb_us * checks) / nullif(sum(checks), 0) AS ttfb,
-                     sum(avg_transfer_us * checks) / nullif(sum(checks), 0) AS transfer,
-                     sum(avg_total_us * checks) / nullif(sum(checks), 0) AS avg_us,
-                     sum(p95_total_us * checks) / nullif(sum(checks), 0) AS p95, max(max_total_us) AS max_us
-              FROM webmon_hourly(?, ?, ?)
-              WHERE (CAST(? AS text) IS NULL OR location = ?)
-              GROUP BY 1 ORDER BY 1
-              """;
     return Db.read(
         dataSource,
         c -> {
           List<String> locations = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement("SELECT location FROM target_status WHERE target_id = ? ORDER BY location")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT EXISTS (SELECT 1 FROM target WHERE id = ?),"
+                      + " ARRAY(SELECT location FROM target_status WHERE target_id = ? ORDER BY location)")) {
             ps.setString(1, targetId);
+            ps.setString(2, targetId);
             try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                locations.add(rs.getString(1));
+              rs.next();
+              if (!rs.getBoolean(1)) {
+                return Optional.empty();
               }
+              locations.addAll(List.of((String[]) rs.getArray(2).getArray()));
             }
           }
           Columns cols = new Columns();
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (raw) {
-              ps.setLong(i++, bucket);
-            }
-            ps.setString(i++, targetId);
-            ps.setTimestamp(i++, Timestamp.from(from));
-            ps.setTimestamp(i++, Timestamp.from(to));
-            ps.setString(i++, location.orElse(null));
-            ps.setString(i++, location.orElse(null));
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                cols.add(rs);
-              }
-            }
+          Instant rawFrom = from;
+          if (!raw) {
+            rawFrom = rollups(c, targetId, from, to, location, cols);
           }
-          return new Series(
-              targetId, from, to, raw ? "raw" : "hourly", bucket, locations, location.orElse(null), cols.t, cols.checks,
-              cols.up, cols.dns, cols.connect, cols.tls, cols.ttfb, cols.transfer, cols.avg, cols.p95, cols.max);
+          rawBuckets(c, targetId, rawFrom, to, bucket, location, cols);
+          return Optional.of(
+              new Series(
+                  targetId, from, to, raw ? "raw" : "hourly", bucket, locations, location.orElse(null), cols.t, cols.checks,
+                  cols.up, cols.dns, cols.connect, cols.tls, cols.ttfb, cols.transfer, cols.avg, cols.p95, cols.max));
         });
+  }
+
+  /**
+   * Adds the rollup hours in [from, to) to the columns, merging locations; returns where raw rows
+   * take over: after the last rolled-up hour, but never more than {@link #RAW_LIMIT} back.
+   */
+  private static Instant rollups(
+      java.sql.Connection c, String targetId, Instant from, Instant to, Optional<String> location, Columns cols)
+      throws SQLException {
+    Instant rawFrom = from;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            SELECT hour, checks, up_checks, avg_dns_us, avg_connect_us, avg_tls_us, avg_ttfb_us, avg_transfer_us,
+                   avg_total_us, p95_total_us, max_total_us
+            FROM check_rollup_hourly
+            WHERE target_id = ? AND hour >= ? AND hour < ? AND (CAST(? AS text) IS NULL OR location = ?)
+            ORDER BY hour
+            """)) {
+      ps.setString(1, targetId);
+      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(3, Timestamp.from(to));
+      ps.setString(4, location.orElse(null));
+      ps.setString(5, location.orElse(null));
+      ps.setFetchSize(2000);
+      try (ResultSet rs = ps.executeQuery()) {
+        HourSum hour = null;
+        while (rs.next()) {
+          Instant h = rs.getTimestamp(1).toInstant();
+          if (hour != null && !hour.start.equals(h)) {
+            hour.addTo(cols);
+            hour = null;
+          }
+          if (hour == null) {
+            hour = new HourSum(h);
+          }
+          hour.add(rs);
+          rawFrom = h.plus(Duration.ofHours(1));
+        }
+        if (hour != null) {
+          hour.addTo(cols);
+        }
+      }
+    }
+    Instant floor = to.minus(RAW_LIMIT);
+    return rawFrom.isBefore(floor) ? floor : rawFrom;
+  }
+
+  /** Adds raw rows in [from, to), bucketed, to the columns. */
+  private static void rawBuckets(
+      java.sql.Connection c, String targetId, Instant from, Instant to, long bucket, Optional<String> location, Columns cols)
+      throws SQLException {
+    if (!from.isBefore(to)) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
+            SELECT extract(epoch FROM date_bin(make_interval(secs => ?), started_at, timestamptz '2000-01-01 00:00:00+00'))::bigint AS t,
+                   count(*) AS checks, count(*) FILTER (WHERE up) AS up_checks,
+                   avg(dns_us) AS dns, avg(connect_us) AS connect, avg(tls_us) AS tls, avg(ttfb_us) AS ttfb,
+                   avg(transfer_us) AS transfer, avg(total_us) AS avg_us,
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY total_us) AS p95, max(total_us) AS max_us
+            FROM check_result
+            WHERE target_id = ? AND started_at >= ? AND started_at < ? AND (CAST(? AS text) IS NULL OR location = ?)
+            GROUP BY 1 ORDER BY 1
+            """)) {
+      ps.setLong(1, bucket);
+      ps.setString(2, targetId);
+      ps.setTimestamp(3, Timestamp.from(from));
+      ps.setTimestamp(4, Timestamp.from(to));
+      ps.setString(5, location.orElse(null));
+      ps.setString(6, location.orElse(null));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          cols.add(rs);
+        }
+      }
+    }
+  }
+
+  /** The rollup rows of one hour (one per location), merged: sums and check-weighted means. */
+  private static final class HourSum {
+    final Instant start;
+    long checks;
+    long up;
+    final double[] weighted = new double[7]; // dns, connect, tls, ttfb, transfer, avg, p95
+    long max;
+
+    HourSum(Instant start) {
+      this.start = start;
+    }
+
+    void add(ResultSet rs) throws SQLException {
+      long n = rs.getLong(2);
+      checks += n;
+      up += rs.getLong(3);
+      for (int k = 0; k < 7; k++) {
+        weighted[k] += rs.getDouble(4 + k) * n;
+      }
+      max = Math.max(max, rs.getLong(11));
+    }
+
+    void addTo(Columns cols) {
+      cols.t.add(start.getEpochSecond());
+      cols.checks.add(checks);
+      cols.up.add(up);
+      List<List<Double>> targets = List.of(cols.dns, cols.connect, cols.tls, cols.ttfb, cols.transfer, cols.avg, cols.p95);
+      for (int k = 0; k < 7; k++) {
+        targets.get(k).add(checks == 0 ? null : Math.round(weighted[k] / checks / 100.0) / 10.0);
+      }
+      cols.max.add(Math.round(max / 100.0) / 10.0);
+    }
   }
 
   /** Column builders of a series. */

@@ -67,8 +67,8 @@ record TargetRequest(
       if (!h.isObject()) {
         errors.add(new FieldError(prefix + "headers", "must be an object of header name to value"));
       } else {
-        h.fields()
-            .forEachRemaining(
+        h.properties()
+            .forEach(
                 e -> {
                   if (e.getValue().isTextual()) {
                     headers.put(e.getKey(), e.getValue().asText());

@@ -98,6 +98,7 @@ public final class WebBench {
 
   /** What a run measured. */
   public record Result(
+      String loadAverage,
       int targets,
       long resultRows,
       long rollupRows,
@@ -115,10 +116,10 @@ public final class WebBench {
     public String json() {
       return String.format(
           Locale.ROOT,
-          "{\"bench\":\"web\",\"targets\":%d,\"resultRows\":%d,\"rollupRows\":%d,\"loadSeconds\":%.1f,\"reusedData\":%b,"
+          "{\"bench\":\"web\",\"loadAverage\":\"%s\",\"targets\":%d,\"resultRows\":%d,\"rollupRows\":%d,\"loadSeconds\":%.1f,\"reusedData\":%b,"
               + "\"concurrency\":%d,\"chart30d\":%s,\"listFirstPage\":%s,\"listHtml\":%s,"
               + "\"goalChartP95Ms\":%.0f,\"goalListP95Ms\":%.0f,\"goalsMet\":%b}",
-          targets, resultRows, rollupRows, loadSeconds, reusedData, concurrency, json(chart30d), json(listFirstPage),
+          loadAverage, targets, resultRows, rollupRows, loadSeconds, reusedData, concurrency, json(chart30d), json(listFirstPage),
           json(listHtml), CHART_GOAL_P95_MS, LIST_GOAL_P95_MS, goalsMet());
     }
 
@@ -164,6 +165,7 @@ public final class WebBench {
         WebConfig config = WebConfig.forTests(PASSWORD, TOKEN, false);
         try (WebApp app = WebApp.create(config, db, new ReadOnlyPublisher(), AddressCheck.allowAll(), Clock.systemUTC()).start()) {
           String base = "http://127.0.0.1:" + app.port();
+          String loadBefore = loadAverage();
           say(out, "web app on " + base + "; " + o.concurrency() + " concurrent clients, " + o.warmup() + " warm-up + "
               + o.requests() + " measured requests per scenario");
           HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -173,7 +175,9 @@ public final class WebBench {
           Figures list = measure("targets list, first page (JSON)", o, out, () -> get(http, base + "/api/v1/targets?page=1&size=50", TOKEN));
           HttpClient browser = login(base);
           Figures html = measure("targets list, first page (HTML)", o, out, () -> get(browser, base + "/targets", null));
-          Result r = new Result(ids.size(), resultRows, rollupRows, loadSeconds, reused, o.concurrency(), chart, list, html);
+          String load = loadBefore + " -> " + loadAverage();
+          say(out, "machine load average (1 min) before -> after the measurements: " + load);
+          Result r = new Result(load, ids.size(), resultRows, rollupRows, loadSeconds, reused, o.concurrency(), chart, list, html);
           say(out, String.format(Locale.ROOT, "goals: chart p95 %.1f ms (< %.0f), first page p95 %.1f ms (< %.0f): %s",
               chart.p95Ms(), CHART_GOAL_P95_MS, list.p95Ms(), LIST_GOAL_P95_MS, r.goalsMet() ? "met" : "NOT met"));
           return r;
@@ -441,6 +445,15 @@ public final class WebBench {
       throw new IllegalStateException("bench login failed: HTTP " + r.statusCode());
     }
     return http;
+  }
+
+  /** The 1-minute load average (Linux), to record how busy the machine was; "?" elsewhere. */
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
   }
 
   private static double secondsSince(long nanoTime) {

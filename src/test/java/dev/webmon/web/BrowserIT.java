@@ -50,9 +50,9 @@ class BrowserIT {
     }
     Files.createDirectories(SCREENSHOTS);
     profile = Files.createTempDirectory("webmon-chromium-");
-    // Never let Selenium Manager look for (or download) a driver or browser.
+    // Explicit driver and browser paths: Selenium Manager is never run, so nothing is downloaded
+    // (checked: it would unpack itself under ~/.cache/selenium, which stays absent).
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-    System.setProperty("se.manager.offline", "true");
     service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())

@@ -53,6 +53,7 @@ class SecurityIT {
     UiClient ui = new UiClient(web.base());
     ui.login(WebFixture.PASSWORD);
     assertThat(ui.get("/api/v1/targets").statusCode()).isEqualTo(200);
+    assertThat(ui.get("/api/v1/targets/export").statusCode()).as("the UI's Export YAML link").isEqualTo(200);
     long rows = web.targetRows();
     HttpResponse<String> post = ui.post("/api/v1/targets", Map.of("url", "https://session.example.com/"));
     assertThat(post.statusCode()).isEqualTo(403);
