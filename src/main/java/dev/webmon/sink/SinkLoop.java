@@ -133,11 +133,13 @@ final class SinkLoop implements ConsumerRebalanceListener {
     complete(false);
     if (backoff != null) {
       if (!clock.instant().isBefore(nextAttempt)) {
-        if (!queue.isEmpty()) {
+        // A retry is synchronous: nothing else can go on meanwhile. (A batch may still be in
+        // flight when an offset lookup was what failed: its outcome comes first.)
+        if (inFlight == null && !queue.isEmpty()) {
           submit();
-          complete(true); // a retry is synchronous: nothing else can go on meanwhile
         }
-        if (queue.isEmpty() && !uninitialized.isEmpty()) {
+        complete(true);
+        if (backoff != null && inFlight == null && queue.isEmpty() && !uninitialized.isEmpty()) {
           initOffsets(new ArrayList<>(uninitialized));
         }
       }
