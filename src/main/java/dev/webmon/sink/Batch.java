@@ -41,6 +41,8 @@ final class Batch {
   record Delete(String id, ConsumerRecord<byte[], byte[]> source) implements TargetChange {}
 
   final List<CheckResult> results = new ArrayList<>();
+  /** The results as COPY rows, encoded as they are added (on the consumer thread, off the writer's). */
+  private final CopyEncoder rows;
   final List<ConsumerRecord<byte[], byte[]>> resultSources = new ArrayList<>();
   private long[] producedAt = new long[256];
   final Map<String, TargetChange> targetChanges = new LinkedHashMap<>();
@@ -50,6 +52,11 @@ final class Batch {
   private int records;
   private long bytes;
   private long firstAddedMillis;
+  private boolean sealed;
+
+  Batch(CopyEncoder.Format format) {
+    rows = new CopyEncoder(format);
+  }
 
   /** Counts a consumed record, whatever became of it, and moves its partition's next offset. */
   void consumed(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
@@ -68,6 +75,7 @@ final class Batch {
     producedAt[results.size()] = source.timestamp();
     results.add(result);
     resultSources.add(source);
+    rows.add(result);
   }
 
   /** The last change per target id wins, as in the compacted topic. */
@@ -106,8 +114,17 @@ final class Batch {
    * now ({@link #NONE} if no row), which the transaction checks before moving it.
    */
   void seal(Map<TopicPartition, Long> stored) {
-    ranges.clear();
+    if (sealed) {
+      throw new IllegalStateException("batch already sealed");
+    }
+    sealed = true;
+    rows.finish();
     next.forEach((tp, n) -> ranges.put(tp, new Range(stored.getOrDefault(tp, NONE), n)));
+  }
+
+  /** The results as one complete COPY stream ({@link #seal} first). */
+  CopyEncoder rows() {
+    return rows;
   }
 
   Map<TopicPartition, Range> ranges() {

@@ -56,7 +56,7 @@ final class BatchWriter {
 
   private final DataSource dataSource;
   private final String groupId;
-  private final CopyEncoder encoder;
+  private final CopyEncoder.Format format;
   private final CopyEncoder single;
   private final Duration lateMargin;
   private final DeadLetters deadLetters;
@@ -66,7 +66,9 @@ final class BatchWriter {
   enum Outcome {
     COMMITTED,
     /** sink_offset was not where this batch expected it: another instance owns the partition. */
-    FENCED
+    FENCED,
+    /** Not attempted: a batch before it failed or was fenced (see SinkLoop). */
+    SKIPPED
   }
 
   /**
@@ -84,6 +86,10 @@ final class BatchWriter {
       long writeNanos) {
     static Written fenced() {
       return new Written(Outcome.FENCED, 0, 0, 0, List.of(), 0, 0);
+    }
+
+    static Written skipped() {
+      return new Written(Outcome.SKIPPED, 0, 0, 0, List.of(), 0, 0);
     }
   }
 
@@ -106,11 +112,16 @@ final class BatchWriter {
       InstantSource clock) {
     this.dataSource = dataSource;
     this.groupId = groupId;
-    this.encoder = new CopyEncoder(format);
+    this.format = format;
     this.single = new CopyEncoder(format);
     this.lateMargin = rollupDelay.dividedBy(2);
     this.deadLetters = deadLetters;
     this.clock = clock;
+  }
+
+  /** An empty batch whose results this writer can COPY. */
+  Batch newBatch() {
+    return new Batch(format);
   }
 
   /**
@@ -121,11 +132,6 @@ final class BatchWriter {
    */
   Written write(Batch batch) {
     deadLetters.await(batch.deadLetters, DEAD_LETTER_TIMEOUT);
-    encoder.reset();
-    for (CheckResult r : batch.results) {
-      encoder.add(r);
-    }
-    encoder.finish();
     Mode mode = Mode.FAST;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -171,10 +177,10 @@ final class BatchWriter {
     List<DeadLetters.Letter> refused = new ArrayList<>();
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
     switch (mode) {
-      case FAST -> rows = (int) copy(copy, encoder, "check_result");
+      case FAST -> rows = (int) copy(copy, batch.rows(), "check_result");
       case DEDUPE -> {
         createStage(c);
-        copy(copy, encoder, "sink_stage");
+        copy(copy, batch.rows(), "sink_stage");
         try (Statement s = c.createStatement()) {
           rows =
               s.executeUpdate(

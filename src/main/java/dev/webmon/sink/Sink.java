@@ -290,6 +290,10 @@ public final class Sink implements AutoCloseable {
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.toIntExact(Math.min(1000, config.sessionTimeout().toMillis() / 3)));
     config.instanceId().ifPresent(id -> p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(config.batchMaxRecords(), 5000));
+    // One fetch at a time per broker: a fetch parked on empty partitions (the targets topic) holds
+    // back the results behind it for up to this long. 100 ms instead of 500 ms: faster start, lower
+    // latency, and still only ~10 fetches/s per broker when idle.
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,11 +38,14 @@ import org.slf4j.LoggerFactory;
  * The sink's consumer loop: polls the results and targets topics, decodes every record (refused
  * ones become dead letters), closes a batch on count, bytes or linger, and hands it to the writer
  * thread, which writes it with {@link BatchWriter} in one transaction with its offsets. While the
- * writer writes batch n, this thread polls and decodes batch n+1 (at most one batch in flight and
- * one waiting), so Kafka/JSON work and PostgreSQL work overlap.
+ * writer writes batch n, this thread polls, decodes and COPY-encodes batch n+1 (at most two sealed
+ * batches, both handed to the writer thread at once, so it starts the next one the moment the
+ * previous one commits), so Kafka/JSON work and PostgreSQL work overlap. A batch whose write fails
+ * or is fenced halts the writer: the batches after it are skipped, not attempted, and stay queued.
  *
- * <p>Exactly once: PostgreSQL's {@code sink_offset} is the truth. On assignment a partition is
- * paused until its stored offset is read and sought to (the beginning when none). A batch's
+ * <p>Exactly once: PostgreSQL's {@code sink_offset} is the truth. On assignment a partition's
+ * stored offset is read and sought to before anything is fetched (the beginning when none); while
+ * PostgreSQL cannot answer, the partition stays paused. A batch's
  * offsets move in its own transaction, compare-and-set against the offsets it was built on, so a
  * write stores the batch and its offsets or nothing, and batches commit in order. On revocation
  * the pending batches are written once more; if that fails they are dropped and the partitions
@@ -62,7 +66,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
   /** Poll timeout while a batch is being written, to hand over its result promptly. */
   static final Duration IN_FLIGHT_POLL = Duration.ofMillis(20);
   static final Duration MIN_BACKOFF = Duration.ofMillis(500);
-  /** Sealed batches not yet committed, at most: one being written and one waiting. */
+  /** Sealed batches not yet committed, at most: one being written and one waiting for the writer. */
   static final int MAX_QUEUED = 2;
 
   private final Consumer<byte[], byte[]> consumer;
@@ -82,17 +86,19 @@ final class SinkLoop implements ConsumerRebalanceListener {
   /** Assigned partitions whose stored offset is not read yet; kept paused. */
   private final Set<TopicPartition> uninitialized = new HashSet<>();
 
-  private Batch batch = new Batch();
+  private Batch batch;
   // Where the consumer thread's time goes (debug log every 10 s).
   private long pollNanos;
   private long decodeNanos;
   private long waitNanos;
   private long writeNanos;
   private long statsSince = System.nanoTime();
-  /** Sealed batches in commit order; the head may be in flight. */
-  private final Deque<Batch> queue = new ArrayDeque<>();
-  private Future<BatchWriter.Written> inFlight;
-  private long inFlightStart;
+  /** Sealed batches in commit order. */
+  private final List<Batch> queue = new ArrayList<>(MAX_QUEUED);
+  /** The writes of the first queue.size() or fewer batches, in the same order. */
+  private final Deque<Future<BatchWriter.Written>> submitted = new ArrayDeque<>(MAX_QUEUED);
+  /** Set on the writer thread when a batch fails or is fenced: the writes queued after it skip. */
+  private final AtomicBoolean halted = new AtomicBoolean();
 
   /** Null while available; else the current wait between attempts. */
   private Duration backoff;
@@ -119,6 +125,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
     this.metrics = metrics;
     this.clock = clock;
     this.listener = listener;
+    this.batch = writer.newBatch();
   }
 
   void subscribe() {
@@ -130,16 +137,18 @@ final class SinkLoop implements ConsumerRebalanceListener {
    * decode, and hand over a full batch.
    */
   void runOnce() {
-    complete(false);
+    completeDone();
     if (backoff != null) {
       if (!clock.instant().isBefore(nextAttempt)) {
-        // A retry is synchronous: nothing else can go on meanwhile. (A batch may still be in
-        // flight when an offset lookup was what failed: its outcome comes first.)
-        if (inFlight == null && !queue.isEmpty()) {
-          submit();
+        // A retry is synchronous: nothing else can go on meanwhile. (Batches may still be in
+        // flight when an offset lookup was what failed: their outcomes come first.)
+        if (submitted.isEmpty() && !queue.isEmpty()) {
+          submitNext();
         }
-        complete(true);
-        if (backoff != null && inFlight == null && queue.isEmpty() && !uninitialized.isEmpty()) {
+        while (!submitted.isEmpty() && complete(true)) {
+          // the head's outcome, then the next's
+        }
+        if (backoff != null && submitted.isEmpty() && queue.isEmpty() && !uninitialized.isEmpty()) {
           initOffsets(new ArrayList<>(uninitialized));
         }
       }
@@ -169,10 +178,10 @@ final class SinkLoop implements ConsumerRebalanceListener {
     }
   }
 
-  /** Starts writing the next queued batch if none is in flight and PostgreSQL is available. */
+  /** Hands every queued batch not handed over yet to the writer thread, if PostgreSQL is available. */
   private void pump() {
-    if (backoff == null && inFlight == null && !queue.isEmpty()) {
-      submit();
+    while (backoff == null && submitted.size() < queue.size()) {
+      submitNext();
     }
   }
 
@@ -264,7 +273,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
     if (backoff != null && (!queue.isEmpty() || !uninitialized.isEmpty())) {
       return clamp(Duration.between(clock.instant(), nextAttempt), IDLE_POLL);
     }
-    Duration max = inFlight != null ? IN_FLIGHT_POLL : IDLE_POLL;
+    Duration max = submitted.isEmpty() ? IDLE_POLL : IN_FLIGHT_POLL;
     if (!batch.isEmpty()) {
       return clamp(Duration.ofMillis(batch.firstAddedMillis() + config.batchMaxLinger().toMillis() - clock.millis()), max);
     }
@@ -285,31 +294,56 @@ final class SinkLoop implements ConsumerRebalanceListener {
     }
     batch.seal(sealedNext);
     batch.ranges().forEach((tp, range) -> sealedNext.put(tp, range.next()));
-    queue.addLast(batch);
-    batch = new Batch();
+    queue.add(batch);
+    batch = writer.newBatch();
   }
 
-  /** Starts writing the head of the queue on the writer thread. */
-  private void submit() {
-    Batch head = queue.peekFirst();
-    inFlightStart = System.nanoTime();
-    inFlight = writerThread.submit(() -> writer.write(head));
+  /** Hands the first queued batch not handed over yet to the writer thread. */
+  private void submitNext() {
+    Batch next = queue.get(submitted.size());
+    submitted.addLast(
+        writerThread.submit(
+            () -> {
+              if (halted.get()) {
+                return BatchWriter.Written.skipped();
+              }
+              try {
+                BatchWriter.Written w = writer.write(next);
+                if (w.outcome() != BatchWriter.Outcome.COMMITTED) {
+                  halted.set(true);
+                }
+                return w;
+              } catch (RuntimeException | Error e) {
+                halted.set(true);
+                throw e;
+              }
+            }));
+  }
+
+  /** Takes the outcomes of the batches already written, in order, without waiting. */
+  private void completeDone() {
+    while (!submitted.isEmpty() && submitted.peekFirst().isDone() && complete(false)) {
+      // next
+    }
   }
 
   /**
-   * Takes the result of the batch in flight, waiting for it if {@code wait}. Returns true when
-   * there was none or it was committed (or fenced and dropped); false when it failed for
-   * unavailability (it stays at the head of the queue and the backoff grows).
+   * Takes the outcome of the head of the queue if it was handed to the writer, waiting for it if
+   * {@code wait}. Returns true when there was none or it was committed (or fenced and dropped);
+   * false when it failed for unavailability (it stays at the head of the queue, the batches
+   * behind it are taken back from the writer, and the backoff grows).
    */
   private boolean complete(boolean wait) {
-    if (inFlight == null || (!wait && !inFlight.isDone())) {
-      return inFlight == null;
+    Future<BatchWriter.Written> head = submitted.peekFirst();
+    if (head == null || (!wait && !head.isDone())) {
+      return head == null;
     }
     BatchWriter.Written w;
     try {
-      w = getUninterruptibly(inFlight);
+      w = getUninterruptibly(head);
     } catch (ExecutionException e) {
-      inFlight = null;
+      submitted.pollFirst();
+      settleSkipped();
       if (e.getCause() instanceof UnavailableException u) {
         markUnavailable(u);
         return false;
@@ -319,9 +353,13 @@ final class SinkLoop implements ConsumerRebalanceListener {
       }
       throw new IllegalStateException("batch writer failed", e.getCause());
     }
-    inFlight = null;
-    Batch b = queue.pollFirst();
+    submitted.pollFirst();
+    if (w.outcome() == BatchWriter.Outcome.SKIPPED) {
+      throw new IllegalStateException("the head batch was skipped by the writer");
+    }
+    Batch b = queue.remove(0);
     if (w.outcome() == BatchWriter.Outcome.FENCED) {
+      settleSkipped();
       metrics.fenced();
       LOG.warn(
           "Batch dropped: sink_offset of {} was moved by another sink instance (this one lost the partitions); "
@@ -353,7 +391,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
     for (DeadLetters.Letter l : w.refusedLetters()) {
       metrics.deadLetter(l.reason);
     }
-    metrics.committed(b.records(), w.rows(), w.duplicates(), Duration.ofNanos(System.nanoTime() - inFlightStart));
+    metrics.committed(b.records(), w.rows(), w.duplicates(), Duration.ofNanos(w.writeNanos()));
     writeNanos += w.writeNanos();
     if (LOG.isDebugEnabled() && System.nanoTime() - statsSince > 10_000_000_000L) {
       LOG.debug(
@@ -380,6 +418,22 @@ final class SinkLoop implements ConsumerRebalanceListener {
     markAvailable();
   }
 
+  /**
+   * After a failed or fenced batch: waits for the writes handed over after it (the writer skips
+   * them) and takes them back, so they are handed over again, in order, when writing resumes.
+   */
+  private void settleSkipped() {
+    for (Future<BatchWriter.Written> f : submitted) {
+      try {
+        getUninterruptibly(f);
+      } catch (ExecutionException e) {
+        LOG.debug("A write after a failed one failed too: {}", e.getCause().toString());
+      }
+    }
+    submitted.clear();
+    halted.set(false);
+  }
+
   private static <T> T getUninterruptibly(Future<T> f) throws ExecutionException {
     boolean interrupted = false;
     try {
@@ -402,8 +456,10 @@ final class SinkLoop implements ConsumerRebalanceListener {
    * the other, once. Returns false (leaving the rest queued) at the first failure.
    */
   private boolean drain() {
-    if (!complete(true)) {
-      return false;
+    while (!submitted.isEmpty()) {
+      if (!complete(true)) {
+        return false;
+      }
     }
     if (backoff != null && !queue.isEmpty()) {
       return false;
@@ -412,7 +468,9 @@ final class SinkLoop implements ConsumerRebalanceListener {
       seal();
     }
     while (!queue.isEmpty()) {
-      submit();
+      if (submitted.isEmpty()) {
+        submitNext();
+      }
       if (!complete(true)) {
         return false;
       }
@@ -525,15 +583,15 @@ final class SinkLoop implements ConsumerRebalanceListener {
    * offsets, so their records are read again.
    */
   private void discardPending(Set<TopicPartition> leaving) {
-    if (inFlight != null) {
-      try {
-        complete(true);
-      } catch (RuntimeException e) {
-        LOG.debug("Batch in flight failed while dropping pending batches: {}", e.toString());
-        inFlight = null;
+    try {
+      while (!submitted.isEmpty() && complete(true)) {
+        // the batches in flight finish either way first
       }
+    } catch (RuntimeException e) {
+      LOG.debug("Batch in flight failed while dropping pending batches: {}", e.toString());
+      settleSkipped();
     }
-    batch = new Batch();
+    batch = writer.newBatch();
     queue.clear();
     sealedNext.clear();
     for (Map.Entry<TopicPartition, Long> e : stored.entrySet()) {
@@ -550,9 +608,20 @@ final class SinkLoop implements ConsumerRebalanceListener {
       return;
     }
     uninitialized.addAll(partitions);
-    consumer.pause(partitions);
     if (backoff == null) {
       initOffsets(new ArrayList<>(partitions));
+    }
+    // Those whose stored offset could not be read stay paused until PostgreSQL answers. The
+    // others were sought to their stored offsets: this same poll may fetch them (pausing them
+    // all would leave it idle until its timeout).
+    List<TopicPartition> unknown = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      if (uninitialized.contains(tp)) {
+        unknown.add(tp);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      consumer.pause(unknown);
     }
   }
 
@@ -562,7 +631,7 @@ final class SinkLoop implements ConsumerRebalanceListener {
       return;
     }
     Set<TopicPartition> leaving = new HashSet<>(partitions);
-    if (inFlight != null || !queue.isEmpty() || !batch.isEmpty()) {
+    if (!queue.isEmpty() || !batch.isEmpty()) {
       if (!drain()) {
         LOG.warn(
             "Partitions {} revoked while batches were not written: dropping them; their records are read again "

@@ -77,7 +77,11 @@ class BatchWriterIT {
   }
 
   private Batch batch(List<ConsumerRecord<byte[], byte[]>> records) {
-    Batch b = new Batch();
+    return batch(CopyEncoder.Format.BINARY, records);
+  }
+
+  private Batch batch(CopyEncoder.Format format, List<ConsumerRecord<byte[], byte[]>> records) {
+    Batch b = new Batch(format);
     for (ConsumerRecord<byte[], byte[]> r : records) {
       b.consumed(r, 0);
       if (r.topic().equals(RESULTS)) {
@@ -141,7 +145,7 @@ class BatchWriterIT {
         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 0, java.util.Optional.empty(),
         java.util.Optional.empty());
 
-    BatchWriter.Written w = write(writer(format), results(full, minimal));
+    BatchWriter.Written w = write(writer(format), batch(format, List.of(rec(full), rec(minimal))));
 
     assertThat(w.outcome()).isEqualTo(BatchWriter.Outcome.COMMITTED);
     assertThat(w.rows()).isEqualTo(2);
