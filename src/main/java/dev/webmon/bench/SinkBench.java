@@ -259,7 +259,8 @@ public final class SinkBench {
               sinkConfig.groupId() + "-warmup", sinkConfig.batchMaxRecords(), sinkConfig.batchMaxBytes(),
               sinkConfig.batchMaxLinger(), sinkConfig.rawRetention(), sinkConfig.rollupRetention(),
               sinkConfig.partitionsAhead(), sinkConfig.maintenanceInterval(), false, sinkConfig.rollupDelay(),
-              sinkConfig.retryBackoffMax(), java.util.Optional.empty(), sinkConfig.sessionTimeout());
+              sinkConfig.retryBackoffMax(), java.util.Optional.empty(), sinkConfig.sessionTimeout(),
+              sinkConfig.metricsHost(), sinkConfig.metricsPort());
       try (Sink sink =
           Sink.builder(kafka, warm, postgres, config).commitListener((n, lat) -> rows.addAndGet(n)).textCopy(o.textCopy()).start()) {
         awaitRows(rows, o.warmup(), Duration.ofMinutes(10), sink);

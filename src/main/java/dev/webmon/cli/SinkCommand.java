@@ -5,12 +5,17 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
+import dev.webmon.metrics.MetricsServer;
 import dev.webmon.sink.Sink;
 import dev.webmon.sink.SinkConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +30,7 @@ import picocli.CommandLine.Command;
       "Refused records go to the dead-letter topic with headers naming the error."
     })
 final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkCommand.class);
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -43,8 +49,28 @@ final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable
     TopicsConfig topics = TopicsConfig.from(settings);
     PostgresConfig postgres = PostgresConfig.from(settings);
     SinkConfig config = SinkConfig.from(settings);
-    Sink sink = Sink.builder(kafka, topics, postgres, config).start();
-    Thread hook = new Thread(sink::close, "webmon-sink-shutdown");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Sink sink = Sink.builder(kafka, topics, postgres, config).meterRegistry(registry).start();
+    MetricsServer metrics = null;
+    try {
+      if (config.metricsPort() >= 0) {
+        metrics = MetricsServer.start(config.metricsHost(), config.metricsPort(), registry, () -> health(sink));
+        LOG.info("Sink metrics on http://{}:{}/metrics", config.metricsHost(), metrics.port());
+      }
+    } catch (RuntimeException e) {
+      sink.close();
+      throw e;
+    }
+    MetricsServer server = metrics;
+    Thread hook =
+        new Thread(
+            () -> {
+              sink.close();
+              if (server != null) {
+                server.close();
+              }
+            },
+            "webmon-sink-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     while (!sink.awaitStopped(Duration.ofSeconds(1))) {
       // runs until a signal closes it or the loop fails
@@ -55,5 +81,14 @@ final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable
       return Main.EXIT_FAILED;
     }
     return Main.EXIT_OK;
+  }
+
+  /** Healthy while the consumer loop runs; the JSON also says whether PostgreSQL takes batches. */
+  static MetricsServer.Health health(Sink sink) {
+    boolean running = sink.isRunning();
+    String json =
+        "{\"status\":\"" + (running ? "UP" : "DOWN") + "\""
+            + ",\"postgres\":\"" + (sink.postgresAvailable() ? "available" : "unavailable") + "\"}";
+    return new MetricsServer.Health(running, json);
   }
 }

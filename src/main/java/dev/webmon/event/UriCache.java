@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link URI#toString()} returns the parsed string unchanged).
  */
 final class UriCache {
-  private static final int SLOTS = 4096; // power of two
+  private static final int SLOTS = 16_384; // power of two
 
   private final AtomicReferenceArray<URI> slots = new AtomicReferenceArray<>(SLOTS);
 

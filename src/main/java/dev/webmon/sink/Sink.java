@@ -48,6 +48,7 @@ public final class Sink implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final SinkLoop loop;
   private final Thread thread;
+  private final SinkMetrics metrics;
   private final ExecutorService writerThread;
   private final ScheduledExecutorService maintenance;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -145,7 +146,7 @@ public final class Sink implements AutoCloseable {
     this.maintenancePool = mp;
     this.consumer = c;
     this.producer = p;
-    SinkMetrics metrics = new SinkMetrics(b.registry);
+    this.metrics = new SinkMetrics(b.registry);
     DeadLetters deadLetters = new DeadLetters(producer, b.topics.dlq());
     BatchWriter writer = new BatchWriter(pool, config.groupId(), b.format, config.rollupDelay(), deadLetters, b.clock);
     this.writerThread =
@@ -228,6 +229,16 @@ public final class Sink implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("{}; retrying at the next maintenance run", e.getMessage());
     }
+  }
+
+  /** Whether the consumer loop still runs. */
+  public boolean isRunning() {
+    return stopped.getCount() > 0;
+  }
+
+  /** Whether PostgreSQL accepted the last attempt (false while the sink waits for it). */
+  public boolean postgresAvailable() {
+    return metrics.postgresAvailable();
   }
 
   /** The error that stopped the consumer loop, if one did. */

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param retryBackoffMax longest wait between two attempts while PostgreSQL is unavailable
  * @param instanceId static group membership id, if any
  * @param sessionTimeout how long the group waits for a silent instance before moving its partitions
+ * @param metricsHost address the metrics/health endpoint of {@code webmon sink} binds to
+ * @param metricsPort its port; 0 picks a free port, -1 disables it
  */
 public record SinkConfig(
     String groupId,
@@ -41,7 +43,9 @@ public record SinkConfig(
     Duration rollupDelay,
     Duration retryBackoffMax,
     Optional<String> instanceId,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    String metricsHost,
+    int metricsPort) {
 
   public static final ConfigKey<String> GROUP_ID =
       ConfigKey.of(
@@ -137,6 +141,20 @@ public record SinkConfig(
           "How long the consumer group waits for an instance that stopped answering before giving its partitions to others.",
           Parser.duration(Duration.ofSeconds(6), Duration.ofMinutes(30)));
 
+  public static final ConfigKey<String> METRICS_HOST =
+      ConfigKey.of(
+          "sink.metrics-host",
+          "0.0.0.0",
+          "Address the /metrics and /health endpoint of webmon sink binds to.",
+          Parser.nonBlank());
+  public static final ConfigKey<Integer> METRICS_PORT =
+      ConfigKey.of(
+          "sink.metrics-port",
+          "9465",
+          "Port of the /metrics (Prometheus) and /health endpoint of webmon sink; 0 picks a free port (logged at start), "
+              + "-1 disables the endpoint.",
+          Parser.intInRange(-1, 65_535));
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           GROUP_ID,
@@ -151,7 +169,9 @@ public record SinkConfig(
           ROLLUP_DELAY,
           RETRY_BACKOFF_MAX,
           INSTANCE_ID,
-          SESSION_TIMEOUT);
+          SESSION_TIMEOUT,
+          METRICS_HOST,
+          METRICS_PORT);
 
   public SinkConfig {
     if (rollupRetention.compareTo(rawRetention) < 0) {
@@ -176,7 +196,9 @@ public record SinkConfig(
         s.get(ROLLUP_DELAY),
         s.get(RETRY_BACKOFF_MAX),
         s.find(INSTANCE_ID),
-        s.get(SESSION_TIMEOUT));
+        s.get(SESSION_TIMEOUT),
+        s.get(METRICS_HOST),
+        s.get(METRICS_PORT));
   }
 
   /** The defaults, with some keys overridden (tests, benches). */

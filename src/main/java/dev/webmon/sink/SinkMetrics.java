@@ -82,4 +82,8 @@ final class SinkMetrics {
   void postgresAvailable(boolean up) {
     postgresUp.set(up ? 1 : 0);
   }
+
+  boolean postgresAvailable() {
+    return postgresUp.get() == 1;
+  }
 }

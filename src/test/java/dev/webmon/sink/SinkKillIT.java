@@ -13,6 +13,11 @@ import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,6 +101,7 @@ class SinkKillIT {
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> !sink.isAlive() || sink.log().contains("Partitions assigned"));
+      assertMetricsAndHealth(sink);
       assertThat(sink.stop()).as("exit code of a SIGTERM'd sink (143: terminated by the signal after a clean shutdown)").isIn(0, 143);
       assertThat(sink.log()).contains("Sink stopped");
     }
@@ -103,6 +109,22 @@ class SinkKillIT {
     assertThat(count(ds, "SELECT count(DISTINCT result_id) FROM check_result")).isEqualTo(n);
     assertThat(count(ds, "SELECT sum(next_offset) FROM sink_offset WHERE topic LIKE '%.results'")).isEqualTo(n);
     ds.close();
+  }
+
+  /** webmon sink serves Prometheus metrics and a health document on its metrics port. */
+  private static void assertMetricsAndHealth(SinkProcess sink) throws Exception {
+    String log = sink.log();
+    int port = sink.metricsPort().orElseThrow(() -> new AssertionError("no metrics port in the log:\n" + log));
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> metrics =
+          http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("webmon_sink_rows_total", "webmon_sink_latency_seconds", "webmon_sink_postgres_available 1.0");
+      HttpResponse<String> health =
+          http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).contains("\"status\":\"UP\"", "\"postgres\":\"available\"");
+    }
   }
 
   /** Produces {@code n} results with unique ids at about {@code rate} per second (acks=all, idempotent). */

@@ -41,7 +41,8 @@ final class SinkProcess implements AutoCloseable {
             "--topics-prefix", topics.prefix(),
             "--postgres-url", pg.url(),
             "--postgres-user", pg.user(),
-            "--postgres-sslmode", "DISABLE"));
+            "--postgres-sslmode", "DISABLE",
+            "--sink-metrics-port", "0"));
     cmd.addAll(List.of(extraArgs));
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -70,6 +71,12 @@ final class SinkProcess implements AutoCloseable {
       process.waitFor(30, TimeUnit.SECONDS);
     }
     return process.exitValue();
+  }
+
+  /** The port of the /metrics and /health endpoint, once the sink logged it. */
+  java.util.OptionalInt metricsPort() throws IOException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Sink metrics on http://[^:]+:(\\d+)/metrics").matcher(log());
+    return m.find() ? java.util.OptionalInt.of(Integer.parseInt(m.group(1))) : java.util.OptionalInt.empty();
   }
 
   String log() throws IOException {

@@ -1,8 +1,8 @@
-package dev.webmon.agent;
+package dev.webmon.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.webmon.WebmonException;
 import com.sun.net.httpserver.HttpServer;
+import dev.webmon.WebmonException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,12 +14,12 @@ import java.util.function.Supplier;
 
 /**
  * Serves {@code GET /metrics} (Prometheus text format) and {@code GET /health} (JSON; 200 when
- * healthy, 503 otherwise) with the JDK's built-in HTTP server, which keeps the agent light.
- * Thread-safe.
+ * healthy, 503 otherwise) with the JDK's built-in HTTP server, which keeps the agent and the sink
+ * light. Thread-safe.
  */
-final class MetricsServer implements AutoCloseable {
+public final class MetricsServer implements AutoCloseable {
   /** The health verdict and a small JSON document describing it. */
-  record Health(boolean healthy, String json) {}
+  public record Health(boolean healthy, String json) {}
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -29,7 +29,7 @@ final class MetricsServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+  public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -80,7 +80,7 @@ final class MetricsServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
