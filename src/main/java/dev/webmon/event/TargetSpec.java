@@ -119,7 +119,7 @@ public record TargetSpec(
           "method", "must be one of GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
     }
     headers = headers(headers);
-    Validate.notNull(body, "body").ifPresent(b -> Validate.text(b, "body", 0, MAX_BODY, true));
+    Validate.notNull(body, "body").ifPresent(b -> Validate.noNul(Validate.text(b, "body", 0, MAX_BODY, true), "body"));
     Validate.duration(timeout, "timeout", MIN_TIMEOUT, MAX_TIMEOUT);
     Validate.between(maxRedirects, 0, MAX_REDIRECTS, "maxRedirects");
     tags = tags(tags);
@@ -129,7 +129,7 @@ public record TargetSpec(
   private static void regex(Optional<String> regex, String field) {
     Validate.notNull(regex, field);
     if (regex.isPresent()) {
-      Validate.text(regex.get(), field, 1, MAX_REGEX, true);
+      Validate.noNul(Validate.text(regex.get(), field, 1, MAX_REGEX, true), field);
       try {
         Pattern.compile(regex.get());
       } catch (PatternSyntaxException e) {

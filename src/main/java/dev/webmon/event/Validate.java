@@ -49,6 +49,18 @@ final class Validate {
   }
 
   /**
+   * Refuses U+0000, which PostgreSQL can store neither in text nor in jsonb: a target carrying it
+   * could be published but never stored.
+   */
+  static String noNul(String value, String field) {
+    int i = value.indexOf('\0');
+    if (i >= 0) {
+      throw new InvalidEventException(field, "contains a NUL character (U+0000) at index " + i + ", which cannot be stored");
+    }
+    return value;
+  }
+
+  /**
    * Free text: at most {@code max} chars, well-formed UTF-16 (no unpaired surrogate, which UTF-8
    * cannot carry), and, unless {@code controlsAllowed}, no ISO control characters.
    */

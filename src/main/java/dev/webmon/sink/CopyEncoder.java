@@ -68,11 +68,6 @@ public final class CopyEncoder {
     }
   }
 
-  /** Empties the buffer for the next chunk of the same COPY stream (no header). */
-  public void resetRows() {
-    len = 0;
-  }
-
   public int rows() {
     return rows;
   }

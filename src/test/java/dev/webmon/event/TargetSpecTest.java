@@ -100,6 +100,9 @@ class TargetSpecTest {
     rejects(b -> b.maxRedirects(-1), "maxRedirects");
     rejects(b -> b.maxRedirects(21), "maxRedirects");
     rejects(b -> b.body("b".repeat(8193)), "body");
+    rejects(b -> b.body("nul\0byte"), "body");
+    rejects(b -> b.mustMatch("a\0b"), "mustMatch");
+    rejects(b -> b.mustNotMatch("\0"), "mustNotMatch");
     rejects(b -> b.updatedAt(Instant.parse("1969-12-31T23:59:59Z")), "updatedAt");
     rejects(b -> b.expectedStatus((StatusRanges) null), "expectedStatus");
   }

@@ -294,8 +294,12 @@ class BatchWriterIT {
   @Test
   void dataPostgresqlRefusesGoesToTheDeadLetterTopicAndTheRestIsWritten() {
     BatchWriter w = writer(CopyEncoder.Format.BINARY);
-    TargetSpec nul = Fixtures.target("nul", 1).toBuilder().body("a NUL \0 PostgreSQL cannot store").method("POST").build();
-    ConsumerRecord<byte[], byte[]> bad = record(TARGETS, 0, 0, "nul", CODEC.encode(nul));
+    // The codec refuses NUL in the fields it knows; a field of a later minor version may carry
+    // one, and the target's JSON is stored as jsonb, which cannot hold it.
+    String json = new String(CODEC.encode(Fixtures.target("nul", 1)), java.nio.charset.StandardCharsets.UTF_8);
+    json = json.substring(0, json.length() - 1) + ",\"laterField\":\"a NUL \\u0000 PostgreSQL cannot store\"}";
+    ConsumerRecord<byte[], byte[]> bad = record(TARGETS, 0, 0, "nul", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(CODEC.decodeTarget(bad.value()).id()).isEqualTo("nul");
     Batch b = batch(List.of(bad, target(1, "ok", 1), resultRecord(RESULTS, 0, nextOffset++, up("ok", "eu", NOW, 1))));
 
     BatchWriter.Written written = write(w, b);

@@ -80,6 +80,8 @@ class BadInputIT {
     cases.add(Arguments.of("blank name", "{" + OK_URL + ",\"name\":\"   \"}", "name"));
     cases.add(Arguments.of("name too long", "{" + OK_URL + ",\"name\":\"" + "n".repeat(201) + "\"}", "name"));
     cases.add(Arguments.of("name with control character", "{" + OK_URL + ",\"name\":\"bell\\u0007\"}", "name"));
+    cases.add(Arguments.of("body with NUL", "{" + OK_URL + ",\"method\":\"POST\",\"body\":\"a\\u0000b\"}", "body"));
+    cases.add(Arguments.of("regex with NUL", "{" + OK_URL + ",\"regex\":\"a\\u0000b\"}", "regex"));
     cases.add(Arguments.of("body too long", "{" + OK_URL + ",\"method\":\"POST\",\"body\":\"" + "b".repeat(8193) + "\"}", "body"));
     cases.add(Arguments.of("unknown field", "{" + OK_URL + ",\"intervall\":60}", "intervall"));
     cases.add(Arguments.of("not JSON", "{url: nope", "body"));
