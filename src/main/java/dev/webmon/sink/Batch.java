@@ -53,6 +53,8 @@ final class Batch {
   private long bytes;
   private long firstAddedMillis;
   private boolean sealed;
+  private StatusRows status;
+  private long[] hours;
 
   Batch(CopyEncoder.Format format) {
     rows = new CopyEncoder(format);
@@ -119,7 +121,24 @@ final class Batch {
     }
     sealed = true;
     rows.finish();
+    status = StatusRows.of(results, Set.of());
+    hours =
+        results.stream()
+            .mapToLong(r -> Math.floorDiv(r.startedAt().getEpochSecond(), 3600) * 3600)
+            .distinct()
+            .sorted()
+            .toArray();
     next.forEach((tp, n) -> ranges.put(tp, new Range(stored.getOrDefault(tp, NONE), n)));
+  }
+
+  /** The target_status rows of the results ({@link #seal} first). */
+  StatusRows status() {
+    return status;
+  }
+
+  /** The distinct UTC hours (epoch seconds of their start) the results fall in, ascending ({@link #seal} first). */
+  long[] hours() {
+    return hours;
   }
 
   /** The results as one complete COPY stream ({@link #seal} first). */

@@ -1,6 +1,5 @@
 package dev.webmon.sink;
 
-import dev.webmon.event.CheckResult;
 import dev.webmon.event.TargetSpec;
 import java.sql.Array;
 import java.sql.Connection;
@@ -12,13 +11,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 import org.postgresql.PGConnection;
@@ -322,15 +320,6 @@ final class BatchWriter {
     return true;
   }
 
-  /** Per target and location: the newest result of the batch, and when its UP/DOWN run began. */
-  private static final class StatusAcc {
-    CheckResult newest;
-    Instant runStart;
-    boolean whole = true;
-  }
-
-  private record Key(String targetId, String location) {}
-
   /**
    * Upserts target_status from the newest result per target and location. {@code since} keeps
    * its value while the state is unchanged; it becomes the start of the batch's last run of equal
@@ -338,85 +327,29 @@ final class BatchWriter {
    * Returns the number of (target, location) pairs.
    */
   private static int upsertStatus(Connection c, Batch batch, List<Integer> skip) throws SQLException {
-    Map<Key, List<CheckResult>> byKey = new HashMap<>();
-    TreeSet<Integer> skipped = new TreeSet<>(skip);
-    for (int i = 0; i < batch.results.size(); i++) {
-      if (skipped.contains(i)) {
-        continue;
-      }
-      CheckResult r = batch.results.get(i);
-      byKey.computeIfAbsent(new Key(r.targetId(), r.location()), k -> new ArrayList<>(2)).add(r);
-    }
-    List<StatusAcc> sameState = new ArrayList<>();
-    List<StatusAcc> flipped = new ArrayList<>();
-    for (List<CheckResult> results : byKey.values()) {
-      StatusAcc acc = accumulate(results);
-      (acc.whole ? sameState : flipped).add(acc);
-    }
-    upsertStatus(c, STATUS_SAME_STATE_SQL, sameState);
-    upsertStatus(c, STATUS_FLIPPED_SQL, flipped);
-    return byKey.size();
+    StatusRows rows = skip.isEmpty() ? batch.status() : StatusRows.of(batch.results, new HashSet<>(skip));
+    upsertStatus(c, STATUS_SAME_STATE_SQL, rows.sameState);
+    upsertStatus(c, STATUS_FLIPPED_SQL, rows.flipped);
+    return rows.size();
   }
 
-  private static void upsertStatus(Connection c, String sql, List<StatusAcc> accs) throws SQLException {
-    if (accs.isEmpty()) {
+  private static void upsertStatus(Connection c, String sql, StatusRows.Columns rows) throws SQLException {
+    if (rows.size() == 0) {
       return;
     }
-    int n = accs.size();
-    String[] targetIds = new String[n];
-    String[] locations = new String[n];
-    String[] resultIds = new String[n];
-    Long[] startedUs = new Long[n];
-    Boolean[] ups = new Boolean[n];
-    String[] reasons = new String[n];
-    Integer[] statusCodes = new Integer[n];
-    Long[] totalUs = new Long[n];
-    Long[] tlsUs = new Long[n];
-    Long[] sinceUs = new Long[n];
-    for (int i = 0; i < n; i++) {
-      StatusAcc acc = accs.get(i);
-      CheckResult r = acc.newest;
-      targetIds[i] = r.targetId();
-      locations[i] = r.location();
-      resultIds[i] = r.resultId().toString();
-      startedUs[i] = epochMicros(r.startedAt());
-      ups[i] = r.outcome() == dev.webmon.event.Outcome.UP;
-      reasons[i] = r.reason().map(Enum::name).orElse(null);
-      statusCodes[i] = r.statusCode().orElse(null);
-      totalUs[i] = r.timings().totalMicros();
-      tlsUs[i] = r.tlsExpiresAt().map(BatchWriter::epochMicros).orElse(null);
-      sinceUs[i] = epochMicros(acc.runStart);
-    }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setArray(1, c.createArrayOf("text", targetIds));
-      ps.setArray(2, c.createArrayOf("text", locations));
-      ps.setArray(3, c.createArrayOf("text", resultIds));
-      ps.setArray(4, c.createArrayOf("int8", startedUs));
-      ps.setArray(5, c.createArrayOf("bool", ups));
-      ps.setArray(6, c.createArrayOf("text", reasons));
-      ps.setArray(7, c.createArrayOf("int4", statusCodes));
-      ps.setArray(8, c.createArrayOf("int8", totalUs));
-      ps.setArray(9, c.createArrayOf("int8", tlsUs));
-      ps.setArray(10, c.createArrayOf("int8", sinceUs));
+      ps.setArray(1, c.createArrayOf("text", rows.targetIds));
+      ps.setArray(2, c.createArrayOf("text", rows.locations));
+      ps.setArray(3, c.createArrayOf("text", rows.resultIds));
+      ps.setArray(4, c.createArrayOf("int8", rows.startedUs));
+      ps.setArray(5, c.createArrayOf("bool", rows.ups));
+      ps.setArray(6, c.createArrayOf("text", rows.reasons));
+      ps.setArray(7, c.createArrayOf("int4", rows.statusCodes));
+      ps.setArray(8, c.createArrayOf("int8", rows.totalUs));
+      ps.setArray(9, c.createArrayOf("int8", rows.tlsUs));
+      ps.setArray(10, c.createArrayOf("int8", rows.sinceUs));
       ps.execute();
     }
-  }
-
-  private static StatusAcc accumulate(List<CheckResult> results) {
-    if (results.size() > 1) {
-      results.sort((a, b) -> a.startedAt().compareTo(b.startedAt()));
-    }
-    StatusAcc acc = new StatusAcc();
-    acc.newest = results.get(results.size() - 1);
-    acc.runStart = acc.newest.startedAt();
-    for (int j = results.size() - 2; j >= 0; j--) {
-      if (results.get(j).outcome() != acc.newest.outcome()) {
-        acc.whole = false;
-        break;
-      }
-      acc.runStart = results.get(j).startedAt();
-    }
-    return acc;
   }
 
   private static final String TS = "to_timestamp(%1$s / 1000000) + (%1$s %% 1000000) * interval '1 microsecond'";
@@ -449,10 +382,6 @@ final class BatchWriter {
       STATUS_SQL.replace("{SINCE}", "CASE WHEN s.up = EXCLUDED.up THEN s.since ELSE EXCLUDED.since END");
   private static final String STATUS_FLIPPED_SQL = STATUS_SQL.replace("{SINCE}", "EXCLUDED.since");
 
-  static long epochMicros(Instant i) {
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
-  }
-
   /**
    * Marks, for a rollup recompute, the hours of the batch's rows that ended more than half the
    * rollup delay ago by PostgreSQL's clock. Maintenance rolls an hour up once it ended a whole
@@ -461,11 +390,10 @@ final class BatchWriter {
    */
   private void markLateHours(Connection c, Batch batch) throws SQLException {
     Instant threshold = clock.instant().plus(Duration.ofMinutes(5)); // tolerate clock skew to PostgreSQL
-    TreeSet<Long> hours = new TreeSet<>();
-    for (CheckResult r : batch.results) {
-      Instant hour = r.startedAt().truncatedTo(ChronoUnit.HOURS);
-      if (!hour.plus(Duration.ofHours(1)).isAfter(threshold)) {
-        hours.add(hour.getEpochSecond());
+    List<Long> hours = new ArrayList<>();
+    for (long hour : batch.hours()) {
+      if (!Instant.ofEpochSecond(hour).plus(Duration.ofHours(1)).isAfter(threshold)) {
+        hours.add(hour);
       }
     }
     if (hours.isEmpty()) {
