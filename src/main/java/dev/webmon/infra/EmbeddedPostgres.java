@@ -89,8 +89,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private Path dataDir;
     private int port;
     private Duration startTimeout = Duration.ofSeconds(60);
+    private boolean durable;
 
     private Builder() {}
+
+    /**
+     * With {@code fsync} on, so a power loss or OS crash cannot corrupt the cluster (standalone's
+     * data). Off by default, for tests and benchmarks: a killed process loses nothing either way,
+     * the OS still holds the writes. {@code synchronous_commit} stays off: a crash may lose the
+     * last commits, never consistency, and the sink re-reads what they held from Kafka.
+     */
+    public Builder durable(boolean durable) {
+      this.durable = durable;
+      return this;
+    }
 
     /** Where the PostgreSQL binaries are unpacked (shared and reused; default under java.io.tmpdir). */
     public Builder workingDir(Path dir) {
@@ -168,6 +180,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setPgBinaryResolver(FirstOnClassPath.INSTANCE)
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")
+              .setServerConfig("fsync", durable ? "on" : "off")
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()));
       if (!fresh) {

@@ -129,7 +129,7 @@ public final class Standalone implements AutoCloseable {
         externalPg
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.supplyAsync(
-                () -> EmbeddedPostgres.builder().dataDir(dataDir.resolve("postgres")).workingDir(dataDir.resolve("pg-bin")).start());
+                () -> EmbeddedPostgres.builder().dataDir(dataDir.resolve("postgres")).workingDir(dataDir.resolve("pg-bin")).durable(true).start());
     CompletableFuture<EmbeddedKafka> kafkaFuture =
         externalKafka
             ? CompletableFuture.completedFuture(null)

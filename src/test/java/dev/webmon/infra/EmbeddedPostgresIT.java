@@ -38,6 +38,20 @@ class EmbeddedPostgresIT {
   }
 
   @Test
+  void fsyncIsOnOnlyWhenDurable() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().durable(true).start();
+        Connection c = connect(pg.postgresConfig());
+        Statement s = c.createStatement()) {
+      assertThat(query(s, "show fsync")).isEqualTo("on");
+    }
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        Connection c = connect(pg.postgresConfig());
+        Statement s = c.createStatement()) {
+      assertThat(query(s, "show fsync")).isEqualTo("off");
+    }
+  }
+
+  @Test
   void requiresThePassword() {
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       Properties p = new Properties();
