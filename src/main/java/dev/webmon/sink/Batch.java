@@ -52,7 +52,7 @@ final class Batch {
   private int records;
   private long bytes;
   private long firstAddedMillis;
-  private boolean sealed;
+  /** Null until sealed. */
   private StatusRows status;
   private long[] hours;
 
@@ -116,10 +116,9 @@ final class Batch {
    * now ({@link #NONE} if no row), which the transaction checks before moving it.
    */
   void seal(Map<TopicPartition, Long> stored) {
-    if (sealed) {
+    if (status != null) {
       throw new IllegalStateException("batch already sealed");
     }
-    sealed = true;
     rows.finish();
     status = StatusRows.of(results, Set.of());
     hours =

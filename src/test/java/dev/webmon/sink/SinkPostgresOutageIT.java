@@ -76,6 +76,9 @@ class SinkPostgresOutageIT {
       pg.close(); // fast shutdown: the sink's connections break mid-stream
       await().pollDelay(outage).atMost(outage.plusSeconds(5)).until(() -> true);
       assertThat(sink.failure()).isEmpty();
+      // What /health reports meanwhile: running, PostgreSQL unavailable.
+      assertThat(sink.isRunning()).isTrue();
+      assertThat(sink.postgresAvailable()).isFalse();
       pg = EmbeddedPostgres.builder().dataDir(dir).port(port).start();
 
       ds[0] = Database.pool(config, "test");
@@ -86,6 +89,7 @@ class SinkPostgresOutageIT {
       assertThat(count(ds[0], "SELECT sum(next_offset) FROM sink_offset")).isEqualTo(n);
       ds[0].close();
       assertThat(sink.failure()).isEmpty();
+      assertThat(sink.postgresAvailable()).isTrue();
     } finally {
       producer.shutdownNow();
       loopLogger.detachAppender(logs);

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@code webmon sink} as a child process from the packaged jar (system property webmon.jar). */
 final class SinkProcess implements AutoCloseable {
@@ -74,9 +77,9 @@ final class SinkProcess implements AutoCloseable {
   }
 
   /** The port of the /metrics and /health endpoint, once the sink logged it. */
-  java.util.OptionalInt metricsPort() throws IOException {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Sink metrics on http://[^:]+:(\\d+)/metrics").matcher(log());
-    return m.find() ? java.util.OptionalInt.of(Integer.parseInt(m.group(1))) : java.util.OptionalInt.empty();
+  OptionalInt metricsPort() throws IOException {
+    Matcher m = Pattern.compile("Sink metrics on http://[^:]+:(\\d+)/metrics").matcher(log());
+    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
   }
 
   String log() throws IOException {
