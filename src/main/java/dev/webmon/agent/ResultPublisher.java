@@ -5,7 +5,6 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.EventCodec;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class ResultPublisher implements ResultSink, AutoCloseable {
+final class ResultPublisher implements ResultHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
   static final int LOG_LIMIT_PER_SECOND = 10;
 
@@ -59,11 +58,7 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
           "'" + AgentConfig.DELIVERY_TIMEOUT.name() + "' (" + agent.deliveryTimeout() + ") must be at least '"
               + AgentConfig.LINGER.name() + "' + '" + KafkaConfig.REQUEST_TIMEOUT.name() + "' (" + minDelivery + ").");
     }
-    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "webmon-agent-" + agent.agentId());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    Map<String, Object> p = kafka.producerProperties("webmon-agent-" + agent.agentId());
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, agent.compression().kafkaName());
     p.put(ProducerConfig.LINGER_MS_CONFIG, Math.toIntExact(agent.linger().toMillis()));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.toIntExact(agent.deliveryTimeout().toMillis()));

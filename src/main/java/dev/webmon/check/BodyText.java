@@ -1,5 +1,6 @@
 package dev.webmon.check;
 
+import dev.webmon.Text;
 import dev.webmon.event.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -50,7 +51,7 @@ final class BodyText {
           }
           default ->
               throw new CheckFailure(
-                  Reason.PROTOCOL, "cannot match the pattern: unsupported Content-Encoding '" + clip(coding) + "'");
+                  Reason.PROTOCOL, "cannot match the pattern: unsupported Content-Encoding '" + Text.clip(coding, 40) + "'");
         }
       }
     }
@@ -193,7 +194,4 @@ final class BodyText {
     return length;
   }
 
-  private static String clip(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-  }
 }

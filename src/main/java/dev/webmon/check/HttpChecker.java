@@ -1,5 +1,6 @@
 package dev.webmon.check;
 
+import dev.webmon.Text;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.InvalidEventException;
 import dev.webmon.event.Reason;
@@ -216,7 +217,7 @@ public final class HttpChecker implements Checker {
       if (trace.redirects >= maxRedirects) {
         throw new CheckFailure(
             Reason.TOO_MANY_REDIRECTS,
-            "more than " + maxRedirects + " redirects; the last one (" + response.status() + ") to " + clip(response.location()));
+            "more than " + maxRedirects + " redirects; the last one (" + response.status() + ") to " + Text.clip(response.location(), 100));
       }
       URI next = redirectTarget(url, response.location());
       trace.redirects++;
@@ -360,7 +361,7 @@ public final class HttpChecker implements Checker {
     try {
       ref = new URI(escapeLoosely(location.strip()));
     } catch (URISyntaxException e) {
-      throw new CheckFailure(Reason.PROTOCOL, "redirect to an invalid URL: " + clip(location));
+      throw new CheckFailure(Reason.PROTOCOL, "redirect to an invalid URL: " + Text.clip(location, 100));
     }
     URI b = base;
     if (base.getRawPath() == null || base.getRawPath().isEmpty()) {
@@ -374,10 +375,10 @@ public final class HttpChecker implements Checker {
     URI next = b.resolve(ref);
     String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new CheckFailure(Reason.PROTOCOL, "redirect to a non-HTTP URL: " + clip(location));
+      throw new CheckFailure(Reason.PROTOCOL, "redirect to a non-HTTP URL: " + Text.clip(location, 100));
     }
     if (next.getHost() == null) {
-      throw new CheckFailure(Reason.PROTOCOL, "redirect to a URL without a host: " + clip(location));
+      throw new CheckFailure(Reason.PROTOCOL, "redirect to a URL without a host: " + Text.clip(location, 100));
     }
     if (next.getRawUserInfo() != null) {
       throw new CheckFailure(Reason.PROTOCOL, "redirect to a URL with credentials in it");
@@ -426,11 +427,7 @@ public final class HttpChecker implements Checker {
   }
 
   private static String quote(String pattern) {
-    return "'" + clip(pattern) + "'";
-  }
-
-  private static String clip(String s) {
-    return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    return "'" + Text.clip(pattern, 100) + "'";
   }
 
   /** One watchdog thread for all checkers of the JVM, started on first use. */
