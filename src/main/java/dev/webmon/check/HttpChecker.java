@@ -243,16 +243,23 @@ public final class HttpChecker implements Checker {
     }
     Patterns.Compiled compiled = patterns.of(target);
     if (compiled.mustMatch() != null || compiled.mustNotMatch() != null) {
-      String text =
+      BodyText.Decoded text =
           BodyText.text(
-              response.body(), response.bodyLength(), response.truncated(), response.contentEncoding(), response.contentType(), bodyCap);
-      String scope = response.truncated() ? " in the first " + response.bodyLength() + " bytes of the body" : " in the body";
-      if (compiled.mustMatch() != null && !compiled.mustMatch().matcher(text).find()) {
-        throw new CheckFailure(Reason.PATTERN_MISSING, "pattern " + quote(compiled.mustMatchSource()) + " not found" + scope);
+              response.body(),
+              response.bodyLength(),
+              response.truncated(),
+              response.contentEncoding(),
+              response.contentType(),
+              bodyCap,
+              deadline);
+      if (deadline.expired()) {
+        throw new CheckFailure(Reason.TIMEOUT, "the timeout passed before the patterns could be matched");
       }
-      if (compiled.mustNotMatch() != null && compiled.mustNotMatch().matcher(text).find()) {
-        throw new CheckFailure(Reason.PATTERN_FORBIDDEN, "forbidden pattern " + quote(compiled.mustNotMatchSource()) + " found" + scope);
+      PatternVerdict.Verdict verdict = PatternVerdict.judge(compiled, text.text(), text.cut(), response.bodyLength());
+      if (!verdict.up()) {
+        throw new CheckFailure(verdict.reason(), verdict.detail().orElseThrow());
       }
+      verdict.detail().ifPresent(b::detail);
     }
     b.up(status);
   }
@@ -424,10 +431,6 @@ public final class HttpChecker implements Checker {
 
   private static int effectivePort(URI u) {
     return u.getPort() != -1 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-  }
-
-  private static String quote(String pattern) {
-    return "'" + Text.clip(pattern, 100) + "'";
   }
 
   /** One watchdog thread for all checkers of the JVM, started on first use. */

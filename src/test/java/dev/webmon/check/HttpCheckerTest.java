@@ -355,6 +355,14 @@ class HttpCheckerTest {
         CheckResult end = capped.check(target(s.url(path)).mustMatch("END").build(), SCHEDULED);
         assertThat(end.reason()).as(path + " " + describe(end)).contains(Reason.PATTERN_MISSING);
         assertThat(end.detail()).hasValueSatisfying(d -> assertThat(d).contains("first " + cap + " bytes"));
+        // The body ends in "END", not in the x at the cut: an end anchor must not match there.
+        CheckResult anchored = capped.check(target(s.url(path)).mustMatch("x$").build(), SCHEDULED);
+        assertThat(anchored.reason()).as(path + " " + describe(anchored)).contains(Reason.PATTERN_MISSING);
+        assertThat(anchored.detail()).hasValueSatisfying(d -> assertThat(d).contains("truncated").contains("could not decide"));
+        CheckResult notForbidden = capped.check(target(s.url(path)).mustNotMatch("x\\z").build(), SCHEDULED);
+        assertThat(notForbidden.outcome()).as(path + " " + describe(notForbidden)).isEqualTo(Outcome.UP);
+        assertThat(notForbidden.detail()).hasValueSatisfying(d -> assertThat(d).contains("truncated").contains("could not decide"));
+        assertThat(start.detail()).hasValueSatisfying(d -> assertThat(d).contains("truncated"));
       }
       CheckResult whole = check(target(s.url("/chunked")).mustMatch("END$"));
       assertThat(whole.outcome()).as("1 MiB fits the default cap" + " " + describe(whole)).isEqualTo(Outcome.UP);
