@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,20 +36,27 @@ final class ResultPublisher implements ResultHandler, AutoCloseable {
   private final String topic;
   private final EventCodec codec;
   private final AgentMetrics metrics;
+  private final BiConsumer<CheckResult, Throwable> undelivered;
   private final AtomicLong logWindow = new AtomicLong();
   private final AtomicInteger loggedInWindow = new AtomicInteger();
   private final AtomicInteger suppressed = new AtomicInteger();
 
-  ResultPublisher(Producer<String, byte[]> producer, String topic, EventCodec codec, AgentMetrics metrics) {
+  /**
+   * @param undelivered told of each result that could not be delivered, after it is counted and
+   *     logged; called on the producer's I/O thread or the publishing one, must be quick
+   */
+  ResultPublisher(
+      Producer<String, byte[]> producer, String topic, EventCodec codec, AgentMetrics metrics, BiConsumer<CheckResult, Throwable> undelivered) {
     this.producer = Objects.requireNonNull(producer, "producer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.undelivered = Objects.requireNonNull(undelivered, "undelivered");
   }
 
   /** A publisher with its own Kafka producer configured from {@code kafka} and {@code agent}. */
   static ResultPublisher create(KafkaConfig kafka, AgentConfig agent, String topic, EventCodec codec, AgentMetrics metrics) {
-    return new ResultPublisher(new KafkaProducer<>(producerProperties(kafka, agent)), topic, codec, metrics);
+    return new ResultPublisher(new KafkaProducer<>(producerProperties(kafka, agent)), topic, codec, metrics, (result, error) -> {});
   }
 
   static Map<String, Object> producerProperties(KafkaConfig kafka, AgentConfig agent) {
@@ -110,6 +118,7 @@ final class ResultPublisher implements ResultHandler, AutoCloseable {
     } else {
       suppressed.incrementAndGet();
     }
+    undelivered.accept(result, error);
   }
 
   /** Delivers what the producer holds (waiting up to {@code timeout}) and closes it. */
