@@ -205,9 +205,11 @@ public final class HttpChecker implements Checker {
       String hostHeader = url.getPort() == -1 || port == (https ? 443 : 80) ? host : host + ":" + port;
       Optional<byte[]> literal = Cidr.parseLiteral(bareHost);
       InetAddress[] addresses = literal.isPresent() ? new InetAddress[] {address(literal.get())} : resolve(bareHost, deadline, phases);
+      // A fully qualified name ("example.com.") is the same host: SNI and certificate names are
+      // written without the root's dot (RFC 6066 forbids it in SNI), as browsers and the JDK do.
+      String tlsName = literal.isPresent() ? "" : bareHost.endsWith(".") ? bareHost.substring(0, bareHost.length() - 1) : bareHost;
       HttpExchange.Request req =
-          new HttpExchange.Request(
-              url, hostHeader, literal.isPresent() ? "" : bareHost, port, https, method, headers(target, targetHeaders), body);
+          new HttpExchange.Request(url, hostHeader, tlsName, port, https, method, headers(target, targetHeaders), body);
       response = connectAny(req, addresses, deadline, guard, phases, trace, maxRedirects > 0);
       trace.status = response.status();
       trace.httpVersion = response.httpVersion();

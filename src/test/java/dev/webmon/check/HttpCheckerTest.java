@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -565,6 +567,43 @@ class HttpCheckerTest {
           assertThat(r.httpVersion()).contains("HTTP/1.1");
         }
         assertThat(s.requests.get(0).header("host")).isEqualTo("localhost:" + s.port());
+      }
+    }
+
+    @Test
+    void aTrailingDotHostIsCheckedLikeTheNameWithoutIt() throws Exception {
+      TestTls.Ca ca = new TestTls.Ca();
+      TestTls.Identity id = ca.issue("shop.example", Instant.now().plus(Duration.ofDays(5)));
+      List<String> looked = new CopyOnWriteArrayList<>();
+      HttpChecker trusting =
+          new HttpChecker(
+              CheckConfig.defaults("127.0.0.0/8"),
+              "loc",
+              "a",
+              ca.clientContext(),
+              (host, nanos) -> {
+                looked.add(host);
+                return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
+              },
+              InstantSource.system());
+      try (TestServer s =
+          TestServer.https(
+              id.serverContext(),
+              (req, sock, out) -> {
+                if (req.target().equals("/start")) {
+                  out.write(("HTTP/1.1 302 Found\r\nLocation: https://shop.example.:" + sock.getLocalPort() + "/end\r\nContent-Length: 0\r\n\r\n")
+                      .getBytes(StandardCharsets.ISO_8859_1));
+                } else {
+                  respond(out, 200, PAGE);
+                }
+              })) {
+        CheckResult direct = trusting.check(target(s.httpsUrl("shop.example.", "/")).mustMatch("Welcome").build(), SCHEDULED);
+        assertThat(direct.outcome()).as(describe(direct)).isEqualTo(Outcome.UP);
+        CheckResult redirected = trusting.check(target(s.httpsUrl("shop.example", "/start")).build(), SCHEDULED);
+        assertThat(redirected.outcome()).as(describe(redirected)).isEqualTo(Outcome.UP);
+        assertThat(redirected.redirects()).isEqualTo(1);
+        assertThat(s.requests.get(0).header("host")).as("the Host header keeps the name as written").isEqualTo("shop.example.:" + s.port());
+        assertThat(looked).contains("shop.example.");
       }
     }
 
