@@ -220,7 +220,7 @@ public final class CheckerBench {
   private static CheckConfig allowLoopback(CheckConfig c) {
     List<Cidr> nets = new ArrayList<>(c.allowedNetworks());
     nets.add(Cidr.parse("127.0.0.0/8"));
-    return new CheckConfig(nets, c.connectTimeout(), c.maxBodyBytes(), c.userAgent(), c.maxRedirectsCap());
+    return new CheckConfig(nets, c.connectTimeout(), c.maxBodyBytes(), c.userAgent(), c.maxRedirectsCap(), c.dnsMaxInFlight());
   }
 
   record Measured(int count, long nanos, long cpuNanos, long failures) {

@@ -65,7 +65,7 @@ public final class HttpChecker implements Checker {
 
   /** A checker trusting the JVM's default CA certificates. */
   public HttpChecker(CheckConfig config, String location, String agentId) {
-    this(config, location, agentId, defaultTls(), Resolver.system(), InstantSource.system());
+    this(config, location, agentId, defaultTls(), Resolver.system(config.dnsMaxInFlight()), InstantSource.system());
   }
 
   /**
@@ -73,7 +73,7 @@ public final class HttpChecker implements Checker {
    * private CA).
    */
   public HttpChecker(CheckConfig config, String location, String agentId, SSLContext tls) {
-    this(config, location, agentId, tls, Resolver.system(), InstantSource.system());
+    this(config, location, agentId, tls, Resolver.system(config.dnsMaxInFlight()), InstantSource.system());
   }
 
   HttpChecker(CheckConfig config, String location, String agentId, SSLContext tls, Resolver resolver, InstantSource clock) {
@@ -312,6 +312,8 @@ public final class HttpChecker implements Checker {
         throw new CheckFailure(Reason.DNS, "no address for " + host);
       }
       return all;
+    } catch (BoundedLookups.BusyException e) {
+      throw new CheckFailure(Reason.DNS, e.getMessage());
     } catch (UnknownHostException e) {
       throw new CheckFailure(Reason.DNS, "cannot resolve " + host);
     } catch (TimeoutException e) {

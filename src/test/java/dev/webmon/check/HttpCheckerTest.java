@@ -44,7 +44,7 @@ class HttpCheckerTest {
 
   static HttpChecker checker(CheckConfig config) {
     try {
-      return new HttpChecker(config, "test-loc", "agent-1", SSLContext.getDefault(), Resolver.system(), InstantSource.system());
+      return new HttpChecker(config, "test-loc", "agent-1", SSLContext.getDefault(), Resolver.system(64), InstantSource.system());
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -557,7 +557,7 @@ class HttpCheckerTest {
       Instant notAfter = Instant.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
       TestTls.Identity id = ca.issue("localhost", notAfter);
       HttpChecker trusting =
-          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(), InstantSource.system());
+          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(64), InstantSource.system());
       try (TestServer s = TestServer.https(id.serverContext(), (req, sock, out) -> respond(out, 200, PAGE))) {
         for (String host : new String[] {"localhost", "127.0.0.1"}) {
           CheckResult r = trusting.check(target(s.httpsUrl(host, "/")).mustMatch("Welcome").build(), SCHEDULED);
@@ -631,7 +631,7 @@ class HttpCheckerTest {
       TestTls.Ca ca = new TestTls.Ca();
       TestTls.Identity id = ca.issue("localhost", Instant.now().minus(Duration.ofMinutes(5)));
       HttpChecker trusting =
-          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(), InstantSource.system());
+          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(64), InstantSource.system());
       try (TestServer s = TestServer.https(id.serverContext(), (req, sock, out) -> respond(out, 200, PAGE))) {
         CheckResult r = trusting.check(target(s.httpsUrl("localhost", "/")).build(), SCHEDULED);
         assertThat(r.reason()).as(describe(r)).contains(Reason.TLS);
