@@ -66,6 +66,10 @@ public final class Settings {
       Path workingDir) {
     Map<String, String> file = readProperties(configFile, "--config file " + configFile);
     rejectUnknownKeys(catalog, file, "config file " + configFile);
+    if (file.keySet().stream().anyMatch(name -> catalog.byName(name).orElseThrow().secret())) {
+      // Like .env: a file holding a password or token must be its owner's only.
+      SecretFiles.requirePrivate(configFile, "--config");
+    }
     return load(catalog, flags, environment, file, configFile.toString(), workingDir);
   }
 

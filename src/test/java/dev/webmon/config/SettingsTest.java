@@ -108,6 +108,24 @@ class SettingsTest {
   }
 
   @Test
+  void aConfigFileWithASecretReadableByOthersIsRefusedWithTheChmodToRun() throws IOException {
+    Path config = file("c.properties", "postgres.user=webmon\npostgres.password=hunter2\n", "rw-r--r--");
+    assertThatThrownBy(() -> Settings.load(CATALOG, Map.of(), Map.of(), config, dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--config")
+        .hasMessageContaining("chmod 600 " + config)
+        .hasMessageNotContaining("hunter2");
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+    assertThat(Settings.load(CATALOG, Map.of(), Map.of(), config, dir).get(PostgresConfig.PASSWORD).reveal()).isEqualTo("hunter2");
+  }
+
+  @Test
+  void aConfigFileWithoutSecretsMayBeReadableByOthers() throws IOException {
+    Path config = file("c.properties", "topics.partitions=3\n", "rw-r--r--");
+    assertThat(Settings.load(CATALOG, Map.of(), Map.of(), config, dir).get(TopicsConfig.PARTITIONS)).isEqualTo(3);
+  }
+
+  @Test
   void aDotEnvReadableByOthersIsRefusedWithTheChmodToRun() throws IOException {
     Path env = file(".env", "WEBMON_POSTGRES_PASSWORD=hunter2\n", "rw-r--r--");
     assertThatThrownBy(() -> Settings.load(CATALOG, Map.of(), Map.of(), dir))
