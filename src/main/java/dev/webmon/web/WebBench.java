@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedPostgres;
@@ -163,7 +164,7 @@ public final class WebBench {
         long rollupRows = count(db, "SELECT count(*) FROM check_rollup_hourly");
         List<String> ids = ids(db);
         WebConfig config = WebConfig.forTests(PASSWORD, TOKEN, false);
-        try (WebApp app = WebApp.create(config, db, new ReadOnlyPublisher(), AddressCheck.allowAll(), Clock.systemUTC()).start()) {
+        try (WebApp app = WebApp.create(config, db, new ReadOnlyPublisher(), AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
           String base = "http://127.0.0.1:" + app.port();
           String loadBefore = loadAverage();
           say(out, "web app on " + base + "; " + o.concurrency() + " concurrent clients, " + o.warmup() + " warm-up + "
@@ -430,7 +431,7 @@ public final class WebBench {
     }
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("_login", m.group(1));
-    fields.put("user", UiRoutes.ADMIN_USER);
+    fields.put("user", SessionRoutes.ADMIN_USER);
     fields.put("password", PASSWORD);
     StringBuilder body = new StringBuilder();
     fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
