@@ -43,7 +43,7 @@ final class Views {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("title", title);
     m.put("loggedIn", caller.kind() == Access.Kind.SESSION);
-    m.put("csrf", caller.csrfToken().orElse(""));
+    m.put("csrf", caller.csrfToken());
     m.put("path", ctx.path());
     return m;
   }
