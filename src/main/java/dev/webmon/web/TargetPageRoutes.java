@@ -6,14 +6,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -53,108 +49,33 @@ final class TargetPageRoutes {
 
   private void list(Context ctx) {
     TargetQueries.Filter filter;
-    Map<String, Object> m = Views.page(ctx, "Targets");
-    m.put("filterError", "");
+    String filterError = "";
     try {
       filter = RouteParams.targetFilter(ctx);
     } catch (ValidationException e) {
-      m.put("filterError", e.getMessage());
+      filterError = e.getMessage();
       filter = TargetQueries.Filter.firstPage();
     }
     TargetQueries.Page page = targets.list(filter);
-    Instant now = results.now();
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (TargetQueries.Row row : page.items()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("id", row.id());
-      r.put("name", row.name());
-      r.put("url", row.url());
-      r.put("interval", Format.interval(row.intervalSeconds()));
-      r.put("tags", row.tags());
-      r.put("status", row.status().name().toLowerCase(Locale.ROOT));
-      r.put("statusText", statusText(row));
-      r.put("lastCheck", Format.ago(row.lastCheckAt(), now));
-      r.put("lastCheckUtc", Format.utc(row.lastCheckAt()));
-      r.put("uptime24h", Format.percent(row.uptime24h()));
-      r.put("uptime7d", Format.percent(row.uptime7d()));
-      r.put("uptime30d", Format.percent(row.uptime30d()));
-      r.put("p95", Format.millis(row.p95Ms24h()));
-      r.put("spark", Format.sparkline(row.sparklineMs(), 96, 24));
-      rows.add(r);
-    }
-    m.put("rows", rows);
-    m.put("total", page.total());
-    m.put("page", page.page());
-    m.put("pages", page.pages());
-    m.put("q", filter.text().orElse(""));
-    m.put("statusFilter", filter.status().map(s -> s.name().toLowerCase(Locale.ROOT)).orElse(""));
-    m.put("tag", filter.tag().orElse(""));
-    m.put("interval", filter.intervalSeconds().map(String::valueOf).orElse(""));
-    m.put("sort", filter.sort());
-    m.put("size", filter.size());
-    m.put("presets", TargetForm.PRESETS);
-    m.put("sortLinks", sortLinks(filter));
-    m.put("prevUrl", page.page() > 1 ? listUrl(filter, filter.sort(), page.page() - 1) : "");
-    m.put("nextUrl", page.page() < page.pages() ? listUrl(filter, filter.sort(), page.page() + 1) : "");
-    m.put("deleted", Optional.ofNullable(ctx.queryParam("deleted")).orElse(""));
+    String deleted = ctx.queryParam("deleted") == null ? "" : ctx.queryParam("deleted");
+    Map<String, Object> m = Views.page(ctx, "Targets");
+    m.put("list", TargetList.of(filter, page, results.now(), deleted, filterError));
     ctx.html(views.render("targets", m));
-  }
-
-  private static String statusText(TargetQueries.Row row) {
-    return switch (row.status()) {
-      case UP -> "up";
-      case DOWN -> "down";
-      case DEGRADED -> "down in " + (row.locations() - row.upLocations()) + " of " + row.locations() + " locations";
-      case UNKNOWN -> "no result yet";
-    };
-  }
-
-  private static Map<String, String> sortLinks(TargetQueries.Filter f) {
-    Map<String, String> links = new LinkedHashMap<>();
-    for (String key : List.of("name", "url", "interval", "status", "lastCheck")) {
-      String next = f.sort().equals(key) ? "-" + key : key;
-      links.put(key, listUrl(f, next, 1));
-    }
-    return links;
-  }
-
-  /** A list URL with the filter's parameters, percent-encoded. */
-  private static String listUrl(TargetQueries.Filter f, String sort, int page) {
-    Map<String, String> p = new LinkedHashMap<>();
-    f.text().ifPresent(v -> p.put("q", v));
-    f.status().ifPresent(v -> p.put("status", v.name().toLowerCase(Locale.ROOT)));
-    f.tag().ifPresent(v -> p.put("tag", v));
-    f.intervalSeconds().ifPresent(v -> p.put("interval", v.toString()));
-    p.put("sort", sort);
-    if (page > 1) {
-      p.put("page", Integer.toString(page));
-    }
-    if (f.size() != TargetQueries.DEFAULT_PAGE_SIZE) {
-      p.put("size", Integer.toString(f.size()));
-    }
-    return "/targets?"
-        + p.entrySet().stream()
-            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-            .collect(Collectors.joining("&"));
   }
 
   // ---------------------------------------------------------------- frequencies
 
+  /** A row of the views by frequency. */
+  record FrequencyRow(String view, String label, int seconds, long targets, long up, long down, long noData) {
+    static FrequencyRow of(TargetQueries.Frequency f) {
+      return new FrequencyRow(
+          f.view(), "every " + Format.interval(f.intervalSeconds()), f.intervalSeconds(), f.targets(), f.up(), f.down(), f.noData());
+    }
+  }
+
   private void frequencies(Context ctx) {
     Map<String, Object> m = Views.page(ctx, "Views by frequency");
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (TargetQueries.Frequency f : targets.frequencies()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("view", f.view());
-      r.put("label", "every " + Format.interval(f.intervalSeconds()));
-      r.put("seconds", f.intervalSeconds());
-      r.put("targets", f.targets());
-      r.put("up", f.up());
-      r.put("down", f.down());
-      r.put("noData", f.noData());
-      rows.add(r);
-    }
-    m.put("rows", rows);
+    m.put("rows", targets.frequencies().stream().map(FrequencyRow::of).toList());
     ctx.html(views.render("frequencies", m));
   }
 

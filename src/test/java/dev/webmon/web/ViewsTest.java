@@ -103,4 +103,46 @@ class ViewsTest {
         .contains("action=\"/targets\"")
         .doesNotContain("name=\"version\"");
   }
+
+  @Test
+  void theListRendersItsTypedView() {
+    TargetQueries.Filter filter =
+        new TargetQueries.Filter(
+            java.util.Optional.of("shop & co"), java.util.Optional.of(TargetQueries.Status.DEGRADED), java.util.Optional.of("prod"),
+            java.util.Optional.of(300), "name", 2, 10);
+    TargetQueries.Row row =
+        new TargetQueries.Row(
+            "t1", "Shop", "https://example.com/", 300, List.of("prod", "eu"), 1, TargetQueries.Status.DEGRADED, 3, 2,
+            NOW.minusSeconds(90), 99.5, null, 100.0, 123.4, List.of(100.0, 200.0), List.of(1.0, 1.0));
+    TargetList list = TargetList.of(filter, new TargetQueries.Page(List.of(row), 2, 10, 25), NOW, "Old shop", "");
+
+    String html = new Views().render("targets", page("Targets", "list", list));
+
+    assertThat(list.prevUrl()).isEqualTo("/targets?q=shop+%26+co&status=degraded&tag=prod&interval=300&sort=name&size=10");
+    assertThat(list.nextUrl()).endsWith("&sort=name&page=3&size=10");
+    assertThat(list.sortLinks().get("name")).contains("sort=-name");
+    assertThat(html)
+        .contains("<h1>Targets <span class=\"muted\">(25)</span></h1>")
+        .contains("Deleted “Old shop”.")
+        .contains("<span class=\"dot degraded\" title=\"down in 1 of 3 locations\"></span>")
+        .contains("<span class=\"tag\">eu</span>")
+        .contains("value=\"shop &amp; co\"")
+        .contains("<option value=\"300\" selected>every 5 min</option>")
+        .contains("<option value=\"degraded\" selected>degraded</option>")
+        .contains("Page 2 of 3")
+        .contains("rel=\"prev\"")
+        .contains("rel=\"next\"")
+        .contains("<polyline");
+  }
+
+  @Test
+  void theFrequencyViewsRender() {
+    Map<String, Object> m = page("Views by frequency", "rows",
+        List.of(TargetPageRoutes.FrequencyRow.of(new TargetQueries.Frequency("targets_every_5m", 300, 4, 3, 1, 0))));
+
+    assertThat(new Views().render("frequencies", m))
+        .contains("<a href=\"/targets?interval=300\">every 5 min</a>")
+        .contains("<code>targets_every_5m</code>")
+        .contains("<a href=\"/targets?interval=300&amp;status=down\">1</a>");
+  }
 }
