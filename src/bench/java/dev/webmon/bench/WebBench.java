@@ -2,12 +2,12 @@ package dev.webmon.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.webmon.WebmonException;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedPostgres;
 import dev.webmon.init.SchemaMigrator;
 import dev.webmon.store.Database;
-import dev.webmon.web.AddressCheck;
 import dev.webmon.web.TargetPublisher;
 import dev.webmon.web.WebApp;
 import dev.webmon.web.WebConfig;
@@ -177,7 +177,7 @@ public final class WebBench {
         long rollupRows = WebBenchData.count(db, "SELECT count(*) FROM check_rollup_hourly");
         List<String> ids = WebBenchData.ids(db);
         WebConfig config = WebConfig.forTests(PASSWORD, TOKEN, false);
-        try (WebApp app = WebApp.create(config, db, new ReadOnlyPublisher(), AddressCheck.allowAll(), Clock.systemUTC()).start()) {
+        try (WebApp app = WebApp.create(config, db, new ReadOnlyPublisher(), AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
           String base = "http://127.0.0.1:" + app.port();
           String loadBefore = loadAverage();
           say(out, "web app on " + base + "; " + o.concurrency() + " concurrent clients, " + o.warmup() + " warm-up + "

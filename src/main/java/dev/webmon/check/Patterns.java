@@ -4,7 +4,6 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.webmon.event.TargetSpec;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -62,8 +61,8 @@ final class Patterns {
             target.version(),
             target.mustMatch().orElse(null),
             target.mustNotMatch().orElse(null),
-            compile(target.mustMatch()),
-            compile(target.mustNotMatch()),
+            target.mustMatch().map(Patterns::compileForFind).orElse(null),
+            target.mustNotMatch().map(Patterns::compileForFind).orElse(null),
             target.mustMatch().map(Patterns::endSensitive).orElse(false),
             target.mustNotMatch().map(Patterns::endSensitive).orElse(false));
     if (byTarget.size() >= MAX_ENTRIES) {
@@ -71,10 +70,6 @@ final class Patterns {
     }
     byTarget.put(target.id(), fresh);
     return fresh;
-  }
-
-  private static Pattern compile(Optional<String> regex) {
-    return regex.map(Patterns::compileForFind).orElse(null);
   }
 
   /** Compiles {@code regex} for a yes/no search, without capturing groups where possible. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
@@ -41,7 +42,7 @@ class UnavailableIT {
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "kafkadown");
         TargetPublisher publisher =
             KafkaTargetPublisher.create(KafkaConfig.plaintext("127.0.0.1:" + deadPort()), "webmon.targets", timeout);
-        WebApp app = WebApp.create(config, db, publisher, AddressCheck.allowAll(), Clock.systemUTC()).start()) {
+        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       TargetSpec existing =
           TargetSpec.builder("existing1", "https://example.com/").name("Existing").updatedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
       try (Connection c = db.getConnection()) {
@@ -94,7 +95,7 @@ class UnavailableIT {
     WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false);
     try (HikariDataSource db = new HikariDataSource(hc);
         TargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-        WebApp app = WebApp.create(config, db, publisher, AddressCheck.allowAll(), Clock.systemUTC()).start()) {
+        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       WebFixture.Client api = new WebFixture.Client("http://127.0.0.1:" + app.port());
       WebFixture.Response created = api.post("/api/v1/targets", "{\"url\":\"https://new.example.com/\"}");
       assertThat(created.status()).as(created.body()).isEqualTo(503);
