@@ -5,6 +5,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.ChartSeries;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.ResultPages;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.TargetList;
+import dev.webmon.store.Targets;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -34,12 +40,12 @@ final class ApiRoutes {
 
   private final DataSource dataSource;
   private final TargetService service;
-  private final TargetStore store;
-  private final TargetQueries targets;
-  private final ResultQueries results;
+  private final Targets store;
+  private final TargetList targets;
+  private final ResultReads results;
   private final byte[] openApi;
 
-  ApiRoutes(DataSource dataSource, TargetService service, TargetStore store, TargetQueries targets, ResultQueries results) {
+  ApiRoutes(DataSource dataSource, TargetService service, Targets store, TargetList targets, ResultReads results) {
     this.dataSource = dataSource;
     this.service = service;
     this.store = store;
@@ -63,8 +69,8 @@ final class ApiRoutes {
   }
 
   private void list(Context ctx) {
-    TargetQueries.Filter filter = filter(ctx);
-    TargetQueries.Page page = targets.list(filter);
+    TargetList.Filter filter = filter(ctx);
+    TargetList.Page page = targets.list(filter);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("items", page.items());
     body.put("page", page.page());
@@ -75,14 +81,14 @@ final class ApiRoutes {
   }
 
   /** The list filter from query parameters (shared with the UI list). */
-  static TargetQueries.Filter filter(Context ctx) {
+  static TargetList.Filter filter(Context ctx) {
     Optional<String> q = param(ctx, "q");
-    Optional<TargetQueries.Status> status =
+    Optional<TargetList.Status> status =
         param(ctx, "status")
             .map(
                 s -> {
                   try {
-                    return TargetQueries.Status.valueOf(s.toUpperCase(Locale.ROOT));
+                    return TargetList.Status.valueOf(s.toUpperCase(Locale.ROOT));
                   } catch (IllegalArgumentException e) {
                     throw new ValidationException("status", "must be one of up, down, degraded, unknown");
                   }
@@ -90,10 +96,10 @@ final class ApiRoutes {
     Optional<String> tag = param(ctx, "tag");
     Optional<Integer> interval = param(ctx, "interval").map(s -> intParam("interval", s, 1, Integer.MAX_VALUE));
     String sort = param(ctx, "sort").orElse("name");
-    int page = param(ctx, "page").map(s -> intParam("page", s, 1, 1_000_000)).orElse(1);
+    int page = param(ctx, "page").map(s -> intParam("page", s, 1, TargetList.MAX_PAGE)).orElse(1);
     int size =
-        param(ctx, "size").map(s -> intParam("size", s, 1, TargetQueries.MAX_PAGE_SIZE)).orElse(TargetQueries.DEFAULT_PAGE_SIZE);
-    return new TargetQueries.Filter(q, status, tag, interval, sort, page, size);
+        param(ctx, "size").map(s -> intParam("size", s, 1, TargetList.MAX_PAGE_SIZE)).orElse(TargetList.DEFAULT_PAGE_SIZE);
+    return ListFilter.of(q, status, tag, interval, sort, page, size);
   }
 
   private void create(Context ctx) {
@@ -106,7 +112,7 @@ final class ApiRoutes {
 
   private void get(Context ctx) {
     String id = id(ctx);
-    TargetStore.Stored stored = Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> notFound(id));
+    StoredTarget stored = Jdbc.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> notFound(id));
     ctx.header("ETag", etag(stored.spec()));
     Json.send(ctx, 200, TargetView.of(stored.spec(), stored.createdAt()));
   }
@@ -132,7 +138,7 @@ final class ApiRoutes {
     if (!from.isBefore(to)) {
       throw new ValidationException("from", "must be before 'to'");
     }
-    int limit = param(ctx, "limit").map(s -> intParam("limit", s, 1, ResultQueries.MAX_RESULTS_PAGE)).orElse(100);
+    int limit = param(ctx, "limit").map(s -> intParam("limit", s, 1, ResultPages.MAX_LIMIT)).orElse(100);
     Optional<String> outcome =
         param(ctx, "outcome")
             .map(s -> s.toUpperCase(Locale.ROOT))
@@ -157,9 +163,9 @@ final class ApiRoutes {
     Instant from;
     Optional<String> window = param(ctx, "window");
     if (window.isPresent()) {
-      Duration length = ResultQueries.SERIES_WINDOWS.get(window.get());
+      Duration length = ChartSeries.WINDOWS.get(window.get());
       if (length == null) {
-        throw new ValidationException("window", "must be one of " + String.join(", ", ResultQueries.SERIES_WINDOWS.keySet()));
+        throw new ValidationException("window", "must be one of " + String.join(", ", ChartSeries.WINDOWS.keySet()));
       }
       to = results.now();
       from = to.minus(length);
@@ -171,7 +177,7 @@ final class ApiRoutes {
   }
 
   private void export(Context ctx) {
-    List<TargetSpec> all = Db.read(dataSource, store::all);
+    List<TargetSpec> all = Jdbc.read(dataSource, store::all);
     List<Map<String, Object>> entries = new ArrayList<>();
     all.forEach(s -> entries.add(TargetView.exportEntry(s)));
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -289,7 +295,7 @@ final class ApiRoutes {
 
   private String existingId(Context ctx) {
     String id = id(ctx);
-    if (!Db.read(dataSource, c -> store.exists(c, id))) {
+    if (!Jdbc.read(dataSource, c -> store.exists(c, id))) {
       throw notFound(id);
     }
     return id;

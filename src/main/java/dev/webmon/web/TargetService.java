@@ -1,6 +1,9 @@
 package dev.webmon.web;
 
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.Targets;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,10 +34,10 @@ final class TargetService {
   private final DataSource dataSource;
   private final TargetPublisher publisher;
   private final TargetValidator validator;
-  private final TargetStore store;
+  private final Targets store;
   private final Clock clock;
 
-  TargetService(DataSource dataSource, TargetPublisher publisher, TargetValidator validator, TargetStore store, Clock clock) {
+  TargetService(DataSource dataSource, TargetPublisher publisher, TargetValidator validator, Targets store, Clock clock) {
     this.dataSource = dataSource;
     this.publisher = publisher;
     this.validator = validator;
@@ -61,7 +64,7 @@ final class TargetService {
 
   private Written insert(TargetSpec spec, Instant now) {
     // Take the connection first: with PostgreSQL down nothing is published either.
-    Db.transaction(
+    Jdbc.transaction(
         dataSource,
         c -> {
           publisher.publish(spec);
@@ -81,10 +84,10 @@ final class TargetService {
   }
 
   private Written update(String id, TargetRequest request, Optional<Long> ifMatch, String prefix) {
-    return Db.transaction(
+    return Jdbc.transaction(
         dataSource,
         c -> {
-          TargetStore.Stored prev = store.lock(c, id).orElseThrow(() -> notFound(id));
+          StoredTarget prev = store.lock(c, id).orElseThrow(() -> notFound(id));
           if (ifMatch.isPresent() && ifMatch.get() != prev.spec().version()) {
             throw new PreconditionFailedException(
                 "target " + id + " is at version " + prev.spec().version() + ", not " + ifMatch.get()
@@ -103,7 +106,7 @@ final class TargetService {
   }
 
   void delete(String id) {
-    Db.transaction(
+    Jdbc.transaction(
         dataSource,
         c -> {
           store.lock(c, id).orElseThrow(() -> notFound(id));
@@ -162,7 +165,7 @@ final class TargetService {
     String url = request.url().orElse("").strip();
     // The URL passed validation above, so it parses.
     String name = request.name().map(String::strip).orElseGet(() -> TargetValidator.defaultName(URI.create(url)));
-    List<TargetSpec> matches = Db.read(dataSource, c -> store.findByUrlAndName(c, url, name));
+    List<TargetSpec> matches = Jdbc.read(dataSource, c -> store.findByUrlAndName(c, url, name));
     if (matches.size() > 1) {
       throw new ValidationException(
           prefix + "url", matches.size() + " stored targets have this URL and name; change them by id instead");

@@ -1,6 +1,15 @@
 package dev.webmon.web;
 
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.ChartSeries;
+import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.ResultPages;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.TargetList;
+import dev.webmon.store.TargetStats;
+import dev.webmon.store.Targets;
+import dev.webmon.store.UnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -27,9 +36,10 @@ final class UiRoutes {
   private final Views views;
   private final DataSource dataSource;
   private final TargetService service;
-  private final TargetStore store;
-  private final TargetQueries targets;
-  private final ResultQueries results;
+  private final Targets store;
+  private final TargetList targets;
+  private final FrequencyViews frequencies;
+  private final ResultReads results;
   private final Sessions sessions;
   private final PasswordHasher password;
   private final LoginThrottle throttle;
@@ -39,9 +49,10 @@ final class UiRoutes {
       Views views,
       DataSource dataSource,
       TargetService service,
-      TargetStore store,
-      TargetQueries targets,
-      ResultQueries results,
+      Targets store,
+      TargetList targets,
+      FrequencyViews frequencies,
+      ResultReads results,
       Sessions sessions,
       PasswordHasher password,
       LoginThrottle throttle,
@@ -51,6 +62,7 @@ final class UiRoutes {
     this.service = service;
     this.store = store;
     this.targets = targets;
+    this.frequencies = frequencies;
     this.results = results;
     this.sessions = sessions;
     this.password = password;
@@ -135,19 +147,19 @@ final class UiRoutes {
   // ---------------------------------------------------------------- list
 
   private void list(Context ctx) {
-    TargetQueries.Filter filter;
+    TargetList.Filter filter;
     Map<String, Object> m = model(ctx, "Targets");
     m.put("filterError", "");
     try {
       filter = ApiRoutes.filter(ctx);
     } catch (ValidationException e) {
       m.put("filterError", e.getMessage());
-      filter = TargetQueries.Filter.firstPage();
+      filter = TargetList.Filter.firstPage();
     }
-    TargetQueries.Page page = targets.list(filter);
+    TargetList.Page page = targets.list(filter);
     Instant now = results.now();
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (TargetQueries.Row row : page.items()) {
+    for (TargetList.Row row : page.items()) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("id", row.id());
       r.put("name", row.name());
@@ -183,7 +195,7 @@ final class UiRoutes {
     ctx.html(views.render("targets", m));
   }
 
-  private static String statusText(TargetQueries.Row row) {
+  private static String statusText(TargetList.Row row) {
     return switch (row.status()) {
       case UP -> "up";
       case DOWN -> "down";
@@ -192,7 +204,7 @@ final class UiRoutes {
     };
   }
 
-  private static Map<String, String> sortLinks(TargetQueries.Filter f) {
+  private static Map<String, String> sortLinks(TargetList.Filter f) {
     Map<String, String> links = new LinkedHashMap<>();
     for (String key : List.of("name", "url", "interval", "status", "lastCheck")) {
       String next = f.sort().equals(key) ? "-" + key : key;
@@ -202,7 +214,7 @@ final class UiRoutes {
   }
 
   /** A list URL with the filter's parameters, percent-encoded. */
-  static String listUrl(TargetQueries.Filter f, String sort, int page) {
+  static String listUrl(TargetList.Filter f, String sort, int page) {
     Map<String, String> p = new LinkedHashMap<>();
     f.text().ifPresent(v -> p.put("q", v));
     f.status().ifPresent(v -> p.put("status", v.name().toLowerCase(Locale.ROOT)));
@@ -212,7 +224,7 @@ final class UiRoutes {
     if (page > 1) {
       p.put("page", Integer.toString(page));
     }
-    if (f.size() != TargetQueries.DEFAULT_PAGE_SIZE) {
+    if (f.size() != TargetList.DEFAULT_PAGE_SIZE) {
       p.put("size", Integer.toString(f.size()));
     }
     return "/targets?"
@@ -234,7 +246,7 @@ final class UiRoutes {
   private void frequencies(Context ctx) {
     Map<String, Object> m = model(ctx, "Views by frequency");
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (TargetQueries.Frequency f : targets.frequencies()) {
+    for (FrequencyViews.Frequency f : frequencies.frequencies()) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("view", f.view());
       r.put("label", "every " + Format.interval(f.intervalSeconds()));
@@ -266,7 +278,7 @@ final class UiRoutes {
     requireLogin(ctx);
     String id = ApiRoutes.id(ctx);
     TargetSpec spec =
-        Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> ApiRoutes.notFound(id)).spec();
+        Jdbc.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> ApiRoutes.notFound(id)).spec();
     renderForm(ctx, 200, Optional.of(spec), formValues(spec), List.of(), "");
   }
 
@@ -291,7 +303,7 @@ final class UiRoutes {
       ctx.redirect("/targets/" + id, io.javalin.http.HttpStatus.SEE_OTHER);
     } catch (ValidationException | UnavailableException | PreconditionFailedException e) {
       TargetSpec spec =
-          Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> ApiRoutes.notFound(id)).spec();
+          Jdbc.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> ApiRoutes.notFound(id)).spec();
       List<FieldError> errors = e instanceof ValidationException v ? v.errors() : List.of();
       String banner = e instanceof ValidationException ? "" : e.getMessage();
       renderForm(ctx, ErrorMapper.status(e), Optional.of(spec), values, errors, banner);
@@ -300,7 +312,7 @@ final class UiRoutes {
 
   private void delete(Context ctx) {
     String id = ApiRoutes.id(ctx);
-    String name = Db.read(dataSource, c -> store.find(c, id)).map(s -> s.spec().name()).orElse(id);
+    String name = Jdbc.read(dataSource, c -> store.find(c, id)).map(s -> s.spec().name()).orElse(id);
     service.delete(id);
     ctx.redirect("/targets?deleted=" + URLEncoder.encode(name, StandardCharsets.UTF_8), io.javalin.http.HttpStatus.SEE_OTHER);
   }
@@ -389,10 +401,10 @@ final class UiRoutes {
 
   private void detail(Context ctx) {
     String id = ApiRoutes.id(ctx);
-    TargetStore.Stored stored = Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> ApiRoutes.notFound(id));
+    StoredTarget stored = Jdbc.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> ApiRoutes.notFound(id));
     TargetSpec s = stored.spec();
     String window = Optional.ofNullable(ctx.queryParam("window")).orElse("24h");
-    if (!ResultQueries.SERIES_WINDOWS.containsKey(window)) {
+    if (!ChartSeries.WINDOWS.containsKey(window)) {
       window = "24h";
     }
     Optional<String> location =
@@ -406,15 +418,15 @@ final class UiRoutes {
     m.put("timeout", Format.millis((double) s.timeout().toMillis()));
     m.put("headerNames", s.headers().keySet());
     m.put("window", window);
-    m.put("windows", List.copyOf(ResultQueries.SERIES_WINDOWS.keySet()));
+    m.put("windows", List.copyOf(ChartSeries.WINDOWS.keySet()));
     m.put("location", location.orElse(""));
     m.put("downOnly", downOnly);
     m.put("seriesUrl", "/api/v1/targets/" + id + "/series?window=" + window + location.map(l -> "&location=" + l).orElse(""));
 
     List<Map<String, Object>> windowStats = new ArrayList<>();
-    ResultQueries.Stats day = null;
+    TargetStats.Stats day = null;
     for (String w : List.of("24h", "7d", "30d")) {
-      ResultQueries.Stats st = results.stats(id, w);
+      TargetStats.Stats st = results.stats(id, w);
       if (day == null) {
         day = st;
       }
@@ -431,7 +443,7 @@ final class UiRoutes {
     }
     m.put("windowStats", windowStats);
     List<Map<String, Object>> locations = new ArrayList<>();
-    for (ResultQueries.LocationStats l : day.locations()) {
+    for (TargetStats.LocationStats l : day.locations()) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("name", l.location());
       r.put("status", l.currentStatus() == null ? "unknown" : l.currentStatus().toLowerCase(Locale.ROOT));
@@ -447,11 +459,11 @@ final class UiRoutes {
     m.put("locations", locations);
     m.put("reasons", day.recentDownReasons());
 
-    ResultQueries.ResultPage recent =
+    ResultPages.ResultPage recent =
         results.results(id, now.minus(Duration.ofDays(7)), now.plusSeconds(1), 50, Optional.empty(), location,
             downOnly ? Optional.of("DOWN") : Optional.empty());
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (ResultQueries.ResultItem r : recent.items()) {
+    for (ResultPages.ResultItem r : recent.items()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("time", Format.utc(r.startedAt()));
       row.put("ago", Format.ago(r.startedAt(), now));

@@ -1,5 +1,8 @@
 package dev.webmon.web;
 
+import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.TargetList;
+import dev.webmon.store.Targets;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -54,17 +57,17 @@ public final class WebApp implements AutoCloseable {
   public static WebApp create(
       WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressCheck addresses, Clock clock) {
     Views views = new Views();
-    TargetStore store = new TargetStore();
+    Targets store = new Targets();
     TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
-    TargetQueries targets = new TargetQueries(dataSource, clock);
-    ResultQueries results = new ResultQueries(dataSource, clock);
+    TargetList targets = new TargetList(dataSource, clock);
+    ResultReads results = new ResultReads(dataSource, clock);
     Sessions sessions = new Sessions(dataSource, clock, config.sessionTimeout());
     Access access = new Access(sessions, config.apiToken().reveal(), config.openReads());
     ErrorMapper errors = new ErrorMapper(views);
     ApiRoutes api = new ApiRoutes(dataSource, service, store, targets, results);
     UiRoutes ui =
         new UiRoutes(
-            views, dataSource, service, store, targets, results, sessions, PasswordHasher.of(config.adminPassword()),
+            views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, sessions, PasswordHasher.of(config.adminPassword()),
             new LoginThrottle(clock), config);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =

@@ -6,6 +6,8 @@ import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedPostgres;
 import dev.webmon.init.SchemaMigrator;
 import dev.webmon.store.Database;
+import dev.webmon.store.Targets;
+import dev.webmon.store.UnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.CookieManager;
@@ -310,7 +312,7 @@ public final class WebBench {
   }
 
   private static void insertTargets(HikariDataSource db, int n, Instant now) throws SQLException {
-    TargetStore store = new TargetStore();
+    Targets store = new Targets();
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       for (int i = 0; i < n; i++) {
@@ -469,12 +471,12 @@ public final class WebBench {
   private static final class ReadOnlyPublisher implements TargetPublisher {
     @Override
     public void publish(TargetSpec spec) {
-      throw new UnavailableException("the web bench is read-only");
+      throw new UnavailableException("The web bench", "the web bench is read-only");
     }
 
     @Override
     public void delete(String id) {
-      throw new UnavailableException("the web bench is read-only");
+      throw new UnavailableException("The web bench", "the web bench is read-only");
     }
 
     @Override
