@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The slots are wall-clock times, but waiting is measured on a monotonic ticker: every reading
  * of the wall clock is compared with the previous one plus the ticker's elapsed time, and a wall
- * clock more than {@link #STEP_TOLERANCE_MILLIS} behind that is a backward step. Then every queued
- * due time moves back by the step (one uniform shift keeps the heap order), so each entry still
- * waits what it had left to wait; it fires stamped with the wall clock of then, and its next run
- * is again its wall-clock slot. A backward step thus never stops the checks.
+ * clock more than a second behind that has stepped back. Then every queued due time moves back
+ * by the step (one uniform shift keeps the heap order), so each entry still waits what it had
+ * left to wait; it fires stamped with the wall clock of then, and its next run is again its
+ * wall-clock slot. A backward step thus never stops the checks.
  *
  * <p>A cancelled or replaced entry is only marked in the queue (removing it from the heap is a
  * linear scan) and is dropped when it surfaces; once the marked entries outnumber the live ones
@@ -50,7 +50,7 @@ final class Scheduler<T> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   private static final long MAX_WAIT_MILLIS = 1_000;
   /** A backward step of the wall clock up to this long is only waited out. */
-  static final long STEP_TOLERANCE_MILLIS = 1_000;
+  private static final long STEP_TOLERANCE_MILLIS = 1_000;
   /** {@link #stalled()} once the timer has not completed an iteration for this long. */
   static final Duration STALL_AFTER = Duration.ofSeconds(30);
 
