@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +85,11 @@ class SinkLoopTest {
 
   @SafeVarargs
   private static List<UUID> ids(List<CheckResult>... lists) {
-    return Stream.of(lists).flatMap(List::stream).map(CheckResult::resultId).toList();
+    List<UUID> out = new ArrayList<>();
+    for (List<CheckResult> list : lists) {
+      out.addAll(ids(list));
+    }
+    return out;
   }
 
   private double counter(String name, String... tags) {
