@@ -3,6 +3,8 @@ package dev.webmon.infra;
 import dev.webmon.Closeables;
 import dev.webmon.WebmonException;
 import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.Secret;
+import dev.webmon.config.Settings;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -34,6 +36,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -51,7 +56,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Optionally each node has an extra SSL listener that requires a client certificate, with
  * certificates from a generated {@link CertificateAuthority}; {@link #sslClientFiles()} gives the
- * client's PEM files in the form managed Kafka services hand them out.
+ * client's PEM files in the form managed Kafka services hand them out. Optionally each node also
+ * has a SASL_SSL listener with SCRAM-SHA-512 for one user ({@link Builder#saslSslListener}), as
+ * managed Kafka services hand out a user name and password; its TLS uses the same certificates.
  *
  * <p>Thread-safe: the methods that change the cluster are synchronized.
  */
@@ -61,6 +68,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
   private static final int LOG_TAIL_LINES = 40;
+  private static final ScramMechanism SCRAM_MECHANISM = ScramMechanism.SCRAM_SHA_512;
 
   /**
    * The client-side TLS files for the SSL listener, as a managed Kafka service hands them out.
@@ -71,11 +79,24 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public record SslClientFiles(Path caFile, Path certFile, Path keyFile) {}
 
+  /** The one SCRAM user of the SASL_SSL listener. */
+  private record ScramUser(String name, Secret password) {
+    ScramUser {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("SCRAM user name must not be blank");
+      }
+      if (password.isEmpty()) {
+        throw new IllegalArgumentException("SCRAM password must not be empty");
+      }
+    }
+  }
+
   private final Path dataDir;
   private final boolean deleteOnClose;
   private final String clusterId;
   private final List<BrokerNode> nodes;
   private final boolean ssl;
+  private final Optional<ScramUser> scramUser;
   private final List<String> jvmOptions;
   private final Duration startTimeout;
   private boolean closed;
@@ -86,6 +107,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.clusterId = clusterId;
     this.nodes = nodes;
     this.ssl = b.ssl;
+    this.scramUser = Optional.ofNullable(b.scramUser);
     this.jvmOptions = List.copyOf(b.jvmOptions);
     this.startTimeout = b.startTimeout;
   }
@@ -100,6 +122,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private int nodeCount = 1;
     private Path dataDir;
     private boolean ssl;
+    private ScramUser scramUser;
     private Duration startTimeout = Duration.ofSeconds(90);
     private final List<String> jvmOptions =
         new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -127,6 +150,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Adds an SSL listener on each node that requires a client certificate. */
     public Builder sslListener(boolean enabled) {
       this.ssl = enabled;
+      return this;
+    }
+
+    /**
+     * Adds a SASL_SSL listener on each node (server certificate only, no client certificate) that
+     * accepts SCRAM-SHA-512 logins of this one user; {@link #start()} creates the user's SCRAM
+     * credential and returns once a login over that listener works.
+     */
+    public Builder saslSslListener(String username, Secret password) {
+      this.scramUser = new ScramUser(username, password);
       return this;
     }
 
@@ -192,13 +225,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       if (!portsReusable) {
         for (int id = 1; id <= b.nodeCount; id++) {
-          state.setProperty("node." + id + ".port", Integer.toString(freePort()));
-          state.setProperty("node." + id + ".controller-port", Integer.toString(freePort()));
-          state.setProperty("node." + id + ".ssl-port", Integer.toString(freePort()));
+          for (String kind : portKinds(b)) {
+            state.setProperty("node." + id + "." + kind, Integer.toString(freePort()));
+          }
         }
       }
       store(state, stateFile);
-      if (b.ssl) {
+      if (b.ssl || b.scramUser != null) {
         ensureCertificates(dir.resolve("tls"));
       }
       List<BrokerNode> nodes = new ArrayList<>();
@@ -209,7 +242,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 dir.resolve("node-" + id),
                 port(state, id, "port"),
                 port(state, id, "controller-port"),
-                port(state, id, "ssl-port"));
+                port(state, id, "ssl-port"),
+                b.scramUser == null ? 0 : port(state, id, "sasl-port"));
         nodes.add(node);
       }
       String voters =
@@ -222,7 +256,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static boolean portsFree(Properties state, Builder b) {
       for (int id = 1; id <= b.nodeCount; id++) {
-        for (String kind : List.of("port", "controller-port", "ssl-port")) {
+        for (String kind : portKinds(b)) {
           String v = state.getProperty("node." + id + "." + kind);
           if (v == null || !isFree(Integer.parseInt(v))) {
             return false;
@@ -230,6 +264,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
       }
       return true;
+    }
+
+    /** The ports of a node; the SASL port only when asked for, so older state files stay valid. */
+    private static List<String> portKinds(Builder b) {
+      return b.scramUser == null
+          ? List.of("port", "controller-port", "ssl-port")
+          : List.of("port", "controller-port", "ssl-port", "sasl-port");
     }
 
     private static int port(Properties state, int id, String kind) {
@@ -262,9 +303,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         listeners += ",SSL://127.0.0.1:" + node.sslPort();
         advertised += ",SSL://127.0.0.1:" + node.sslPort();
       }
+      if (b.scramUser != null) {
+        listeners += ",SASL_SSL://127.0.0.1:" + node.saslPort();
+        advertised += ",SASL_SSL://127.0.0.1:" + node.saslPort();
+      }
       p.put("listeners", listeners);
       p.put("advertised.listeners", advertised);
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL");
+      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
       p.put("controller.listener.names", "CONTROLLER");
       p.put("inter.broker.listener.name", "PLAINTEXT");
       p.put("log.dirs", node.dir().resolve("data").toString());
@@ -287,14 +332,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       if (b.ssl) {
         String pw = read(tls.resolve("store-password"));
         String prefix = "listener.name.ssl.";
-        p.put(prefix + "ssl.keystore.type", "PKCS12");
-        p.put(prefix + "ssl.keystore.location", tls.resolve("broker.p12").toString());
-        p.put(prefix + "ssl.keystore.password", pw);
-        p.put(prefix + "ssl.key.password", pw);
+        putKeyStore(p, prefix, tls, pw);
         p.put(prefix + "ssl.truststore.type", "PKCS12");
         p.put(prefix + "ssl.truststore.location", tls.resolve("truststore.p12").toString());
         p.put(prefix + "ssl.truststore.password", pw);
         p.put(prefix + "ssl.client.auth", "required");
+      }
+      if (b.scramUser != null) {
+        String prefix = "listener.name.sasl_ssl.";
+        putKeyStore(p, prefix, tls, read(tls.resolve("store-password")));
+        p.put(prefix + "sasl.enabled.mechanisms", SCRAM_MECHANISM.mechanismName());
+        // The broker side of SCRAM needs no options: credentials come from the cluster metadata.
+        p.put(prefix + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
       }
       Properties props = new Properties();
       props.putAll(p);
@@ -306,6 +355,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       // Holds the key store password: private to the owner.
       CertificateAuthority.writeString(node.serverProperties(), "", true);
       store(props, node.serverProperties());
+    }
+
+    private static void putKeyStore(Map<String, String> p, String prefix, Path tls, String password) {
+      p.put(prefix + "ssl.keystore.type", "PKCS12");
+      p.put(prefix + "ssl.keystore.location", tls.resolve("broker.p12").toString());
+      p.put(prefix + "ssl.keystore.password", password);
+      p.put(prefix + "ssl.key.password", password);
     }
   }
 
@@ -320,9 +376,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     return nodes.stream().map(n -> "127.0.0.1:" + n.sslPort()).collect(Collectors.joining(","));
   }
 
-  /** The client's TLS files for {@link #sslBootstrapServers()}. */
+  /** The bootstrap servers of the SASL_SSL listeners (SCRAM-SHA-512, no client certificate). */
+  public String saslSslBootstrapServers() {
+    requireSasl();
+    return nodes.stream().map(n -> "127.0.0.1:" + n.saslPort()).collect(Collectors.joining(","));
+  }
+
+  /**
+   * A {@link KafkaConfig} for the SASL_SSL listener as a user of a managed service writes it: the
+   * CA file, SCRAM-SHA-512, the user name and password of {@link Builder#saslSslListener}.
+   */
+  public KafkaConfig saslSslConfig() {
+    ScramUser user = requireSasl();
+    return KafkaConfig.from(
+        Settings.of(
+            Map.of(
+                KafkaConfig.BOOTSTRAP_SERVERS.name(), saslSslBootstrapServers(),
+                KafkaConfig.SECURITY_PROTOCOL.name(), KafkaConfig.SecurityProtocol.SASL_SSL.name(),
+                KafkaConfig.SSL_CA_FILE.name(), dataDir.resolve("tls").resolve(CertificateAuthority.CA_FILE).toString(),
+                KafkaConfig.SASL_MECHANISM.name(), KafkaConfig.SaslMechanism.SCRAM_SHA_512.name(),
+                KafkaConfig.SASL_USERNAME.name(), user.name(),
+                KafkaConfig.SASL_PASSWORD.name(), user.password().reveal())));
+  }
+
+  /** The client's TLS files for {@link #sslBootstrapServers()}; the CA file also serves SASL_SSL. */
   public SslClientFiles sslClientFiles() {
-    requireSsl();
+    if (scramUser.isEmpty()) {
+      requireSsl();
+    }
     Path tls = dataDir.resolve("tls");
     return new SslClientFiles(
         tls.resolve(CertificateAuthority.CA_FILE),
@@ -429,6 +510,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Set<Integer> all = new TreeSet<>();
     nodes.forEach(n -> all.add(n.id()));
     awaitReady(all);
+    scramUser.ifPresent(this::createScramUser);
     LOG.info(
         "Kafka cluster of {} node(s) ready at {} in {} ms (data: {})",
         nodes.size(),
@@ -509,6 +591,47 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates (or updates) the SCRAM credential over the PLAINTEXT listener, then waits until a
+   * login over SASL_SSL works: each broker applies the credential from the metadata log shortly
+   * after the controller committed it.
+   */
+  private void createScramUser(ScramUser user) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "webmon-embedded-kafka-scram");
+    try (Admin admin = Admin.create(props)) {
+      admin
+          .alterUserScramCredentials(
+              List.of(new UserScramCredentialUpsertion(user.name(), new ScramCredentialInfo(SCRAM_MECHANISM, 4096), user.password().reveal())))
+          .all()
+          .get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new WebmonException("Cannot create the SCRAM credential of Kafka user " + user.name() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebmonException("Interrupted while creating a SCRAM credential", e);
+    }
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    Map<String, Object> sasl = new HashMap<>(saslSslConfig().clientProperties());
+    sasl.put(AdminClientConfig.CLIENT_ID_CONFIG, "webmon-embedded-kafka-sasl-readiness");
+    try (Admin admin = Admin.create(sasl)) {
+      while (true) {
+        try {
+          if (admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(4, TimeUnit.SECONDS).size() == nodes.size()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          LOG.debug("SASL_SSL login not accepted yet: {}", e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WebmonException("Interrupted while waiting for the SASL_SSL listener", e);
+        }
+        pause(nodes.get(0), deadline);
+      }
+    }
+  }
+
   private String bootstrapOf(Set<Integer> nodeIds) {
     return nodeIds.stream().map(id -> "127.0.0.1:" + node(id).port()).collect(Collectors.joining(","));
   }
@@ -554,6 +677,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalArgumentException("no node " + nodeId + "; node ids are 1.." + nodes.size());
     }
     return nodes.get(nodeId - 1);
+  }
+
+  private ScramUser requireSasl() {
+    return scramUser.orElseThrow(
+        () -> new IllegalStateException("this cluster has no SASL_SSL listener: build it with saslSslListener(user, password)"));
   }
 
   private void requireSsl() {
@@ -637,14 +765,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final int sslPort;
+    private final int saslPort;
     private Process process;
 
-    BrokerNode(int id, Path dir, int port, int controllerPort, int sslPort) {
+    BrokerNode(int id, Path dir, int port, int controllerPort, int sslPort, int saslPort) {
       this.id = id;
       this.dir = dir;
       this.port = port;
       this.controllerPort = controllerPort;
       this.sslPort = sslPort;
+      this.saslPort = saslPort;
     }
 
     int id() {
@@ -665,6 +795,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     int sslPort() {
       return sslPort;
+    }
+
+    int saslPort() {
+      return saslPort;
     }
 
     Path serverProperties() {
