@@ -1,14 +1,12 @@
+// Over 400 lines: the cluster's API and process lifecycle belong together (layout, nodes: own files).
 package dev.webmon.infra;
 
-import dev.webmon.Closeables;
 import dev.webmon.WebmonException;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.Secret;
 import dev.webmon.config.Settings;
 import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,17 +14,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +34,6 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,11 +57,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-  private static final String STATE_FILE = "cluster.properties";
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
   private static final int LOG_TAIL_LINES = 40;
-  private static final ScramMechanism SCRAM_MECHANISM = ScramMechanism.SCRAM_SHA_512;
+  static final ScramMechanism SCRAM_MECHANISM = ScramMechanism.SCRAM_SHA_512;
 
   /**
    * The client-side TLS files for the SSL listener, as a managed Kafka service hands them out.
@@ -80,7 +72,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   public record SslClientFiles(Path caFile, Path certFile, Path keyFile) {}
 
   /** The one SCRAM user of the SASL_SSL listener. */
-  private record ScramUser(String name, Secret password) {
+  record ScramUser(String name, Secret password) {
     ScramUser {
       if (name.isBlank()) {
         throw new IllegalArgumentException("SCRAM user name must not be blank");
@@ -101,7 +93,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Duration startTimeout;
   private boolean closed;
 
-  private EmbeddedKafka(Builder b, Path dataDir, String clusterId, List<BrokerNode> nodes) {
+  EmbeddedKafka(Builder b, Path dataDir, String clusterId, List<BrokerNode> nodes) {
     this.dataDir = dataDir;
     this.deleteOnClose = b.dataDir == null;
     this.clusterId = clusterId;
@@ -119,10 +111,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Configures and starts an {@link EmbeddedKafka}. Not thread-safe. */
   public static final class Builder {
-    private int nodeCount = 1;
+    int nodeCount = 1;
     private Path dataDir;
-    private boolean ssl;
-    private ScramUser scramUser;
+    boolean ssl;
+    ScramUser scramUser;
     private Duration startTimeout = Duration.ofSeconds(90);
     private final List<String> jvmOptions =
         new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -190,7 +182,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       } catch (IOException e) {
         throw new WebmonException("Cannot create Kafka data directory " + dir + ": " + e.getMessage(), e);
       }
-      EmbeddedKafka kafka = ClusterLayout.prepare(this, dir);
+      EmbeddedKafka kafka = KafkaClusterLayout.prepare(this, dir);
       try {
         kafka.startAll();
       } catch (RuntimeException e) {
@@ -198,170 +190,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw e;
       }
       return kafka;
-    }
-  }
-
-  /** Reads or creates the persisted cluster state: id, ports, certificates, node configs. */
-  private static final class ClusterLayout {
-    static EmbeddedKafka prepare(Builder b, Path dir) {
-      Path stateFile = dir.resolve(STATE_FILE);
-      Properties state = new Properties();
-      boolean existing = Files.exists(stateFile);
-      if (existing) {
-        state = load(stateFile);
-        int had = Integer.parseInt(state.getProperty("nodes"));
-        if (had != b.nodeCount) {
-          throw new WebmonException(
-              "Kafka data directory " + dir + " holds a " + had + "-node cluster but " + b.nodeCount
-                  + " nodes were asked for; use another directory or delete it.");
-        }
-      } else {
-        state.setProperty("cluster.id", Uuid.randomUuid().toString());
-        state.setProperty("nodes", Integer.toString(b.nodeCount));
-      }
-      boolean portsReusable = existing && portsFree(state, b);
-      if (existing && !portsReusable) {
-        LOG.warn("Ports of the Kafka cluster in {} are taken or missing: picking new ones", dir);
-      }
-      if (!portsReusable) {
-        for (int id = 1; id <= b.nodeCount; id++) {
-          for (String kind : portKinds(b)) {
-            state.setProperty("node." + id + "." + kind, Integer.toString(freePort()));
-          }
-        }
-      }
-      store(state, stateFile);
-      if (b.ssl || b.scramUser != null) {
-        ensureCertificates(dir.resolve("tls"));
-      }
-      List<BrokerNode> nodes = new ArrayList<>();
-      for (int id = 1; id <= b.nodeCount; id++) {
-        BrokerNode node =
-            new BrokerNode(
-                id,
-                dir.resolve("node-" + id),
-                port(state, id, "port"),
-                port(state, id, "controller-port"),
-                port(state, id, "ssl-port"),
-                b.scramUser == null ? 0 : port(state, id, "sasl-port"));
-        nodes.add(node);
-      }
-      String voters =
-          nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort()).collect(Collectors.joining(","));
-      for (BrokerNode node : nodes) {
-        writeServerProperties(node, voters, b, dir.resolve("tls"));
-      }
-      return new EmbeddedKafka(b, dir, state.getProperty("cluster.id"), List.copyOf(nodes));
-    }
-
-    private static boolean portsFree(Properties state, Builder b) {
-      for (int id = 1; id <= b.nodeCount; id++) {
-        for (String kind : portKinds(b)) {
-          String v = state.getProperty("node." + id + "." + kind);
-          if (v == null || !isFree(Integer.parseInt(v))) {
-            return false;
-          }
-        }
-      }
-      return true;
-    }
-
-    /** The ports of a node; the SASL port only when asked for, so older state files stay valid. */
-    private static List<String> portKinds(Builder b) {
-      return b.scramUser == null
-          ? List.of("port", "controller-port", "ssl-port")
-          : List.of("port", "controller-port", "ssl-port", "sasl-port");
-    }
-
-    private static int port(Properties state, int id, String kind) {
-      return Integer.parseInt(state.getProperty("node." + id + "." + kind));
-    }
-
-    private static void ensureCertificates(Path tls) {
-      if (Files.exists(tls.resolve("broker.p12")) && Files.exists(tls.resolve(CertificateAuthority.KEY_FILE))) {
-        return;
-      }
-      CertificateAuthority ca = CertificateAuthority.create("webmon embedded Kafka CA");
-      char[] password = randomPassword();
-      CertificateAuthority.writeString(tls.resolve("store-password"), new String(password), true);
-      CertificateAuthority.writeKeyStore(ca.issueLocalhost().keyStore(password), password, tls.resolve("broker.p12"));
-      CertificateAuthority.writeKeyStore(ca.trustStore(), password, tls.resolve("truststore.p12"));
-      ca.writeClientFiles(tls, ca.issueClient("webmon-client"));
-    }
-
-    private static void writeServerProperties(BrokerNode node, String voters, Builder b, Path tls) {
-      int n = b.nodeCount;
-      String rf = Integer.toString(n == 3 ? 3 : 1);
-      String minIsr = Integer.toString(n == 3 ? 2 : 1);
-      Map<String, String> p = new LinkedHashMap<>();
-      p.put("process.roles", "broker,controller");
-      p.put("node.id", Integer.toString(node.id()));
-      p.put("controller.quorum.voters", voters);
-      String listeners = "PLAINTEXT://127.0.0.1:" + node.port() + ",CONTROLLER://127.0.0.1:" + node.controllerPort();
-      String advertised = "PLAINTEXT://127.0.0.1:" + node.port();
-      if (b.ssl) {
-        listeners += ",SSL://127.0.0.1:" + node.sslPort();
-        advertised += ",SSL://127.0.0.1:" + node.sslPort();
-      }
-      if (b.scramUser != null) {
-        listeners += ",SASL_SSL://127.0.0.1:" + node.saslPort();
-        advertised += ",SASL_SSL://127.0.0.1:" + node.saslPort();
-      }
-      p.put("listeners", listeners);
-      p.put("advertised.listeners", advertised);
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL");
-      p.put("controller.listener.names", "CONTROLLER");
-      p.put("inter.broker.listener.name", "PLAINTEXT");
-      p.put("log.dirs", node.dir().resolve("data").toString());
-      p.put("num.partitions", "1");
-      p.put("default.replication.factor", rf);
-      p.put("min.insync.replicas", minIsr);
-      p.put("offsets.topic.replication.factor", rf);
-      p.put("offsets.topic.num.partitions", "10");
-      p.put("transaction.state.log.replication.factor", rf);
-      p.put("transaction.state.log.min.isr", minIsr);
-      p.put("transaction.state.log.num.partitions", "10");
-      p.put("share.coordinator.state.topic.replication.factor", rf);
-      p.put("share.coordinator.state.topic.min.isr", minIsr);
-      p.put("group.initial.rebalance.delay.ms", "0");
-      if (n > 1) {
-        // Fence a dead node within seconds (default 9 s) so that failover tests stay short.
-        p.put("broker.session.timeout.ms", "4000");
-        p.put("broker.heartbeat.interval.ms", "500");
-      }
-      if (b.ssl) {
-        String pw = read(tls.resolve("store-password"));
-        String prefix = "listener.name.ssl.";
-        putKeyStore(p, prefix, tls, pw);
-        p.put(prefix + "ssl.truststore.type", "PKCS12");
-        p.put(prefix + "ssl.truststore.location", tls.resolve("truststore.p12").toString());
-        p.put(prefix + "ssl.truststore.password", pw);
-        p.put(prefix + "ssl.client.auth", "required");
-      }
-      if (b.scramUser != null) {
-        String prefix = "listener.name.sasl_ssl.";
-        putKeyStore(p, prefix, tls, read(tls.resolve("store-password")));
-        p.put(prefix + "sasl.enabled.mechanisms", SCRAM_MECHANISM.mechanismName());
-        // The broker side of SCRAM needs no options: credentials come from the cluster metadata.
-        p.put(prefix + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-      }
-      Properties props = new Properties();
-      props.putAll(p);
-      try {
-        Files.createDirectories(node.dir());
-      } catch (IOException e) {
-        throw new WebmonException("Cannot create " + node.dir() + ": " + e.getMessage(), e);
-      }
-      // Holds the key store password: private to the owner.
-      CertificateAuthority.writeString(node.serverProperties(), "", true);
-      store(props, node.serverProperties());
-    }
-
-    private static void putKeyStore(Map<String, String> p, String prefix, Path tls, String password) {
-      p.put(prefix + "ssl.keystore.type", "PKCS12");
-      p.put(prefix + "ssl.keystore.location", tls.resolve("broker.p12").toString());
-      p.put(prefix + "ssl.keystore.password", password);
-      p.put(prefix + "ssl.key.password", password);
     }
   }
 
@@ -723,117 +551,6 @@ public final class EmbeddedKafka implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static char[] randomPassword() {
-    byte[] bytes = new byte[18];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
-  }
-
-  private static Properties load(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-    return p;
-  }
-
-  private static void store(Properties p, Path file) {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "webmon embedded Kafka");
-    } catch (IOException e) {
-      throw new WebmonException("Cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** One node: its ports, directory and (while running) process. */
-  private static final class BrokerNode {
-    private final int id;
-    private final Path dir;
-    private final int port;
-    private final int controllerPort;
-    private final int sslPort;
-    private final int saslPort;
-    private Process process;
-
-    BrokerNode(int id, Path dir, int port, int controllerPort, int sslPort, int saslPort) {
-      this.id = id;
-      this.dir = dir;
-      this.port = port;
-      this.controllerPort = controllerPort;
-      this.sslPort = sslPort;
-      this.saslPort = saslPort;
-    }
-
-    int id() {
-      return id;
-    }
-
-    Path dir() {
-      return dir;
-    }
-
-    int port() {
-      return port;
-    }
-
-    int controllerPort() {
-      return controllerPort;
-    }
-
-    int sslPort() {
-      return sslPort;
-    }
-
-    int saslPort() {
-      return saslPort;
-    }
-
-    Path serverProperties() {
-      return dir.resolve("server.properties");
-    }
-
-    Path logFile() {
-      return dir.resolve("broker.log");
-    }
-
-    Optional<Process> process() {
-      return Optional.ofNullable(process);
-    }
-
-    void start(List<String> command) {
-      ProcessBuilder pb =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-      // stdin stays a pipe that we never write to: BrokerMain exits when it closes.
-      try {
-        process = pb.start();
-      } catch (IOException e) {
-        throw new WebmonException("Cannot start Kafka node " + id + ": " + e.getMessage(), e);
-      }
-      LOG.debug("Started Kafka node {} as pid {}", id, process.pid());
-    }
-
-    void stopped() {
-      if (process != null) {
-        Closeables.closeQuietly(process.getOutputStream());
-        Closeables.closeQuietly(process.getInputStream());
-      }
-      process = null;
     }
   }
 

@@ -1,3 +1,4 @@
+// Over 400 lines: one server's whole lifecycle (set-up, TLS, orphan recovery, credentials) in one place.
 package dev.webmon.infra;
 
 import dev.webmon.WebmonException;
