@@ -196,7 +196,9 @@ public final class TopicInitializer implements AutoCloseable {
       Throwable cause = e.getCause();
       String hint = kafka.failureHint(cause).map(h -> " " + h).orElse("");
       throw new WebmonException(
-          "Kafka at " + kafka.bootstrapServers() + " refused to " + what + ": " + cause.getMessage() + "." + hint, cause);
+          "Kafka at " + kafka.bootstrapServers() + " refused to " + what + ": " + String.valueOf(cause.getMessage()).replaceFirst("\\.$", "")
+              + "." + hint,
+          cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WebmonException("Interrupted while trying to " + what, e);
