@@ -4,6 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,6 +55,20 @@ public final class WebApp implements AutoCloseable {
    */
   public static WebApp create(
       WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressCheck addresses, Clock clock) {
+    return create(config, dataSource, publisher, addresses, clock, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
+   */
+  public static WebApp create(
+      WebConfig config,
+      DataSource dataSource,
+      TargetPublisher publisher,
+      AddressCheck addresses,
+      Clock clock,
+      MeterRegistry registry) {
+    HttpMetrics requests = new HttpMetrics(registry);
     Views views = new Views();
     TargetStore store = new TargetStore();
     TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
@@ -75,6 +91,7 @@ public final class WebApp implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               c.startup.showOldJavalinVersionWarning = false;
               c.concurrency.useVirtualThreads = true;
+              c.requestLogger.http(requests::record);
               c.http.maxRequestSize = Json.MAX_BODY_BYTES;
               c.http.defaultContentType = "application/json";
               c.staticFiles.add(
@@ -130,6 +147,11 @@ public final class WebApp implements AutoCloseable {
     javalin.start();
     LOG.info("web app listening on {}", url());
     return this;
+  }
+
+  /** Whether the HTTP server runs (started and not stopped). */
+  public boolean isRunning() {
+    return javalin.jettyServer().server().isRunning();
   }
 
   /** The bound port (after {@link #start()}). */
