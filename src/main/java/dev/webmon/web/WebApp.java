@@ -68,7 +68,6 @@ public final class WebApp implements AutoCloseable {
       AddressCheck addresses,
       Clock clock,
       MeterRegistry registry) {
-    HttpMetrics requests = new HttpMetrics(registry);
     Views views = new Views();
     TargetStore store = new TargetStore();
     TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
@@ -91,7 +90,7 @@ public final class WebApp implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               c.startup.showOldJavalinVersionWarning = false;
               c.concurrency.useVirtualThreads = true;
-              c.requestLogger.http(requests::record);
+              c.requestLogger.http(new HttpMetrics(registry, c.unsafe)::record);
               c.http.maxRequestSize = Json.MAX_BODY_BYTES;
               c.http.defaultContentType = "application/json";
               c.staticFiles.add(
