@@ -7,6 +7,7 @@ import dev.webmon.event.CheckResult;
 import dev.webmon.event.Outcome;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
+import dev.webmon.ops.Health;
 import dev.webmon.ops.OpsServer;
 import dev.webmon.ops.Promtool;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -76,6 +77,9 @@ class AgentIT {
       try (OpsServer ops = OpsServer.start("Agent", "127.0.0.1", 0, registry, agent::health)) {
         assertOpsEndpoint(ops.port());
       }
+      agent.close();
+      assertThat(agent.health().status()).isEqualTo(Health.Status.DOWN);
+      assertThat(agent.health().ready()).isFalse();
     }
   }
 
