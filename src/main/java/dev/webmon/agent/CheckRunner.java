@@ -33,7 +33,7 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
   private record Task(TargetSpec target, Instant scheduledAt) {}
 
   private final Checker checker;
-  private final ResultSink sink;
+  private final ResultHandler results;
   private final InstantSource clock;
   private final AgentMetrics metrics;
   private final BiPredicate<String, TargetSpec> stillWanted;
@@ -50,13 +50,13 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
    */
   CheckRunner(
       Checker checker,
-      ResultSink sink,
+      ResultHandler results,
       int concurrency,
       InstantSource clock,
       AgentMetrics metrics,
       BiPredicate<String, TargetSpec> stillWanted) {
     this.checker = Objects.requireNonNull(checker, "checker");
-    this.sink = Objects.requireNonNull(sink, "sink");
+    this.results = Objects.requireNonNull(results, "results");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.stillWanted = Objects.requireNonNull(stillWanted, "stillWanted");
@@ -133,7 +133,7 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
           result.outcome(),
           result.reason().map(Enum::name).orElse(""),
           result.timings().totalMicros() / 1000);
-      sink.publish(result);
+      results.publish(result);
     } catch (RuntimeException e) {
       metrics.checkerFailure();
       log.error("target {}: the check failed unexpectedly", target.id(), e);

@@ -5,11 +5,11 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.EventCodec;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class ResultPublisher implements ResultSink, AutoCloseable {
+final class ResultPublisher implements ResultHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
   static final int LOG_LIMIT_PER_SECOND = 10;
 
@@ -36,20 +36,27 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
   private final String topic;
   private final EventCodec codec;
   private final AgentMetrics metrics;
+  private final BiConsumer<CheckResult, Throwable> undelivered;
   private final AtomicLong logWindow = new AtomicLong();
   private final AtomicInteger loggedInWindow = new AtomicInteger();
   private final AtomicInteger suppressed = new AtomicInteger();
 
-  ResultPublisher(Producer<String, byte[]> producer, String topic, EventCodec codec, AgentMetrics metrics) {
+  /**
+   * @param undelivered told of each result that could not be delivered, after it is counted and
+   *     logged; called on the producer's I/O thread or the publishing one, must be quick
+   */
+  ResultPublisher(
+      Producer<String, byte[]> producer, String topic, EventCodec codec, AgentMetrics metrics, BiConsumer<CheckResult, Throwable> undelivered) {
     this.producer = Objects.requireNonNull(producer, "producer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.undelivered = Objects.requireNonNull(undelivered, "undelivered");
   }
 
   /** A publisher with its own Kafka producer configured from {@code kafka} and {@code agent}. */
   static ResultPublisher create(KafkaConfig kafka, AgentConfig agent, String topic, EventCodec codec, AgentMetrics metrics) {
-    return new ResultPublisher(new KafkaProducer<>(producerProperties(kafka, agent)), topic, codec, metrics);
+    return new ResultPublisher(new KafkaProducer<>(producerProperties(kafka, agent)), topic, codec, metrics, (result, error) -> {});
   }
 
   static Map<String, Object> producerProperties(KafkaConfig kafka, AgentConfig agent) {
@@ -59,11 +66,7 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
           "'" + AgentConfig.DELIVERY_TIMEOUT.name() + "' (" + agent.deliveryTimeout() + ") must be at least '"
               + AgentConfig.LINGER.name() + "' + '" + KafkaConfig.REQUEST_TIMEOUT.name() + "' (" + minDelivery + ").");
     }
-    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "webmon-agent-" + agent.agentId());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    Map<String, Object> p = kafka.producerProperties("webmon-agent-" + agent.agentId());
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, agent.compression().kafkaName());
     p.put(ProducerConfig.LINGER_MS_CONFIG, Math.toIntExact(agent.linger().toMillis()));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.toIntExact(agent.deliveryTimeout().toMillis()));
@@ -115,6 +118,7 @@ final class ResultPublisher implements ResultSink, AutoCloseable {
     } else {
       suppressed.incrementAndGet();
     }
+    undelivered.accept(result, error);
   }
 
   /** Delivers what the producer holds (waiting up to {@code timeout}) and closes it. */

@@ -1,8 +1,13 @@
 package dev.webmon.check;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Which resolved addresses a check may connect to. Refuses, unless allow-listed in {@code
@@ -14,7 +19,9 @@ import java.util.Optional;
  *
  * <p>The point is that a user who may add targets must not be able to make agents probe the
  * agents' own network (SSRF). Callers must connect to exactly the address they checked, never
- * resolve the name again. Immutable and thread-safe.
+ * resolve the name again. The web app applies the same policy to a target's URL when the target
+ * is created or changed ({@link #refusal(URI, Duration)}), so a user learns at once rather than
+ * from DOWN (BLOCKED_ADDRESS) results later. Immutable and thread-safe.
  */
 public final class AddressPolicy {
   private record Blocked(Cidr block, String kind) {}
@@ -47,21 +54,32 @@ public final class AddressPolicy {
   private static final Cidr COMPATIBLE = Cidr.parse("::/96");
   private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
   private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
+  /** Lookups for validating URLs as they are saved (the web), bounded like the agents' own. */
+  private static final Resolver VALIDATION_LOOKUPS = Resolver.system(16);
 
   private final List<Cidr> allowed;
+  private final boolean allowsEverything;
 
   private AddressPolicy(List<Cidr> allowed) {
     this.allowed = List.copyOf(allowed);
+    this.allowsEverything =
+        allowed.stream().anyMatch(c -> c.isIpv4() && c.prefixLength() == 0)
+            && allowed.stream().anyMatch(c -> !c.isIpv4() && c.prefixLength() == 0);
   }
 
   /** The policy of {@code check.allowed-networks}. */
   public static AddressPolicy fromConfig(CheckConfig config) {
-    return new AddressPolicy(config.allowedNetworks());
+    return allowing(config.allowedNetworks());
   }
 
   /** A policy that refuses the special addresses except those in {@code allowedNetworks}. */
   public static AddressPolicy allowing(List<Cidr> allowedNetworks) {
     return new AddressPolicy(allowedNetworks);
+  }
+
+  /** A policy that allows every address (0.0.0.0/0 and ::/0): for tests that do not exercise it. */
+  public static AddressPolicy allowingAll() {
+    return allowing(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")));
   }
 
   /** The allow-listed blocks. */
@@ -81,6 +99,46 @@ public final class AddressPolicy {
     Optional<String> kind = kind(bytes);
     return kind.map(
         k -> address.getHostAddress() + " is " + k + " address (allow it with " + CheckConfig.ALLOWED_NETWORKS.name() + ")");
+  }
+
+  /**
+   * Why the host of {@code url} may not be checked, or empty if it may: every address the host
+   * resolves to must pass. A host that does not resolve now, or not within {@code dnsTimeout}, is
+   * accepted: the check itself reports DNS. The text names the host unless it is a literal address,
+   * e.g. {@code "host localhost resolves to 127.0.0.1 is a loopback address (...)"}.
+   */
+  public Optional<String> refusal(URI url, Duration dnsTimeout) {
+    return refusal(url, dnsTimeout, VALIDATION_LOOKUPS);
+  }
+
+  /** As {@link #refusal(URI, Duration)}, resolving with {@code resolver}; waits at most {@code dnsTimeout} for it. */
+  Optional<String> refusal(URI url, Duration dnsTimeout, Resolver resolver) {
+    String host = url.getHost();
+    if (host == null || allowsEverything) {
+      return Optional.empty();
+    }
+    boolean literal = host.startsWith("[") || host.matches("[0-9.]+");
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    for (InetAddress address : resolve(resolver, host, dnsTimeout)) {
+      Optional<String> refusal = refusal(address);
+      if (refusal.isPresent()) {
+        return Optional.of(literal ? refusal.get() : "host " + host + " resolves to " + refusal.get());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<InetAddress> resolve(Resolver resolver, String host, Duration timeout) {
+    try {
+      return List.of(resolver.resolve(host, timeout.toNanos()));
+    } catch (UnknownHostException | TimeoutException e) {
+      return List.of(); // does not resolve (now): the agent reports DNS
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
   }
 
   /** True if {@code address} may be checked. */
@@ -128,10 +186,10 @@ public final class AddressPolicy {
       return null;
     }
     if (MAPPED.contains(v6) || COMPATIBLE.contains(v6) || NAT64.contains(v6)) {
-      return java.util.Arrays.copyOfRange(v6, 12, 16);
+      return Arrays.copyOfRange(v6, 12, 16);
     }
     if (SIX_TO_FOUR.contains(v6)) {
-      return java.util.Arrays.copyOfRange(v6, 2, 6);
+      return Arrays.copyOfRange(v6, 2, 6);
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.webmon.check;
 
+import dev.webmon.Text;
 import dev.webmon.event.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -24,55 +25,85 @@ import java.util.zip.InflaterInputStream;
  * character; malformed input never throws. Stateless.
  */
 final class BodyText {
+  /** Content codings (other than identity) undone at most: more is refused, not inflated layer by layer. */
+  static final int MAX_CODINGS = 2;
+
+  /** The decoded text; {@code cut}: it is only a prefix of the whole body's text. */
+  record Decoded(String text, boolean cut) {}
+
   private BodyText() {}
 
-  /** The decoded text of a body. */
-  static String text(byte[] body, int length, boolean truncated, String contentEncoding, String contentType, int cap)
+  /**
+   * The decoded text of a body, as far as it was read.
+   *
+   * @param truncated the body was cut at the cap on the wire
+   * @param deadline decoding stops with {@link Reason#TIMEOUT} when the check's time is up
+   */
+  static Decoded text(
+      byte[] body, int length, boolean truncated, String contentEncoding, String contentType, int cap, Deadline deadline)
       throws CheckFailure {
     byte[] bytes = body;
     int n = length;
+    boolean cut = truncated;
     if (contentEncoding != null && n > 0) {
       String[] codings = contentEncoding.split(",");
+      int layers = 0;
       // Codings are listed in the order applied; undo them last first.
       for (int i = codings.length - 1; i >= 0; i--) {
         String coding = codings[i].strip().toLowerCase(Locale.ROOT);
+        boolean gzip;
         switch (coding) {
           case "", "identity" -> {
-            // nothing to undo
+            continue; // nothing to undo
           }
-          case "gzip", "x-gzip" -> {
-            bytes = inflate(bytes, n, truncated, cap, "gzip", true);
-            n = bytes.length;
-          }
-          case "deflate" -> {
-            bytes = inflate(bytes, n, truncated, cap, "deflate", false);
-            n = bytes.length;
-          }
+          case "gzip", "x-gzip" -> gzip = true;
+          case "deflate" -> gzip = false;
           default ->
               throw new CheckFailure(
-                  Reason.PROTOCOL, "cannot match the pattern: unsupported Content-Encoding '" + clip(coding) + "'");
+                  Reason.PROTOCOL, "cannot match the pattern: unsupported Content-Encoding '" + Text.clip(coding, 40) + "'");
         }
+        if (++layers > MAX_CODINGS) {
+          throw new CheckFailure(
+              Reason.PROTOCOL, "cannot match the pattern: more than " + MAX_CODINGS + " Content-Encoding layers");
+        }
+        Inflated out = inflate(bytes, n, cut, cap, gzip ? "gzip" : "deflate", gzip, deadline);
+        bytes = out.bytes();
+        n = bytes.length;
+        cut |= out.cut();
       }
     }
-    return decode(bytes, n, charset(contentType));
+    Charset declared = charset(contentType);
+    String text = decode(bytes, n, declared);
+    if (cut && declared != null) {
+      // A cut inside a multi-byte character decodes to U+FFFD, which the whole body does not have.
+      int end = text.length();
+      while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
+        end--;
+      }
+      text = text.substring(0, end);
+    }
+    return new Decoded(text, cut);
   }
 
-  private static byte[] inflate(byte[] data, int length, boolean truncated, int cap, String name, boolean gzip)
+  private record Inflated(byte[] bytes, boolean cut) {}
+
+  private static Inflated inflate(
+      byte[] data, int length, boolean truncated, int cap, String name, boolean gzip, Deadline deadline)
       throws CheckFailure {
     try {
-      return readCapped(open(data, length, gzip), cap);
+      return readCapped(open(data, length, gzip), cap, deadline);
     } catch (IOException first) {
       if (!gzip) {
         // "deflate" is zlib-wrapped by the RFC, but some servers send raw deflate.
         try {
-          return readCapped(new InflaterInputStream(new ByteArrayInputStream(data, 0, length), new Inflater(true)), cap);
+          return readCapped(new InflaterInputStream(new ByteArrayInputStream(data, 0, length), new Inflater(true)), cap, deadline);
         } catch (IOException ignored) {
           // fall through to the partial read below
         }
       }
       if (truncated) {
         // The cap cut the compressed stream: match what decodes.
-        return readPartial(data, length, gzip, cap);
+        return new Inflated(readPartial(data, length, gzip, cap, deadline), true);
       }
       throw new CheckFailure(Reason.PROTOCOL, "corrupt " + name + " body: " + first.getMessage());
     }
@@ -83,44 +114,59 @@ final class BodyText {
     return gzip ? new GZIPInputStream(raw, 8192) : new InflaterInputStream(raw, new Inflater(false), 8192);
   }
 
-  private static byte[] readCapped(InputStream in, int cap) throws IOException {
+  /** Reads up to {@code cap} bytes; {@code cut} when more was there. */
+  private static Inflated readCapped(InputStream in, int cap, Deadline deadline) throws IOException, CheckFailure {
     try (in) {
-      byte[] out = new byte[Math.min(cap, 16 * 1024)];
-      int n = 0;
-      while (n < cap) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, (int) Math.min(cap, out.length * 2L));
-        }
-        int r = in.read(out, n, out.length - n);
-        if (r < 0) {
-          break;
-        }
-        n += r;
-      }
-      return n == out.length ? out : Arrays.copyOf(out, n);
+      Buffer out = new Buffer(cap);
+      out.fill(in, deadline);
+      return new Inflated(out.bytes(), out.length == cap && in.read() >= 0);
     }
   }
 
-  private static byte[] readPartial(byte[] data, int length, boolean gzip, int cap) {
-    byte[] out = new byte[Math.min(cap, 16 * 1024)];
-    int n = 0;
+  private static byte[] readPartial(byte[] data, int length, boolean gzip, int cap, Deadline deadline)
+      throws CheckFailure {
+    Buffer out = new Buffer(cap);
     try (InputStream in = open(data, length, gzip)) {
-      while (n < cap) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, (int) Math.min(cap, out.length * 2L));
-        }
-        int r = in.read(out, n, out.length - n);
-        if (r < 0) {
-          break;
-        }
-        n += r;
-      }
+      out.fill(in, deadline);
     } catch (EOFException e) {
       // expected: the stream was cut
     } catch (IOException e) {
       // keep what decoded before the damage
     }
-    return Arrays.copyOf(out, n);
+    return out.bytes();
+  }
+
+  /** Decoded output, grown on demand up to the cap. */
+  private static final class Buffer {
+    private final int cap;
+    private byte[] data;
+    private int length;
+
+    Buffer(int cap) {
+      this.cap = cap;
+      this.data = new byte[Math.min(cap, 16 * 1024)];
+    }
+
+    /** Reads until the end of {@code in} or the cap; stops with TIMEOUT at the check's deadline. */
+    void fill(InputStream in, Deadline deadline) throws IOException, CheckFailure {
+      while (length < cap) {
+        if (deadline.expired()) {
+          throw new CheckFailure(Reason.TIMEOUT, "the timeout passed while decoding the body");
+        }
+        if (length == data.length) {
+          data = Arrays.copyOf(data, (int) Math.min(cap, data.length * 2L));
+        }
+        int r = in.read(data, length, data.length - length);
+        if (r < 0) {
+          return;
+        }
+        length += r;
+      }
+    }
+
+    byte[] bytes() {
+      return length == data.length ? data : Arrays.copyOf(data, length);
+    }
   }
 
   /** The charset named by a Content-Type, or null (unknown, absent, or unsupported). */
@@ -193,7 +239,4 @@ final class BodyText {
     return length;
   }
 
-  private static String clip(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-  }
 }

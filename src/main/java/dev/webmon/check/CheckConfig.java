@@ -18,9 +18,16 @@ import java.util.Objects;
  * @param maxBodyBytes how much of a response body is read (and, after gzip, decoded) at most
  * @param userAgent the User-Agent header sent unless the target sets its own
  * @param maxRedirectsCap upper bound for a target's maxRedirects
+ * @param dnsMaxInFlight most DNS lookups running at once; when the resolver stops answering, more
+ *     checks of host names fail at once as DNS instead of piling up blocked threads
  */
 public record CheckConfig(
-    List<Cidr> allowedNetworks, Duration connectTimeout, long maxBodyBytes, String userAgent, int maxRedirectsCap) {
+    List<Cidr> allowedNetworks,
+    Duration connectTimeout,
+    long maxBodyBytes,
+    String userAgent,
+    int maxRedirectsCap,
+    int dnsMaxInFlight) {
 
   public static final ConfigKey<List<Cidr>> ALLOWED_NETWORKS =
       ConfigKey.of(
@@ -54,8 +61,17 @@ public record CheckConfig(
           "The most redirects a check follows, whatever the target asks for.",
           Parser.intInRange(0, 20));
 
+  public static final ConfigKey<Integer> DNS_MAX_IN_FLIGHT =
+      ConfigKey.of(
+          "check.dns-max-in-flight",
+          "64",
+          "The most DNS lookups running at once. A lookup the check gave up on (its timeout passed) still holds its place "
+              + "until the OS resolver answers; when all are taken, checks of host names fail at once as DNS "
+              + "('resolver does not answer') and checks of IP addresses are not delayed.",
+          Parser.intInRange(1, 4096));
+
   public static final List<ConfigKey<?>> KEYS =
-      List.of(ALLOWED_NETWORKS, CONNECT_TIMEOUT, MAX_BODY_BYTES, USER_AGENT, MAX_REDIRECTS_CAP);
+      List.of(ALLOWED_NETWORKS, CONNECT_TIMEOUT, MAX_BODY_BYTES, USER_AGENT, MAX_REDIRECTS_CAP, DNS_MAX_IN_FLIGHT);
 
   /** Validates. */
   public CheckConfig {
@@ -72,12 +88,20 @@ public record CheckConfig(
     if (maxRedirectsCap < 0) {
       throw new IllegalArgumentException("maxRedirectsCap must be >= 0");
     }
+    if (dnsMaxInFlight < 1) {
+      throw new IllegalArgumentException("dnsMaxInFlight must be >= 1");
+    }
   }
 
   /** Reads and validates the {@code check.*} keys; a bad value fails naming the key. */
   public static CheckConfig from(Settings s) {
     return new CheckConfig(
-        s.get(ALLOWED_NETWORKS), s.get(CONNECT_TIMEOUT), s.get(MAX_BODY_BYTES), s.get(USER_AGENT), s.get(MAX_REDIRECTS_CAP));
+        s.get(ALLOWED_NETWORKS),
+        s.get(CONNECT_TIMEOUT),
+        s.get(MAX_BODY_BYTES),
+        s.get(USER_AGENT),
+        s.get(MAX_REDIRECTS_CAP),
+        s.get(DNS_MAX_IN_FLIGHT));
   }
 
   /** The defaults, with {@code allowedNetworks} allow-listed (tests pass 127.0.0.0/8). */
@@ -86,15 +110,16 @@ public record CheckConfig(
     for (String n : allowedNetworks) {
       nets.add(Cidr.parse(n));
     }
-    return new CheckConfig(nets, Duration.ofSeconds(5), 1024 * 1024, USER_AGENT.defaultValue().orElseThrow(), 10);
+    return new CheckConfig(
+        nets, Duration.ofSeconds(5), 1024 * 1024, USER_AGENT.defaultValue().orElseThrow(), 10, Integer.parseInt(DNS_MAX_IN_FLIGHT.defaultValue().orElseThrow()));
   }
 
   public CheckConfig withMaxBodyBytes(long bytes) {
-    return new CheckConfig(allowedNetworks, connectTimeout, bytes, userAgent, maxRedirectsCap);
+    return new CheckConfig(allowedNetworks, connectTimeout, bytes, userAgent, maxRedirectsCap, dnsMaxInFlight);
   }
 
   public CheckConfig withConnectTimeout(Duration timeout) {
-    return new CheckConfig(allowedNetworks, timeout, maxBodyBytes, userAgent, maxRedirectsCap);
+    return new CheckConfig(allowedNetworks, timeout, maxBodyBytes, userAgent, maxRedirectsCap, dnsMaxInFlight);
   }
 
   private static List<Cidr> parseCidrs(String text) {

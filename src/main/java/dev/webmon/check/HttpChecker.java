@@ -1,5 +1,6 @@
 package dev.webmon.check;
 
+import dev.webmon.Text;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.InvalidEventException;
 import dev.webmon.event.Reason;
@@ -64,7 +65,7 @@ public final class HttpChecker implements Checker {
 
   /** A checker trusting the JVM's default CA certificates. */
   public HttpChecker(CheckConfig config, String location, String agentId) {
-    this(config, location, agentId, defaultTls(), Resolver.system(), InstantSource.system());
+    this(config, location, agentId, defaultTls(), Resolver.system(config.dnsMaxInFlight()), InstantSource.system());
   }
 
   /**
@@ -72,7 +73,7 @@ public final class HttpChecker implements Checker {
    * private CA).
    */
   public HttpChecker(CheckConfig config, String location, String agentId, SSLContext tls) {
-    this(config, location, agentId, tls, Resolver.system(), InstantSource.system());
+    this(config, location, agentId, tls, Resolver.system(config.dnsMaxInFlight()), InstantSource.system());
   }
 
   HttpChecker(CheckConfig config, String location, String agentId, SSLContext tls, Resolver resolver, InstantSource clock) {
@@ -204,9 +205,11 @@ public final class HttpChecker implements Checker {
       String hostHeader = url.getPort() == -1 || port == (https ? 443 : 80) ? host : host + ":" + port;
       Optional<byte[]> literal = Cidr.parseLiteral(bareHost);
       InetAddress[] addresses = literal.isPresent() ? new InetAddress[] {address(literal.get())} : resolve(bareHost, deadline, phases);
+      // A fully qualified name ("example.com.") is the same host: SNI and certificate names are
+      // written without the root's dot (RFC 6066 forbids it in SNI), as browsers and the JDK do.
+      String tlsName = literal.isPresent() ? "" : bareHost.endsWith(".") ? bareHost.substring(0, bareHost.length() - 1) : bareHost;
       HttpExchange.Request req =
-          new HttpExchange.Request(
-              url, hostHeader, literal.isPresent() ? "" : bareHost, port, https, method, headers(target, targetHeaders), body);
+          new HttpExchange.Request(url, hostHeader, tlsName, port, https, method, headers(target, targetHeaders), body);
       response = connectAny(req, addresses, deadline, guard, phases, trace, maxRedirects > 0);
       trace.status = response.status();
       trace.httpVersion = response.httpVersion();
@@ -216,7 +219,7 @@ public final class HttpChecker implements Checker {
       if (trace.redirects >= maxRedirects) {
         throw new CheckFailure(
             Reason.TOO_MANY_REDIRECTS,
-            "more than " + maxRedirects + " redirects; the last one (" + response.status() + ") to " + clip(response.location()));
+            "more than " + maxRedirects + " redirects; the last one (" + response.status() + ") to " + Text.clip(response.location(), 100));
       }
       URI next = redirectTarget(url, response.location());
       trace.redirects++;
@@ -242,16 +245,23 @@ public final class HttpChecker implements Checker {
     }
     Patterns.Compiled compiled = patterns.of(target);
     if (compiled.mustMatch() != null || compiled.mustNotMatch() != null) {
-      String text =
+      BodyText.Decoded text =
           BodyText.text(
-              response.body(), response.bodyLength(), response.truncated(), response.contentEncoding(), response.contentType(), bodyCap);
-      String scope = response.truncated() ? " in the first " + response.bodyLength() + " bytes of the body" : " in the body";
-      if (compiled.mustMatch() != null && !compiled.mustMatch().matcher(text).find()) {
-        throw new CheckFailure(Reason.PATTERN_MISSING, "pattern " + quote(compiled.mustMatchSource()) + " not found" + scope);
+              response.body(),
+              response.bodyLength(),
+              response.truncated(),
+              response.contentEncoding(),
+              response.contentType(),
+              bodyCap,
+              deadline);
+      if (deadline.expired()) {
+        throw new CheckFailure(Reason.TIMEOUT, "the timeout passed before the patterns could be matched");
       }
-      if (compiled.mustNotMatch() != null && compiled.mustNotMatch().matcher(text).find()) {
-        throw new CheckFailure(Reason.PATTERN_FORBIDDEN, "forbidden pattern " + quote(compiled.mustNotMatchSource()) + " found" + scope);
+      PatternVerdict.Verdict verdict = PatternVerdict.judge(compiled, text.text(), text.cut(), response.bodyLength());
+      if (!verdict.up()) {
+        throw new CheckFailure(verdict.reason(), verdict.detail().orElseThrow());
       }
+      verdict.detail().ifPresent(b::detail);
     }
     b.up(status);
   }
@@ -302,6 +312,8 @@ public final class HttpChecker implements Checker {
         throw new CheckFailure(Reason.DNS, "no address for " + host);
       }
       return all;
+    } catch (BoundedLookups.BusyException e) {
+      throw new CheckFailure(Reason.DNS, e.getMessage());
     } catch (UnknownHostException e) {
       throw new CheckFailure(Reason.DNS, "cannot resolve " + host);
     } catch (TimeoutException e) {
@@ -360,7 +372,7 @@ public final class HttpChecker implements Checker {
     try {
       ref = new URI(escapeLoosely(location.strip()));
     } catch (URISyntaxException e) {
-      throw new CheckFailure(Reason.PROTOCOL, "redirect to an invalid URL: " + clip(location));
+      throw new CheckFailure(Reason.PROTOCOL, "redirect to an invalid URL: " + Text.clip(location, 100));
     }
     URI b = base;
     if (base.getRawPath() == null || base.getRawPath().isEmpty()) {
@@ -374,10 +386,10 @@ public final class HttpChecker implements Checker {
     URI next = b.resolve(ref);
     String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new CheckFailure(Reason.PROTOCOL, "redirect to a non-HTTP URL: " + clip(location));
+      throw new CheckFailure(Reason.PROTOCOL, "redirect to a non-HTTP URL: " + Text.clip(location, 100));
     }
     if (next.getHost() == null) {
-      throw new CheckFailure(Reason.PROTOCOL, "redirect to a URL without a host: " + clip(location));
+      throw new CheckFailure(Reason.PROTOCOL, "redirect to a URL without a host: " + Text.clip(location, 100));
     }
     if (next.getRawUserInfo() != null) {
       throw new CheckFailure(Reason.PROTOCOL, "redirect to a URL with credentials in it");
@@ -423,14 +435,6 @@ public final class HttpChecker implements Checker {
 
   private static int effectivePort(URI u) {
     return u.getPort() != -1 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-  }
-
-  private static String quote(String pattern) {
-    return "'" + clip(pattern) + "'";
-  }
-
-  private static String clip(String s) {
-    return s.length() > 100 ? s.substring(0, 100) + "..." : s;
   }
 
   /** One watchdog thread for all checkers of the JVM, started on first use. */

@@ -1,5 +1,6 @@
 package dev.webmon.check;
 
+import dev.webmon.Closeables;
 import dev.webmon.event.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +142,10 @@ final class HttpExchange {
     } catch (IOException e) {
       throw classify(e, phase, address, deadline, guard);
     } finally {
-      closeQuietly(raw);
+      // Closing the TCP socket only: an SSLSocket's close would first try to send close_notify,
+      // which can block on a peer that stopped reading. The SSLSocket holds no resource of its own
+      // and the request said "Connection: close".
+      Closeables.closeQuietly(raw);
     }
   }
 
@@ -260,17 +264,6 @@ final class HttpExchange {
               .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
         }
       }
-    }
-  }
-
-  private static void closeQuietly(Socket raw) {
-    // Closing the TCP socket only: an SSLSocket's close would first try to send close_notify,
-    // which can block on a peer that stopped reading. The SSLSocket holds no resource of its own
-    // and the request said "Connection: close".
-    try {
-      raw.close();
-    } catch (IOException ignored) {
-      // nothing to do
     }
   }
 }

@@ -4,7 +4,6 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.webmon.event.TargetSpec;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -15,8 +14,19 @@ import java.util.concurrent.ConcurrentMap;
  * matched is the same, and RE2J's NFA runs about twice as fast without capture slots. Thread-safe.
  */
 final class Patterns {
-  /** A target's compiled patterns; null where the target has none. */
-  record Compiled(long version, String mustMatchSource, String mustNotMatchSource, Pattern mustMatch, Pattern mustNotMatch) {
+  /**
+   * A target's compiled patterns; null where the target has none. {@code …EndSensitive}: the
+   * pattern has an assertion that looks right of its position ({@code $}, {@code \z}, {@code \b},
+   * {@code \B}), so a match ending where a truncated body was cut proves nothing.
+   */
+  record Compiled(
+      long version,
+      String mustMatchSource,
+      String mustNotMatchSource,
+      Pattern mustMatch,
+      Pattern mustNotMatch,
+      boolean mustMatchEndSensitive,
+      boolean mustNotMatchEndSensitive) {
     boolean isFor(TargetSpec t) {
       // The version decides in production; comparing the sources too (usually the same String
       // instances) keeps a reused id+version from ever matching with stale patterns.
@@ -26,7 +36,7 @@ final class Patterns {
     }
   }
 
-  private static final Compiled NONE = new Compiled(0, null, null, null, null);
+  private static final Compiled NONE = new Compiled(0, null, null, null, null, false, false);
 
   private static final int MAX_ENTRIES = 1_000_000;
 
@@ -51,17 +61,15 @@ final class Patterns {
             target.version(),
             target.mustMatch().orElse(null),
             target.mustNotMatch().orElse(null),
-            compile(target.mustMatch()),
-            compile(target.mustNotMatch()));
+            target.mustMatch().map(Patterns::compileForFind).orElse(null),
+            target.mustNotMatch().map(Patterns::compileForFind).orElse(null),
+            target.mustMatch().map(Patterns::endSensitive).orElse(false),
+            target.mustNotMatch().map(Patterns::endSensitive).orElse(false));
     if (byTarget.size() >= MAX_ENTRIES) {
       byTarget.clear(); // deleted targets' entries would otherwise accumulate forever
     }
     byTarget.put(target.id(), fresh);
     return fresh;
-  }
-
-  private static Pattern compile(Optional<String> regex) {
-    return regex.map(Patterns::compileForFind).orElse(null);
   }
 
   /** Compiles {@code regex} for a yes/no search, without capturing groups where possible. */
@@ -78,6 +86,38 @@ final class Patterns {
       }
     }
     return Pattern.compile(regex);
+  }
+
+  /**
+   * Whether {@code regex} has an assertion whose truth depends on the character after its
+   * position: {@code $} or the escapes {@code \z}, {@code \Z}, {@code \b}, {@code \B} outside
+   * character classes and {@code \Q...\E}. Conservative: any such assertion anywhere counts.
+   */
+  static boolean endSensitive(String regex) {
+    int n = regex.length();
+    int i = 0;
+    while (i < n) {
+      char c = regex.charAt(i);
+      if (c == '\\' && i + 1 < n) {
+        char e = regex.charAt(i + 1);
+        if (e == 'Q') {
+          int end = regex.indexOf("\\E", i + 2);
+          i = end < 0 ? n : end + 2;
+          continue;
+        }
+        if (e == 'z' || e == 'Z' || e == 'b' || e == 'B') {
+          return true;
+        }
+        i += 2;
+      } else if (c == '[') {
+        i = classEnd(regex, i);
+      } else if (c == '$') {
+        return true;
+      } else {
+        i++;
+      }
+    }
+    return false;
   }
 
   /**

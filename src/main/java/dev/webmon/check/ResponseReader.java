@@ -1,5 +1,6 @@
 package dev.webmon.check;
 
+import dev.webmon.Text;
 import dev.webmon.event.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -204,7 +205,7 @@ final class ResponseReader {
           if (last.equalsIgnoreCase("chunked")) {
             chunked = true;
           } else if (!last.equalsIgnoreCase("identity")) {
-            throw new CheckFailure(Reason.PROTOCOL, "unsupported Transfer-Encoding: " + clip(v));
+            throw new CheckFailure(Reason.PROTOCOL, "unsupported Transfer-Encoding: " + Text.clip(v, 60));
           }
         }
       }
@@ -220,11 +221,11 @@ final class ResponseReader {
     for (String part : value.split(",")) {
       String p = part.strip();
       if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        throw new CheckFailure(Reason.PROTOCOL, "bad Content-Length: " + clip(value));
+        throw new CheckFailure(Reason.PROTOCOL, "bad Content-Length: " + Text.clip(value, 60));
       }
       long n = Long.parseLong(p);
       if (v >= 0 && n != v) {
-        throw new CheckFailure(Reason.PROTOCOL, "conflicting Content-Length values: " + clip(value));
+        throw new CheckFailure(Reason.PROTOCOL, "conflicting Content-Length values: " + Text.clip(value, 60));
       }
       v = n;
     }
@@ -265,10 +266,6 @@ final class ResponseReader {
       sb.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
     }
     return sb.toString();
-  }
-
-  private static String clip(String s) {
-    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
   }
 
   // ---- body
@@ -355,13 +352,13 @@ final class ResponseReader {
     int semi = line.indexOf(';');
     String hex = (semi < 0 ? line : line.substring(0, semi)).strip();
     if (hex.isEmpty() || hex.length() > 15) {
-      throw new CheckFailure(Reason.PROTOCOL, "bad chunk size: " + clip(line));
+      throw new CheckFailure(Reason.PROTOCOL, "bad chunk size: " + Text.clip(line, 60));
     }
     long size = 0;
     for (int i = 0; i < hex.length(); i++) {
       int d = Character.digit(hex.charAt(i), 16);
       if (d < 0) {
-        throw new CheckFailure(Reason.PROTOCOL, "bad chunk size: " + clip(line));
+        throw new CheckFailure(Reason.PROTOCOL, "bad chunk size: " + Text.clip(line, 60));
       }
       size = size * 16 + d;
     }

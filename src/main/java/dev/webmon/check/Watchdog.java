@@ -1,6 +1,6 @@
 package dev.webmon.check;
 
-import java.io.IOException;
+import dev.webmon.Closeables;
 import java.net.Socket;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -50,14 +50,17 @@ final class Watchdog implements AutoCloseable {
     @Override
     public void run() {
       fired = true;
-      closeQuietly(socket);
+      Socket s = socket;
+      if (s != null) {
+        Closeables.closeQuietly(s);
+      }
     }
 
     /** The socket to close at the deadline (replaces the previous hop's). */
     void attach(Socket s) {
       socket = s;
       if (fired) {
-        closeQuietly(s);
+        Closeables.closeQuietly(s);
       }
     }
 
@@ -69,16 +72,6 @@ final class Watchdog implements AutoCloseable {
       ScheduledFuture<?> f = future;
       if (f != null) {
         f.cancel(false);
-      }
-    }
-
-    private static void closeQuietly(Socket s) {
-      if (s != null) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // closing to abort: nothing to do
-        }
       }
     }
   }

@@ -1,9 +1,9 @@
 package dev.webmon.cli;
 
+import dev.webmon.bench.WebBench;
 import dev.webmon.config.ConfigKey;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.Settings;
-import dev.webmon.web.WebBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -68,10 +67,11 @@ final class ConfigOptions {
         flags.put(key.name(), parsed.matchedOptionValue(key.flag(), ""));
       }
     }
-    Optional<Path> configFile =
-        parsed != null && parsed.hasMatchedOption("--config")
-            ? Optional.of(parsed.<Path>matchedOptionValue("--config", null))
-            : Optional.empty();
-    return Settings.load(flags, System.getenv(), configFile, Path.of("").toAbsolutePath());
+    Path workingDir = Path.of("").toAbsolutePath();
+    if (parsed != null && parsed.hasMatchedOption("--config")) {
+      Path configFile = parsed.<Path>matchedOptionValue("--config", null);
+      return Settings.load(Catalog.ALL, flags, System.getenv(), configFile, workingDir);
+    }
+    return Settings.load(Catalog.ALL, flags, System.getenv(), workingDir);
   }
 }

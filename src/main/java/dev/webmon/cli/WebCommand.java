@@ -11,7 +11,6 @@ import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.ops.OpsServer;
 import dev.webmon.store.Database;
-import dev.webmon.web.AddressCheck;
 import dev.webmon.web.KafkaTargetPublisher;
 import dev.webmon.web.WebApp;
 import dev.webmon.web.WebConfig;
@@ -57,8 +56,7 @@ final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable 
     KafkaConfig kafka = KafkaConfig.from(settings);
     TopicsConfig topics = TopicsConfig.from(settings);
     PostgresConfig postgres = PostgresConfig.from(settings);
-    AddressCheck addresses =
-        AddressCheck.of(AddressPolicy.allowing(settings.get(CheckConfig.ALLOWED_NETWORKS)), AddressCheck.DNS_TIMEOUT);
+    AddressPolicy addresses = AddressPolicy.allowing(settings.get(CheckConfig.ALLOWED_NETWORKS));
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -3,11 +3,11 @@ package dev.webmon.config;
 import java.util.List;
 import java.util.Map;
 
-/** Renders docs/configuration.md from {@link ConfigCatalog}, so the reference cannot drift. */
+/** Renders docs/configuration.md from the {@link KeyCatalog}, so the reference cannot drift. */
 public final class ConfigDocs {
   private ConfigDocs() {}
 
-  public static String markdown() {
+  public static String markdown(KeyCatalog catalog) {
     StringBuilder md = new StringBuilder();
     md.append("# Configuration reference\n\n")
         .append("<!-- Generated from the code by ConfigDocs; ConfigDocsTest fails when this file is stale.\n")
@@ -25,7 +25,7 @@ public final class ConfigDocs {
         .append("**Durations** are written `500ms`, `30s`, `5m`, `2h`, `7d` or ISO-8601 (`PT30S`).\n")
         .append("**Secrets** (passwords, tokens) are never logged or shown in `--help`; prefer the environment or\n")
         .append("the `*-file` keys, whose files must be `chmod 600`.\n");
-    for (Map.Entry<String, List<ConfigKey<?>>> group : ConfigCatalog.byGroup().entrySet()) {
+    for (Map.Entry<String, List<ConfigKey<?>>> group : catalog.byGroup().entrySet()) {
       md.append("\n## ").append(group.getKey()).append("\n\n");
       md.append("| key | environment | default | meaning |\n");
       md.append("|---|---|---|---|\n");

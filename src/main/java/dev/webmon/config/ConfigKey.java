@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * One configuration key: its kebab-case name, default, meaning and parser. Keys are declared as
- * constants next to the config record that reads them; {@link ConfigCatalog} lists them all for
+ * constants next to the config record that reads them; {@link KeyCatalog} lists them all for
  * the CLI and for docs/configuration.md.
  *
  * @param name kebab-case dotted name, e.g. {@code kafka.bootstrap-servers}

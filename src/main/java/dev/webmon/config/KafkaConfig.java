@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
@@ -235,6 +236,21 @@ public record KafkaConfig(
                   + jaasEscape(saslPassword.orElseThrow().reveal())
                   + "\";"));
     }
+    return p;
+  }
+
+  /**
+   * {@link #clientProperties()} plus what every webmon producer needs: {@code acks=all} and
+   * idempotence with at most 5 requests in flight, so a retry neither loses, duplicates nor
+   * reorders a record within a producer session. Callers add their batching and timeouts.
+   * Contains secrets: never log.
+   */
+  public Map<String, Object> producerProperties(String clientId) {
+    Map<String, Object> p = clientProperties();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     return p;
   }
 

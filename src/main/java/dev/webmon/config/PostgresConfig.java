@@ -111,6 +111,11 @@ public record PostgresConfig(
     return p;
   }
 
+  /** The same connection settings with another pool size (e.g. a single connection for maintenance). */
+  public PostgresConfig withPoolSize(int size) {
+    return new PostgresConfig(url, user, password, sslMode, sslRootCert, size, connectTimeout);
+  }
+
   @Override
   public String toString() {
     return "PostgresConfig[url=" + url + ", user=" + user + ", sslMode=" + sslMode + "]";

@@ -45,32 +45,47 @@ public final class Settings {
   }
 
   /**
-   * Loads the layers for a process.
+   * Loads the layers for a process that was given no {@code --config} file.
    *
+   * @param catalog every key the process knows (environment names are mapped back through it)
    * @param flags values given as CLI flags, by key name
    * @param environment the process environment
-   * @param configFile the {@code --config} file, if given
    * @param workingDir where to look for {@code .env}
    */
   public static Settings load(
+      KeyCatalog catalog, Map<String, String> flags, Map<String, String> environment, Path workingDir) {
+    return load(catalog, flags, environment, Map.of(), "", workingDir);
+  }
+
+  /** As {@link #load(KeyCatalog, Map, Map, Path)}, with the {@code --config} file's keys under the environment. */
+  public static Settings load(
+      KeyCatalog catalog,
       Map<String, String> flags,
       Map<String, String> environment,
-      Optional<Path> configFile,
+      Path configFile,
       Path workingDir) {
-    Map<String, String> env = fromEnvironment(environment);
-    Map<String, String> file = Map.of();
-    String fileName = "";
-    if (configFile.isPresent()) {
-      Path path = configFile.get();
-      fileName = path.toString();
-      file = readProperties(path, "--config file " + path);
-      rejectUnknownKeys(file, "config file " + path);
+    Map<String, String> file = readProperties(configFile, "--config file " + configFile);
+    rejectUnknownKeys(catalog, file, "config file " + configFile);
+    if (file.keySet().stream().anyMatch(name -> catalog.byName(name).orElseThrow().secret())) {
+      // Like .env: a file holding a password or token must be its owner's only.
+      SecretFiles.requirePrivate(configFile, "--config");
     }
+    return load(catalog, flags, environment, file, configFile.toString(), workingDir);
+  }
+
+  private static Settings load(
+      KeyCatalog catalog,
+      Map<String, String> flags,
+      Map<String, String> environment,
+      Map<String, String> file,
+      String fileName,
+      Path workingDir) {
+    Map<String, String> env = fromEnvironment(catalog, environment);
     Path dotEnvPath = workingDir.resolve(".env");
     Map<String, String> dotEnv = Map.of();
     if (Files.isRegularFile(dotEnvPath)) {
       SecretFiles.requirePrivate(dotEnvPath, ".env");
-      dotEnv = fromEnvironment(readProperties(dotEnvPath, ".env file " + dotEnvPath));
+      dotEnv = fromEnvironment(catalog, readProperties(dotEnvPath, ".env file " + dotEnvPath));
     }
     return new Settings(flags, env, file, fileName, dotEnv);
   }
@@ -161,9 +176,9 @@ public final class Settings {
   private record Sourced(String value, String source) {}
 
   /** Maps {@code WEBMON_KAFKA_BOOTSTRAP_SERVERS} back to {@code kafka.bootstrap-servers}. */
-  private static Map<String, String> fromEnvironment(Map<String, String> environment) {
+  private static Map<String, String> fromEnvironment(KeyCatalog catalog, Map<String, String> environment) {
     Map<String, String> byEnvName = new HashMap<>();
-    for (ConfigKey<?> key : ConfigCatalog.all()) {
+    for (ConfigKey<?> key : catalog.all()) {
       byEnvName.put(key.envName(), key.name());
     }
     Map<String, String> out = new LinkedHashMap<>();
@@ -172,17 +187,17 @@ public final class Settings {
           String key = byEnvName.get(name);
           if (key != null) {
             out.put(key, value);
-          } else if (ConfigCatalog.byName(name).isPresent()) {
+          } else if (catalog.byName(name).isPresent()) {
             out.put(name, value); // .env may also use the dotted key names
           }
         });
     return out;
   }
 
-  private static void rejectUnknownKeys(Map<String, String> values, String where) {
+  private static void rejectUnknownKeys(KeyCatalog catalog, Map<String, String> values, String where) {
     Set<String> unknown = new TreeSet<>();
     for (String name : values.keySet()) {
-      if (ConfigCatalog.byName(name).isEmpty()) {
+      if (catalog.byName(name).isEmpty()) {
         unknown.add(name);
       }
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.webmon.Text;
 import dev.webmon.WebmonException;
 import java.io.IOException;
 
@@ -246,10 +247,7 @@ public final class EventCodec {
   }
 
   private static String describe(JsonProcessingException e) {
-    String msg = e.getOriginalMessage();
-    if (msg != null && msg.length() > 200) {
-      msg = msg.substring(0, 200) + "...";
-    }
+    String msg = e.getOriginalMessage() == null ? null : Text.clip(e.getOriginalMessage(), 200);
     var loc = e.getLocation();
     return loc == null ? msg : msg + " (offset " + loc.getByteOffset() + ")";
   }

@@ -1,8 +1,8 @@
 package dev.webmon.infra;
 
+import dev.webmon.Closeables;
 import dev.webmon.WebmonException;
 import dev.webmon.config.KafkaConfig;
-import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -696,18 +696,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     void stopped() {
       if (process != null) {
-        closeQuietly(process.getOutputStream());
-        closeQuietly(process.getInputStream());
+        Closeables.closeQuietly(process.getOutputStream());
+        Closeables.closeQuietly(process.getInputStream());
       }
       process = null;
-    }
-
-    private static void closeQuietly(Closeable c) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // nothing left to do with a dead process's pipe
-      }
     }
   }
 

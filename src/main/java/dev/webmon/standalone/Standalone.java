@@ -5,6 +5,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.webmon.WebmonException;
 import dev.webmon.agent.Agent;
 import dev.webmon.agent.AgentConfig;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.check.CheckConfig;
 import dev.webmon.check.HttpChecker;
 import dev.webmon.config.KafkaConfig;
@@ -22,7 +23,6 @@ import dev.webmon.sink.Sink;
 import dev.webmon.sink.SinkConfig;
 import dev.webmon.sink.SinkHealth;
 import dev.webmon.store.Database;
-import dev.webmon.web.AddressCheck;
 import dev.webmon.web.KafkaTargetPublisher;
 import dev.webmon.web.WebApp;
 import dev.webmon.web.WebConfig;
@@ -223,7 +223,7 @@ public final class Standalone implements AutoCloseable {
     KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), webConfig.publishTimeout());
     resources.push(publisher);
     WebApp web =
-        WebApp.create(webConfig, webPool, publisher, AddressCheck.fromConfig(checkConfig), Clock.systemUTC(), registry)
+        WebApp.create(webConfig, webPool, publisher, AddressPolicy.fromConfig(checkConfig), Clock.systemUTC(), registry)
             .start();
     resources.push(web);
     webPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));

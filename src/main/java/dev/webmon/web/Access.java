@@ -46,9 +46,20 @@ final class Access {
     TOKEN
   }
 
-  /** The caller of a request; {@code csrfToken} is set for sessions only. */
-  record Caller(Kind kind, Optional<String> csrfToken) {
-    static final Caller ANONYMOUS = new Caller(Kind.ANONYMOUS, Optional.empty());
+  /** The caller of a request; {@code csrfToken} is the session's, "" without a session. */
+  record Caller(Kind kind, String csrfToken) {
+    static final Caller ANONYMOUS = new Caller(Kind.ANONYMOUS, "");
+    static final Caller TOKEN = new Caller(Kind.TOKEN, "");
+
+    Caller {
+      if ((kind == Kind.SESSION) == csrfToken.isEmpty()) {
+        throw new IllegalArgumentException("a CSRF token belongs to sessions, and every session has one");
+      }
+    }
+
+    static Caller session(String csrfToken) {
+      return new Caller(Kind.SESSION, csrfToken);
+    }
 
     boolean loggedIn() {
       return kind != Kind.ANONYMOUS;
@@ -83,7 +94,7 @@ final class Access {
           || !Sessions.constantTimeEquals(apiToken, authorization.substring(7).strip())) {
         throw new UnauthorizedException("The API token is not valid: send Authorization: Bearer <web.api-token>.");
       }
-      ctx.attribute(ATTRIBUTE, new Caller(Kind.TOKEN, Optional.empty()));
+      ctx.attribute(ATTRIBUTE, Caller.TOKEN);
       return;
     }
     Caller caller = sessionCaller(ctx).orElse(Caller.ANONYMOUS);
@@ -101,7 +112,7 @@ final class Access {
     }
     // A session writing: the CSRF token must come back (header for scripts, form field for forms).
     String sent = isApi(ctx) ? ctx.header(CSRF_HEADER) : formCsrf(ctx);
-    if (!Sessions.constantTimeEquals(caller.csrfToken().orElseThrow(), sent)) {
+    if (!Sessions.constantTimeEquals(caller.csrfToken(), sent)) {
       throw new ForbiddenException("The form has expired or did not come from this site (CSRF check failed); reload the page and try again.");
     }
   }
@@ -123,6 +134,6 @@ final class Access {
     if (cookie == null) {
       return Optional.empty();
     }
-    return sessions.find(cookie).map(s -> new Caller(Kind.SESSION, Optional.of(s.csrfToken())));
+    return sessions.find(cookie).map(s -> Caller.session(s.csrfToken()));
   }
 }

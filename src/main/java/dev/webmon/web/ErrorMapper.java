@@ -117,14 +117,10 @@ final class ErrorMapper {
       Json.send(ctx, status, body);
       return;
     }
-    Map<String, Object> model = new LinkedHashMap<>();
+    Map<String, Object> model = Views.page(ctx, "Error " + status);
     model.put("status", status);
     model.put("message", message);
     model.put("fields", fields);
-    model.put("loggedIn", Access.caller(ctx).kind() == Access.Kind.SESSION);
-    model.put("csrf", Access.caller(ctx).csrfToken().orElse(""));
-    model.put("title", "Error " + status);
-    model.put("path", ctx.path());
     ctx.status(status).html(views.render("error", model));
   }
 }

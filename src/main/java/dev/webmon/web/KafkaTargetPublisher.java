@@ -5,7 +5,6 @@ import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.ops.Check;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,15 +52,12 @@ public final class KafkaTargetPublisher implements TargetPublisher {
    * @param timeout the longest any publish waits (metadata, buffer, acknowledgement)
    */
   public static KafkaTargetPublisher create(KafkaConfig kafka, String topic, Duration timeout) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
+    Map<String, Object> p = kafka.producerProperties("webmon-web");
     int ms = Math.toIntExact(timeout.toMillis());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "webmon-web");
     p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, Math.toIntExact(METADATA_MAX_AGE.toMillis()));
     return new KafkaTargetPublisher(
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), topic, timeout);

@@ -14,22 +14,9 @@ import java.util.Set;
  * A target as a client sent it (API JSON, YAML import or the UI form), before validation. Only
  * the shape is checked here (types, unknown fields); {@link TargetValidator} checks the values.
  * Absent optional values are empty; the parse errors found are kept in {@link #errors()}.
+ * Immutable.
  */
-record TargetRequest(
-    Optional<String> name,
-    Optional<String> url,
-    Optional<Long> intervalSeconds,
-    Optional<String> regex,
-    Optional<String> mustNotMatch,
-    Optional<String> expectedStatus,
-    Optional<String> method,
-    Map<String, String> headers,
-    Optional<String> body,
-    Optional<Double> timeoutSeconds,
-    Optional<Integer> maxRedirects,
-    List<String> tags,
-    List<FieldError> errors) {
-
+final class TargetRequest {
   /** The JSON/YAML field names, in documentation order. */
   static final List<String> FIELDS =
       List.of(
@@ -40,10 +27,82 @@ record TargetRequest(
   static final Set<String> READ_ONLY =
       Set.of("id", "version", "createdAt", "updatedAt", "status", "locations", "lastCheckAt");
 
-  TargetRequest {
-    headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    tags = List.copyOf(tags);
-    errors = List.copyOf(errors);
+  private final Scalars scalars;
+  private final Map<String, String> headers;
+  private final List<String> tags;
+  private final List<FieldError> errors;
+
+  /** The scalar values as read; null where absent (the accessors turn that into empty). */
+  private record Scalars(
+      String name,
+      String url,
+      Long intervalSeconds,
+      String regex,
+      String mustNotMatch,
+      String expectedStatus,
+      String method,
+      String body,
+      Double timeoutSeconds,
+      Integer maxRedirects) {}
+
+  private TargetRequest(Scalars scalars, Map<String, String> headers, List<String> tags, List<FieldError> errors) {
+    this.scalars = scalars;
+    this.headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    this.tags = List.copyOf(tags);
+    this.errors = List.copyOf(errors);
+  }
+
+  Optional<String> name() {
+    return Optional.ofNullable(scalars.name());
+  }
+
+  Optional<String> url() {
+    return Optional.ofNullable(scalars.url());
+  }
+
+  Optional<Long> intervalSeconds() {
+    return Optional.ofNullable(scalars.intervalSeconds());
+  }
+
+  Optional<String> regex() {
+    return Optional.ofNullable(scalars.regex());
+  }
+
+  Optional<String> mustNotMatch() {
+    return Optional.ofNullable(scalars.mustNotMatch());
+  }
+
+  Optional<String> expectedStatus() {
+    return Optional.ofNullable(scalars.expectedStatus());
+  }
+
+  Optional<String> method() {
+    return Optional.ofNullable(scalars.method());
+  }
+
+  Map<String, String> headers() {
+    return headers;
+  }
+
+  Optional<String> body() {
+    return Optional.ofNullable(scalars.body());
+  }
+
+  Optional<Double> timeoutSeconds() {
+    return Optional.ofNullable(scalars.timeoutSeconds());
+  }
+
+  Optional<Integer> maxRedirects() {
+    return Optional.ofNullable(scalars.maxRedirects());
+  }
+
+  List<String> tags() {
+    return tags;
+  }
+
+  /** What was wrong with the shape of the request, by field. */
+  List<FieldError> errors() {
+    return errors;
   }
 
   /**
@@ -93,20 +152,19 @@ record TargetRequest(
         }
       }
     }
-    return new TargetRequest(
-        r.text("name"),
-        r.text("url"),
-        r.integer("intervalSeconds").map(Number::longValue),
-        r.text("regex"),
-        r.text("mustNotMatch"),
-        r.text("expectedStatus"),
-        r.text("method"),
-        headers,
-        r.text("body"),
-        r.number("timeoutSeconds"),
-        r.integer("maxRedirects").map(TargetRequest::clampInt),
-        tags,
-        errors);
+    Scalars scalars =
+        new Scalars(
+            r.text("name"),
+            r.text("url"),
+            r.integer("intervalSeconds"),
+            r.text("regex"),
+            r.text("mustNotMatch"),
+            r.text("expectedStatus"),
+            r.text("method"),
+            r.text("body"),
+            r.number("timeoutSeconds"),
+            clampInt(r.integer("maxRedirects")));
+    return new TargetRequest(scalars, headers, tags, errors);
   }
 
   /**
@@ -165,20 +223,19 @@ record TargetRequest(
       }
     }
     Optional<Long> redirects = longValue(form, "maxRedirects", errors);
-    return new TargetRequest(
-        first(form, "name"),
-        first(form, "url"),
-        interval,
-        first(form, "regex"),
-        first(form, "mustNotMatch"),
-        first(form, "expectedStatus"),
-        first(form, "method"),
-        headers,
-        first(form, "body"),
-        timeout,
-        redirects.map(TargetRequest::clampInt),
-        tags,
-        errors);
+    Scalars scalars =
+        new Scalars(
+            first(form, "name").orElse(null),
+            first(form, "url").orElse(null),
+            interval.orElse(null),
+            first(form, "regex").orElse(null),
+            first(form, "mustNotMatch").orElse(null),
+            first(form, "expectedStatus").orElse(null),
+            first(form, "method").orElse(null),
+            first(form, "body").orElse(null),
+            timeout.orElse(null),
+            clampInt(redirects.orElse(null)));
+    return new TargetRequest(scalars, headers, tags, errors);
   }
 
   private static Optional<String> first(Map<String, List<String>> form, String name) {
@@ -202,51 +259,51 @@ record TargetRequest(
     }
   }
 
-  /** Typed reads of optional scalar fields, recording type errors. */
+  /** Typed reads of optional scalar fields (null if absent or of the wrong type), recording type errors. */
   private record Reader(JsonNode node, String prefix, List<FieldError> errors) {
-    Optional<String> text(String field) {
+    String text(String field) {
       JsonNode v = node.get(field);
       if (v == null || v.isNull()) {
-        return Optional.empty();
+        return null;
       }
       if (!v.isTextual()) {
         errors.add(new FieldError(prefix + field, "must be a string"));
-        return Optional.empty();
+        return null;
       }
-      return Optional.of(v.asText());
+      return v.asText();
     }
 
-    Optional<Long> integer(String field) {
+    Long integer(String field) {
       JsonNode v = node.get(field);
       if (v == null || v.isNull()) {
-        return Optional.empty();
+        return null;
       }
       if (!v.isIntegralNumber() || !v.canConvertToLong()) {
         errors.add(new FieldError(prefix + field, "must be a whole number"));
-        return Optional.empty();
+        return null;
       }
-      return Optional.of(v.asLong());
+      return v.asLong();
     }
 
-    Optional<Double> number(String field) {
+    Double number(String field) {
       JsonNode v = node.get(field);
       if (v == null || v.isNull()) {
-        return Optional.empty();
+        return null;
       }
       if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
         errors.add(new FieldError(prefix + field, "must be a number"));
-        return Optional.empty();
+        return null;
       }
-      return Optional.of(v.asDouble());
+      return v.asDouble();
     }
   }
 
-  private static int clampInt(long value) {
-    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+  private static Integer clampInt(Long value) {
+    return value == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
   }
 
   /** The method upper-cased, as the spec stores it. */
   Optional<String> methodUpper() {
-    return method.map(m -> m.toUpperCase(Locale.ROOT));
+    return method().map(m -> m.toUpperCase(Locale.ROOT));
   }
 }

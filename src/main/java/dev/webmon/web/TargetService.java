@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -25,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TargetService {
   private static final Logger LOG = LoggerFactory.getLogger(TargetService.class);
+  /** No version precondition (versions start at 1). */
+  private static final long ANY_VERSION = -1;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
@@ -55,7 +56,7 @@ final class TargetService {
 
   Written create(TargetRequest request) {
     Instant now = now();
-    TargetSpec spec = validator.toSpec(request, newId(), 1, now, Optional.empty(), "");
+    TargetSpec spec = validator.toSpec(request, newId(), 1, now, "");
     return insert(spec, now);
   }
 
@@ -71,27 +72,34 @@ final class TargetService {
     return new Written(spec, now, Action.CREATED);
   }
 
-  /**
-   * Replaces a target with a new version; a request equal to the stored target changes nothing.
-   *
-   * @param ifMatch the version the client last saw (HTTP If-Match), if it sent one
-   */
-  Written update(String id, TargetRequest request, Optional<Long> ifMatch) {
-    return update(id, request, ifMatch, "");
+  /** Replaces a target with a new version; a request equal to the stored target changes nothing. */
+  Written update(String id, TargetRequest request) {
+    return update(id, request, ANY_VERSION, "");
   }
 
-  private Written update(String id, TargetRequest request, Optional<Long> ifMatch, String prefix) {
+  /**
+   * Like {@link #update(String, TargetRequest)}, but only if the stored target is still at {@code
+   * seenVersion}, the version the client last saw (HTTP If-Match).
+   *
+   * @throws PreconditionFailedException if it is not
+   */
+  Written updateIfAt(String id, TargetRequest request, long seenVersion) {
+    return update(id, request, seenVersion, "");
+  }
+
+  /** @param seenVersion the version the stored target must be at, or {@link #ANY_VERSION} */
+  private Written update(String id, TargetRequest request, long seenVersion, String prefix) {
     return Db.transaction(
         dataSource,
         c -> {
           TargetStore.Stored prev = store.lock(c, id).orElseThrow(() -> notFound(id));
-          if (ifMatch.isPresent() && ifMatch.get() != prev.spec().version()) {
+          if (seenVersion != ANY_VERSION && seenVersion != prev.spec().version()) {
             throw new PreconditionFailedException(
-                "target " + id + " is at version " + prev.spec().version() + ", not " + ifMatch.get()
+                "target " + id + " is at version " + prev.spec().version() + ", not " + seenVersion
                     + "; reload it and apply your change again");
           }
           TargetSpec next =
-              validator.toSpec(request, id, prev.spec().version() + 1, now(), Optional.of(prev.spec()), prefix);
+              validator.toSpec(request, id, prev.spec().version() + 1, now(), prev.spec(), prefix);
           if (sameContent(prev.spec(), next)) {
             return new Written(prev.spec(), prev.createdAt(), Action.UNCHANGED);
           }
@@ -134,7 +142,7 @@ final class TargetService {
     for (int i = 0; i < requests.size(); i++) {
       String prefix = "targets[" + i + "].";
       try {
-        TargetSpec draft = validator.toSpec(requests.get(i), "import-" + i, 1, now, Optional.empty(), prefix);
+        TargetSpec draft = validator.toSpec(requests.get(i), "import-" + i, 1, now, prefix);
         if (!identities.add(draft.url() + "\n" + draft.name())) {
           errors.add(new FieldError(prefix + "url", "the same URL and name appear earlier in the file"));
         }
@@ -168,10 +176,10 @@ final class TargetService {
           prefix + "url", matches.size() + " stored targets have this URL and name; change them by id instead");
     }
     if (matches.isEmpty()) {
-      TargetSpec spec = validator.toSpec(request, newId(), 1, now, Optional.empty(), prefix);
+      TargetSpec spec = validator.toSpec(request, newId(), 1, now, prefix);
       return insert(spec, now);
     }
-    return update(matches.get(0).id(), request, Optional.empty(), prefix);
+    return update(matches.get(0).id(), request, ANY_VERSION, prefix);
   }
 
   private static boolean sameContent(TargetSpec a, TargetSpec b) {

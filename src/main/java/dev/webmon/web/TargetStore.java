@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Upserts only move a row forward (a lower or equal version never overwrites), so the web app and
  * the sink may both apply the same change in any order. All SQL is parameterised. Stateless.
  */
-final class TargetStore {
+public final class TargetStore {
   private static final Logger LOG = LoggerFactory.getLogger(TargetStore.class);
 
   private final EventCodec codec = new EventCodec();
@@ -81,7 +81,7 @@ final class TargetStore {
    *
    * @return whether the row changed (false when it already held this or a later version)
    */
-  boolean upsert(Connection c, TargetSpec spec) throws SQLException {
+  public boolean upsert(Connection c, TargetSpec spec) throws SQLException {
     String json = new String(codec.encode(spec), StandardCharsets.UTF_8);
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -1,5 +1,6 @@
 package dev.webmon.web;
 
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.event.InvalidEventException;
 import dev.webmon.event.StatusRanges;
 import dev.webmon.event.TargetSpec;
@@ -31,24 +32,40 @@ final class TargetValidator {
   /** The interval presets of the UI, in seconds. */
   static final List<Long> PRESETS = List.of(60L, 120L, 300L, 600L, 1200L, 1800L);
 
+  /** How long creating or changing a target waits for name resolution before accepting the host. */
+  static final Duration DNS_TIMEOUT = Duration.ofSeconds(2);
+
   private static final URI PROBE_URL = URI.create("http://example.com/");
 
-  private final AddressCheck addresses;
+  private final AddressPolicy addresses;
 
-  TargetValidator(AddressCheck addresses) {
+  /** @param addresses the agents' policy ({@code check.allowed-networks}), applied to the URL */
+  TargetValidator(AddressPolicy addresses) {
     this.addresses = addresses;
   }
 
   /**
-   * Validates and builds.
+   * Validates and builds a new target.
    *
-   * @param previous the stored version when updating (its sensitive header values are kept when
-   *     the client sends {@link #MASK})
    * @param prefix put before field names in errors ({@code "targets[3]."} in an import)
    * @throws ValidationException naming every offending field
    */
-  TargetSpec toSpec(
-      TargetRequest req, String id, long version, Instant updatedAt, Optional<TargetSpec> previous, String prefix) {
+  TargetSpec toSpec(TargetRequest req, String id, long version, Instant updatedAt, String prefix) {
+    return build(req, id, version, updatedAt, Map.of(), prefix);
+  }
+
+  /**
+   * Validates and builds the next version of {@code previous}; its sensitive header values are
+   * kept where the client sends {@link #MASK}.
+   *
+   * @throws ValidationException naming every offending field
+   */
+  TargetSpec toSpec(TargetRequest req, String id, long version, Instant updatedAt, TargetSpec previous, String prefix) {
+    return build(req, id, version, updatedAt, previous.headers(), prefix);
+  }
+
+  private TargetSpec build(
+      TargetRequest req, String id, long version, Instant updatedAt, Map<String, String> storedHeaders, String prefix) {
     List<FieldError> errors = new ArrayList<>(req.errors());
     Probe probe = new Probe(updatedAt, prefix, errors);
 
@@ -64,7 +81,7 @@ final class TargetValidator {
         errors.add(probe.error(e));
       }
       if (url != null) {
-        Optional<String> problem = addresses.problem(url);
+        Optional<String> problem = addresses.refusal(url, DNS_TIMEOUT);
         if (problem.isPresent()) {
           errors.add(new FieldError(prefix + "url", problem.get()));
         }
@@ -120,7 +137,7 @@ final class TargetValidator {
     for (Map.Entry<String, String> h : req.headers().entrySet()) {
       String value = h.getValue();
       if (value.equals(MASK)) {
-        Optional<String> kept = previous.flatMap(p -> headerValue(p.headers(), h.getKey()));
+        Optional<String> kept = headerValue(storedHeaders, h.getKey());
         if (kept.isEmpty()) {
           errors.add(new FieldError(prefix + "headers." + h.getKey(), "enter the value (" + MASK + " only keeps a stored value)"));
           continue;

@@ -1,11 +1,13 @@
 package dev.webmon.web;
 
+import io.javalin.http.Context;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,6 +32,20 @@ final class Views {
             .newLineTrimming(true)
             .defaultLocale(Locale.ROOT)
             .build();
+  }
+
+  /**
+   * The model every page starts from, for the layout ({@code base.peb}): the title, whether the
+   * caller is logged in, the session's CSRF token for forms ("" without a session) and the path.
+   */
+  static Map<String, Object> page(Context ctx, String title) {
+    Access.Caller caller = Access.caller(ctx);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("title", title);
+    m.put("loggedIn", caller.kind() == Access.Kind.SESSION);
+    m.put("csrf", caller.csrfToken());
+    m.put("path", ctx.path());
+    return m;
   }
 
   String render(String template, Map<String, Object> model) {

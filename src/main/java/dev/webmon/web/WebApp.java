@@ -1,5 +1,6 @@
 package dev.webmon.web;
 
+import dev.webmon.check.AddressPolicy;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -54,7 +55,7 @@ public final class WebApp implements AutoCloseable {
    * @param addresses the address policy applied when a target is created or changed
    */
   public static WebApp create(
-      WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressCheck addresses, Clock clock) {
+      WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressPolicy addresses, Clock clock) {
     return create(config, dataSource, publisher, addresses, clock, new CompositeMeterRegistry());
   }
 
@@ -65,7 +66,7 @@ public final class WebApp implements AutoCloseable {
       WebConfig config,
       DataSource dataSource,
       TargetPublisher publisher,
-      AddressCheck addresses,
+      AddressPolicy addresses,
       Clock clock,
       MeterRegistry registry) {
     Views views = new Views();
@@ -76,11 +77,11 @@ public final class WebApp implements AutoCloseable {
     Sessions sessions = new Sessions(dataSource, clock, config.sessionTimeout());
     Access access = new Access(sessions, config.apiToken().reveal(), config.openReads());
     ErrorMapper errors = new ErrorMapper(views);
-    ApiRoutes api = new ApiRoutes(dataSource, service, store, targets, results);
-    UiRoutes ui =
-        new UiRoutes(
-            views, dataSource, service, store, targets, results, sessions, PasswordHasher.of(config.adminPassword()),
-            new LoginThrottle(clock), config);
+    TargetApiRoutes targetApi = new TargetApiRoutes(dataSource, service, store, targets, clock);
+    SessionRoutes sessionPages =
+        new SessionRoutes(views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock), config);
+    TargetPageRoutes targetPages = new TargetPageRoutes(views, dataSource, service, store, targets, results);
+    ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
         Javalin.create(
@@ -111,8 +112,10 @@ public final class WebApp implements AutoCloseable {
               errors.register(c.routes);
               c.routes.get("/healthz", ctx -> Json.send(ctx, 200, Map.of("status", "ok")));
               c.routes.get("/favicon.ico", ctx -> ctx.redirect("/static/favicon.svg"));
-              api.register(c.routes);
-              ui.register(c.routes);
+              targetApi.register(c.routes);
+              sessionPages.register(c.routes);
+              targetPages.register(c.routes);
+              resultRoutes.register(c.routes); // after targetPages: /targets/new is no id
             });
     return new WebApp(javalin, config, routes);
   }

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -100,8 +106,84 @@ class AddressPolicyTest {
         .as((x, second, y) -> new byte[] {10, second, x, y});
   }
 
-  private static InetAddress address(String literal) throws Exception {
+  /** The policy applied to a target's URL (the web app, when a target is created or changed). */
+  @Nested
+  class OnUrls {
+    private static final Duration DNS = Duration.ofSeconds(2);
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "http://127.0.0.1/", "http://127.8.9.1:8080/", "http://[::1]/", "http://10.0.0.1/", "http://172.16.5.4/",
+          "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0/", "http://[fe80::1]/",
+          "http://[fd00::1]/", "http://100.64.0.1/", "http://224.0.0.1/", "http://localhost/"
+        })
+    void blocksLoopbackPrivateAndLinkLocal(String url) {
+      assertThat(STRICT.refusal(URI.create(url), DNS)).hasValueSatisfying(m -> assertThat(m).contains("check.allowed-networks"));
+    }
+
+    @Test
+    void aResolverThatNeverAnswersIsWaitedForOnlyUntilTheDnsTimeout() {
+      CountDownLatch never = new CountDownLatch(1);
+      Resolver hanging =
+          new BoundedLookups(
+              host -> {
+                try {
+                  never.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                throw new UnknownHostException(host);
+              },
+              4);
+      try {
+        long start = System.nanoTime();
+        assertThat(STRICT.refusal(URI.create("http://hangs.example/"), Duration.ofMillis(200), hanging)).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the 200 ms timeout").isLessThan(Duration.ofSeconds(5));
+      } finally {
+        never.countDown();
+      }
+    }
+
+    @Test
+    void theMessageSaysWhatTheHostResolvesTo() {
+      assertThat(STRICT.refusal(URI.create("http://localhost:8080/"), DNS))
+          .hasValueSatisfying(m -> assertThat(m).startsWith("host localhost resolves to ").contains("loopback"));
+      assertThat(STRICT.refusal(URI.create("http://10.0.0.1/"), DNS))
+          .contains("10.0.0.1 is a private address (allow it with check.allowed-networks)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://93.184.215.14/", "http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/", "https://no-such-host.invalid/"})
+    void allowsPublicAddressesAndUnresolvableHosts(String url) {
+      assertThat(STRICT.refusal(URI.create(url), DNS)).isEmpty();
+    }
+
+    @Test
+    void allowListedNetworksPass() {
+      AddressPolicy allowing =
+          AddressPolicy.allowing(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("10.1.0.0/16"), Cidr.parse("::1/128")));
+      assertThat(allowing.refusal(URI.create("http://127.0.0.1:9000/"), DNS)).isEmpty();
+      assertThat(allowing.refusal(URI.create("http://10.1.200.3/"), DNS)).isEmpty();
+      assertThat(allowing.refusal(URI.create("http://[::1]/"), DNS)).isEmpty();
+      assertThat(allowing.refusal(URI.create("http://10.2.0.1/"), DNS)).isPresent();
+    }
+
+    @Test
+    void allowingAllAllowsEveryAddress() {
+      AddressPolicy all = AddressPolicy.allowingAll();
+      assertThat(all.refusal(URI.create("http://127.0.0.1/"), DNS)).isEmpty();
+      assertThat(all.refusal(URI.create("http://[fe80::1]/"), DNS)).isEmpty();
+      assertThat(all.allows(address("::ffff:10.0.0.1"))).isTrue();
+    }
+  }
+
+  private static InetAddress address(String literal) {
     byte[] bytes = Cidr.parseLiteral(literal).orElseThrow();
-    return bytes.length == 16 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
+    try {
+      return bytes.length == 16 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +44,7 @@ class HttpCheckerTest {
 
   static HttpChecker checker(CheckConfig config) {
     try {
-      return new HttpChecker(config, "test-loc", "agent-1", SSLContext.getDefault(), Resolver.system(), InstantSource.system());
+      return new HttpChecker(config, "test-loc", "agent-1", SSLContext.getDefault(), Resolver.system(64), InstantSource.system());
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -355,6 +357,14 @@ class HttpCheckerTest {
         CheckResult end = capped.check(target(s.url(path)).mustMatch("END").build(), SCHEDULED);
         assertThat(end.reason()).as(path + " " + describe(end)).contains(Reason.PATTERN_MISSING);
         assertThat(end.detail()).hasValueSatisfying(d -> assertThat(d).contains("first " + cap + " bytes"));
+        // The body ends in "END", not in the x at the cut: an end anchor must not match there.
+        CheckResult anchored = capped.check(target(s.url(path)).mustMatch("x$").build(), SCHEDULED);
+        assertThat(anchored.reason()).as(path + " " + describe(anchored)).contains(Reason.PATTERN_MISSING);
+        assertThat(anchored.detail()).hasValueSatisfying(d -> assertThat(d).contains("truncated").contains("could not decide"));
+        CheckResult notForbidden = capped.check(target(s.url(path)).mustNotMatch("x\\z").build(), SCHEDULED);
+        assertThat(notForbidden.outcome()).as(path + " " + describe(notForbidden)).isEqualTo(Outcome.UP);
+        assertThat(notForbidden.detail()).hasValueSatisfying(d -> assertThat(d).contains("truncated").contains("could not decide"));
+        assertThat(start.detail()).hasValueSatisfying(d -> assertThat(d).contains("truncated"));
       }
       CheckResult whole = check(target(s.url("/chunked")).mustMatch("END$"));
       assertThat(whole.outcome()).as("1 MiB fits the default cap" + " " + describe(whole)).isEqualTo(Outcome.UP);
@@ -547,7 +557,7 @@ class HttpCheckerTest {
       Instant notAfter = Instant.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
       TestTls.Identity id = ca.issue("localhost", notAfter);
       HttpChecker trusting =
-          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(), InstantSource.system());
+          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(64), InstantSource.system());
       try (TestServer s = TestServer.https(id.serverContext(), (req, sock, out) -> respond(out, 200, PAGE))) {
         for (String host : new String[] {"localhost", "127.0.0.1"}) {
           CheckResult r = trusting.check(target(s.httpsUrl(host, "/")).mustMatch("Welcome").build(), SCHEDULED);
@@ -557,6 +567,43 @@ class HttpCheckerTest {
           assertThat(r.httpVersion()).contains("HTTP/1.1");
         }
         assertThat(s.requests.get(0).header("host")).isEqualTo("localhost:" + s.port());
+      }
+    }
+
+    @Test
+    void aTrailingDotHostIsCheckedLikeTheNameWithoutIt() throws Exception {
+      TestTls.Ca ca = new TestTls.Ca();
+      TestTls.Identity id = ca.issue("shop.example", Instant.now().plus(Duration.ofDays(5)));
+      List<String> looked = new CopyOnWriteArrayList<>();
+      HttpChecker trusting =
+          new HttpChecker(
+              CheckConfig.defaults("127.0.0.0/8"),
+              "loc",
+              "a",
+              ca.clientContext(),
+              (host, nanos) -> {
+                looked.add(host);
+                return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
+              },
+              InstantSource.system());
+      try (TestServer s =
+          TestServer.https(
+              id.serverContext(),
+              (req, sock, out) -> {
+                if (req.target().equals("/start")) {
+                  out.write(("HTTP/1.1 302 Found\r\nLocation: https://shop.example.:" + sock.getLocalPort() + "/end\r\nContent-Length: 0\r\n\r\n")
+                      .getBytes(StandardCharsets.ISO_8859_1));
+                } else {
+                  respond(out, 200, PAGE);
+                }
+              })) {
+        CheckResult direct = trusting.check(target(s.httpsUrl("shop.example.", "/")).mustMatch("Welcome").build(), SCHEDULED);
+        assertThat(direct.outcome()).as(describe(direct)).isEqualTo(Outcome.UP);
+        CheckResult redirected = trusting.check(target(s.httpsUrl("shop.example", "/start")).build(), SCHEDULED);
+        assertThat(redirected.outcome()).as(describe(redirected)).isEqualTo(Outcome.UP);
+        assertThat(redirected.redirects()).isEqualTo(1);
+        assertThat(s.requests.get(0).header("host")).as("the Host header keeps the name as written").isEqualTo("shop.example.:" + s.port());
+        assertThat(looked).contains("shop.example.");
       }
     }
 
@@ -584,7 +631,7 @@ class HttpCheckerTest {
       TestTls.Ca ca = new TestTls.Ca();
       TestTls.Identity id = ca.issue("localhost", Instant.now().minus(Duration.ofMinutes(5)));
       HttpChecker trusting =
-          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(), InstantSource.system());
+          new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", ca.clientContext(), Resolver.system(64), InstantSource.system());
       try (TestServer s = TestServer.https(id.serverContext(), (req, sock, out) -> respond(out, 200, PAGE))) {
         CheckResult r = trusting.check(target(s.httpsUrl("localhost", "/")).build(), SCHEDULED);
         assertThat(r.reason()).as(describe(r)).contains(Reason.TLS);

@@ -16,6 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SettingsTest {
+  private static final KeyCatalog CATALOG =
+      KeyCatalog.builder()
+          .group("Kafka", KafkaConfig.KEYS)
+          .group("Topics", TopicsConfig.KEYS)
+          .group("PostgreSQL", PostgresConfig.KEYS)
+          .build();
+
   @TempDir Path dir;
 
   private Path file(String name, String content, String perms) throws IOException {
@@ -31,7 +38,7 @@ class SettingsTest {
     file(".env", "WEBMON_KAFKA_BOOTSTRAP_SERVERS=dotenv:1\nWEBMON_TOPICS_PREFIX=dotenv\nWEBMON_POSTGRES_USER=fromdotenv\ntopics.replication-factor=2\n", "rw-------");
     Map<String, String> env = Map.of("WEBMON_KAFKA_BOOTSTRAP_SERVERS", "env:1", "WEBMON_TOPICS_PREFIX", "fromenv", "PATH", "/bin");
 
-    Settings s = Settings.load(Map.of("kafka.bootstrap-servers", "flag:1"), env, Optional.of(config), dir);
+    Settings s = Settings.load(CATALOG, Map.of("kafka.bootstrap-servers", "flag:1"), env, config, dir);
 
     assertThat(s.get(KafkaConfig.BOOTSTRAP_SERVERS)).isEqualTo("flag:1");
     assertThat(s.get(TopicsConfig.PREFIX)).isEqualTo("fromenv");
@@ -85,7 +92,7 @@ class SettingsTest {
 
   @Test
   void aBadEnvironmentValueNamesTheVariable() {
-    Settings s = Settings.load(Map.of(), Map.of("WEBMON_TOPICS_PARTITIONS", "many"), Optional.empty(), dir);
+    Settings s = Settings.load(CATALOG, Map.of(), Map.of("WEBMON_TOPICS_PARTITIONS", "many"), dir);
     assertThatThrownBy(() -> TopicsConfig.from(s))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("topics.partitions")
@@ -95,15 +102,33 @@ class SettingsTest {
   @Test
   void unknownKeysInTheConfigFileAreRejected() throws IOException {
     Path config = file("c.properties", "kafka.bootstrap-server=typo:1\n", "rw-r--r--");
-    assertThatThrownBy(() -> Settings.load(Map.of(), Map.of(), Optional.of(config), dir))
+    assertThatThrownBy(() -> Settings.load(CATALOG, Map.of(), Map.of(), config, dir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kafka.bootstrap-server");
   }
 
   @Test
+  void aConfigFileWithASecretReadableByOthersIsRefusedWithTheChmodToRun() throws IOException {
+    Path config = file("c.properties", "postgres.user=webmon\npostgres.password=hunter2\n", "rw-r--r--");
+    assertThatThrownBy(() -> Settings.load(CATALOG, Map.of(), Map.of(), config, dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--config")
+        .hasMessageContaining("chmod 600 " + config)
+        .hasMessageNotContaining("hunter2");
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+    assertThat(Settings.load(CATALOG, Map.of(), Map.of(), config, dir).get(PostgresConfig.PASSWORD).reveal()).isEqualTo("hunter2");
+  }
+
+  @Test
+  void aConfigFileWithoutSecretsMayBeReadableByOthers() throws IOException {
+    Path config = file("c.properties", "topics.partitions=3\n", "rw-r--r--");
+    assertThat(Settings.load(CATALOG, Map.of(), Map.of(), config, dir).get(TopicsConfig.PARTITIONS)).isEqualTo(3);
+  }
+
+  @Test
   void aDotEnvReadableByOthersIsRefusedWithTheChmodToRun() throws IOException {
     Path env = file(".env", "WEBMON_POSTGRES_PASSWORD=hunter2\n", "rw-r--r--");
-    assertThatThrownBy(() -> Settings.load(Map.of(), Map.of(), Optional.empty(), dir))
+    assertThatThrownBy(() -> Settings.load(CATALOG, Map.of(), Map.of(), dir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("chmod 600 " + env)
         .hasMessageNotContaining("hunter2");

@@ -3,7 +3,6 @@ package dev.webmon.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.webmon.config.ConfigCatalog;
 import dev.webmon.config.ConfigException;
 import java.time.Duration;
 import java.util.Map;
@@ -29,11 +28,6 @@ class SinkConfigTest {
     assertThat(c.retryBackoffMax()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.instanceId()).isEmpty();
     assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(30));
-  }
-
-  @Test
-  void everyKeyIsInTheCatalogUnderSink() {
-    assertThat(ConfigCatalog.byGroup().get("Sink")).containsExactlyElementsOf(SinkConfig.KEYS);
   }
 
   @ParameterizedTest

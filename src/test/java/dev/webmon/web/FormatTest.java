@@ -35,11 +35,11 @@ class FormatTest {
 
   @Test
   void onlyLocalRedirectsAfterLogin() {
-    assertThat(UiRoutes.safeNext("/targets/abc?window=7d")).isEqualTo("/targets/abc?window=7d");
-    assertThat(UiRoutes.safeNext("//evil.example.com/")).isEqualTo("/targets");
-    assertThat(UiRoutes.safeNext("https://evil.example.com/")).isEqualTo("/targets");
-    assertThat(UiRoutes.safeNext("/\\evil.example.com")).isEqualTo("/targets");
-    assertThat(UiRoutes.safeNext("/x\r\nSet-Cookie: a=b")).isEqualTo("/targets");
-    assertThat(UiRoutes.safeNext(null)).isEqualTo("/targets");
+    assertThat(SessionRoutes.safeNext("/targets/abc?window=7d")).isEqualTo("/targets/abc?window=7d");
+    assertThat(SessionRoutes.safeNext("//evil.example.com/")).isEqualTo("/targets");
+    assertThat(SessionRoutes.safeNext("https://evil.example.com/")).isEqualTo("/targets");
+    assertThat(SessionRoutes.safeNext("/\\evil.example.com")).isEqualTo("/targets");
+    assertThat(SessionRoutes.safeNext("/x\r\nSet-Cookie: a=b")).isEqualTo("/targets");
+    assertThat(SessionRoutes.safeNext(null)).isEqualTo("/targets");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.infra.KafkaExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class ReadApiIT {
 
   @BeforeAll
   void load(ExtensionContext context) throws Exception {
-    web = WebFixture.start(context, false, AddressCheck.allowAll(), Clock.fixed(NOW, ZoneOffset.UTC));
+    web = WebFixture.start(context, false, AddressPolicy.allowingAll(), Clock.fixed(NOW, ZoneOffset.UTC));
     id = web.post("/api/v1/targets", "{\"name\":\"Shop\",\"url\":\"https://shop.example.com/\",\"tags\":[\"prod\"]}").json().get("id").asText();
     quiet = web.post("/api/v1/targets", "{\"name\":\"quiet one\",\"url\":\"https://quiet.example.com/\",\"intervalSeconds\":300}")
         .json().get("id").asText();

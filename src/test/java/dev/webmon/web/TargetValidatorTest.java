@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.event.TargetSpec;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.StringLength;
@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class TargetValidatorTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  private final TargetValidator validator = new TargetValidator(AddressCheck.allowAll());
+  private final TargetValidator validator = new TargetValidator(AddressPolicy.allowingAll());
 
   private TargetSpec spec(String json) throws Exception {
     return validator.toSpec(
-        TargetRequest.fromJson(Json.MAPPER.readTree(json), ""), "abc", 1, NOW, Optional.empty(), "");
+        TargetRequest.fromJson(Json.MAPPER.readTree(json), ""), "abc", 1, NOW, "");
   }
 
   @Test
@@ -47,15 +47,15 @@ class TargetValidatorTest {
 
   @Test
   void theAddressPolicyNamesTheUrl() {
-    TargetValidator strict = new TargetValidator(url -> Optional.of(url.getHost() + " is private"));
+    TargetValidator strict = new TargetValidator(AddressPolicy.allowing(List.of()));
     assertThatThrownBy(
             () -> strict.toSpec(
                 TargetRequest.fromJson(Json.MAPPER.readTree("{\"url\":\"http://10.0.0.1/\"}"), "t[0]."), "abc", 1, NOW,
-                Optional.empty(), "t[0]."))
+                "t[0]."))
         .isInstanceOfSatisfying(ValidationException.class, e -> {
           assertThat(e.errors()).singleElement().satisfies(f -> {
             assertThat(f.field()).isEqualTo("t[0].url");
-            assertThat(f.message()).contains("10.0.0.1").contains("is private");
+            assertThat(f.message()).contains("10.0.0.1").contains("is a private address");
           });
         });
   }
@@ -65,7 +65,7 @@ class TargetValidatorTest {
     TargetSpec previous =
         TargetSpec.builder("abc", URI.create("https://example.com/")).header("Authorization", "Bearer real").updatedAt(NOW).build();
     ObjectNode body = (ObjectNode) Json.MAPPER.readTree("{\"url\":\"https://example.com/\",\"headers\":{\"authorization\":\"******\"}}");
-    TargetSpec next = validator.toSpec(TargetRequest.fromJson(body, ""), "abc", 2, NOW, Optional.of(previous), "");
+    TargetSpec next = validator.toSpec(TargetRequest.fromJson(body, ""), "abc", 2, NOW, previous, "");
     assertThat(next.headers()).containsExactly(Map.entry("authorization", "Bearer real"));
     assertThat(TargetValidator.masked(next.headers())).containsExactly(Map.entry("authorization", TargetValidator.MASK));
   }
@@ -81,7 +81,7 @@ class TargetValidatorTest {
             "tags", List.of(" a, b ,,"),
             "timeoutSeconds", List.of("2.5"),
             "regex", List.of(""));
-    TargetSpec s = validator.toSpec(TargetRequest.fromForm(form), "abc", 1, NOW, Optional.empty(), "");
+    TargetSpec s = validator.toSpec(TargetRequest.fromForm(form), "abc", 1, NOW, "");
     assertThat(s.interval()).isEqualTo(Duration.ofSeconds(45));
     assertThat(s.headers()).containsExactly(Map.entry("Accept", "text/html"), Map.entry("X-Trace", "on"));
     assertThat(s.tags()).containsExactly("a", "b");
@@ -92,7 +92,7 @@ class TargetValidatorTest {
   @Test
   void formErrorsGroupByInput() {
     Map<String, String> byInput =
-        UiRoutes.errorsByField(
+        TargetForm.errorsByField(
             List.of(new FieldError("headers.X-A", "bad"), new FieldError("headers", "line 2"), new FieldError("tags[1]", "dup")));
     assertThat(byInput).containsEntry("headers", "X-A: bad; line 2").containsEntry("tags", "1]: dup".replace("1]", "[1]"));
   }
@@ -102,7 +102,7 @@ class TargetValidatorTest {
   void arbitraryUrlsNeverCrash(@ForAll @StringLength(max = 300) String url) {
     ObjectNode body = Json.MAPPER.createObjectNode().put("url", url);
     try {
-      TargetSpec s = validator.toSpec(TargetRequest.fromJson(body, ""), "abc", 1, NOW, Optional.empty(), "");
+      TargetSpec s = validator.toSpec(TargetRequest.fromJson(body, ""), "abc", 1, NOW, "");
       assertThat(s.url().getScheme()).isIn("http", "https", "HTTP", "HTTPS", "Http", "Https");
     } catch (ValidationException e) {
       assertThat(e.errors()).extracting(FieldError::field).containsOnly("url");
@@ -114,7 +114,7 @@ class TargetValidatorTest {
   void arbitraryNamesNeverCrash(@ForAll @StringLength(max = 250) String name) {
     ObjectNode body = Json.MAPPER.createObjectNode().put("url", "https://example.com/").put("name", name);
     try {
-      assertThat(validator.toSpec(TargetRequest.fromJson(body, ""), "abc", 1, NOW, Optional.empty(), "").name()).isEqualTo(name.strip());
+      assertThat(validator.toSpec(TargetRequest.fromJson(body, ""), "abc", 1, NOW, "").name()).isEqualTo(name.strip());
     } catch (ValidationException e) {
       assertThat(e.errors()).extracting(FieldError::field).containsOnly("name");
     }

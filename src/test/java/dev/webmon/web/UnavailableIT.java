@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
@@ -45,7 +46,7 @@ class UnavailableIT {
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "kafkadown");
         KafkaTargetPublisher publisher =
             KafkaTargetPublisher.create(KafkaConfig.plaintext("127.0.0.1:" + deadPort()), "webmon.targets", timeout);
-        WebApp app = WebApp.create(config, db, publisher, AddressCheck.allowAll(), Clock.systemUTC()).start()) {
+        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       TargetSpec existing =
           TargetSpec.builder("existing1", "https://example.com/").name("Existing").updatedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
       try (Connection c = db.getConnection()) {
@@ -104,7 +105,7 @@ class UnavailableIT {
     WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false);
     try (HikariDataSource db = new HikariDataSource(hc);
         KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-        WebApp app = WebApp.create(config, db, publisher, AddressCheck.allowAll(), Clock.systemUTC()).start()) {
+        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       // Not ready because of PostgreSQL, once the producer has the topic's metadata.
       WebHealth probe = new WebHealth(app, db, publisher);
       Health health = await().atMost(Duration.ofSeconds(20)).until(probe::health, h -> h.checks().get(1).ok());

@@ -2,6 +2,9 @@ package dev.webmon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webmon.event.TargetSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,5 +31,118 @@ class ViewsTest {
         .contains("value=\"&quot;&gt;&lt;svg onload=alert(1)&gt;\"")
         .doesNotContain("<script>alert")
         .doesNotContain("<svg onload");
+  }
+
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+  private static Map<String, Object> page(String title, String key, Object view) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("title", title);
+    m.put("loggedIn", true);
+    m.put("csrf", "tok");
+    m.put("path", "/targets/t1");
+    m.put(key, view);
+    return m;
+  }
+
+  @Test
+  void theTargetPageRendersItsTypedView() {
+    TargetSpec spec =
+        TargetSpec.builder("t1", "https://example.com/health").name("Shop").header("X-Api-Key", "secret").tag("prod")
+            .updatedAt(NOW).build();
+    ResultQueries.Latency ms = new ResultQueries.Latency(12.0, 10.0, 20.0, 30.0, 40.0);
+    ResultQueries.LocationStats fra =
+        new ResultQueries.LocationStats("fra", 10, 9, 1, 90.0, ms, "DOWN", NOW.minusSeconds(30), "TIMEOUT");
+    List<ResultQueries.Stats> stats =
+        TargetPage.STATS_WINDOWS.stream()
+            .map(w -> new ResultQueries.Stats(
+                "t1", w, NOW.minusSeconds(86_400), NOW, w.equals("24h"), 10, 9, 1, 90.0, ms, Map.of("UP", 9L, "DOWN", 1L),
+                Map.of("TIMEOUT", 1L), List.of(fra)))
+            .toList();
+    ResultQueries.ResultItem down =
+        new ResultQueries.ResultItem(
+            java.util.UUID.randomUUID(), NOW.minusSeconds(30), NOW.minusSeconds(30), "fra", "a1", "DOWN", "TIMEOUT", null,
+            Map.of(), 10_000.0, 0, null, null, null, 0, null, "no answer in 10 s", 1);
+    TargetPage view =
+        TargetPage.of(
+            new TargetStore.Stored(spec, NOW), "7d", "fra", true, stats,
+            new ResultQueries.ResultPage(List.of(down), NOW.minusSeconds(3600), NOW, null), NOW);
+
+    String html = new Views().render("target", page("Shop", "view", view));
+
+    assertThat(view.seriesUrl()).isEqualTo("/api/v1/targets/t1/series?window=7d&location=fra");
+    assertThat(html)
+        .contains("<h1>Shop</h1>")
+        .contains("href=\"/targets/t1/edit\"")
+        .contains("<code>X-Api-Key</code>")
+        .doesNotContain("secret")
+        .contains("data-series-url=\"/api/v1/targets/t1/series?window=7d&amp;location=fra\"")
+        .contains("<span class=\"tag down\">TIMEOUT × 1</span>")
+        .contains("<span class=\"dot down\"></span> down (TIMEOUT)")
+        .contains("<tr class=\"down\">")
+        .contains("no answer in 10 s")
+        .contains("<td>24h</td>")
+        .contains("title=\"from hourly rollups\"");
+  }
+
+  @Test
+  void theFormRendersItsTypedView() {
+    TargetSpec spec = TargetSpec.builder("t1", "https://example.com/").name("Shop").version(3).updatedAt(NOW).build();
+    TargetForm form = TargetForm.editing(spec, TargetForm.valuesOf(spec), List.of(new FieldError("tags[1]", "is too long")), "");
+
+    String html = new Views().render("target_form", page(form.title(), "form", form));
+
+    assertThat(form.title()).isEqualTo("Edit Shop");
+    assertThat(html)
+        .contains("action=\"/targets/t1\"")
+        .contains("name=\"version\" value=\"3\"")
+        .contains("value=\"https://example.com/\"")
+        .contains("<p class=\"error\" id=\"tags-error\">[1]: is too long</p>")
+        .contains("<option value=\"60\" selected>every 1 min</option>");
+    assertThat(new Views().render("target_form", page("Add a target", "form", TargetForm.blank())))
+        .contains("action=\"/targets\"")
+        .doesNotContain("name=\"version\"");
+  }
+
+  @Test
+  void theListRendersItsTypedView() {
+    TargetQueries.Filter filter =
+        new TargetQueries.Filter(
+            java.util.Optional.of("shop & co"), java.util.Optional.of(TargetQueries.Status.DEGRADED), java.util.Optional.of("prod"),
+            java.util.Optional.of(300), "name", 2, 10);
+    TargetQueries.Row row =
+        new TargetQueries.Row(
+            "t1", "Shop", "https://example.com/", 300, List.of("prod", "eu"), 1, TargetQueries.Status.DEGRADED, 3, 2,
+            NOW.minusSeconds(90), 99.5, null, 100.0, 123.4, List.of(100.0, 200.0), List.of(1.0, 1.0));
+    TargetList list = TargetList.of(filter, new TargetQueries.Page(List.of(row), 2, 10, 25), NOW, "Old shop", "");
+
+    String html = new Views().render("targets", page("Targets", "list", list));
+
+    assertThat(list.prevUrl()).isEqualTo("/targets?q=shop+%26+co&status=degraded&tag=prod&interval=300&sort=name&size=10");
+    assertThat(list.nextUrl()).endsWith("&sort=name&page=3&size=10");
+    assertThat(list.sortLinks().get("name")).contains("sort=-name");
+    assertThat(html)
+        .contains("<h1>Targets <span class=\"muted\">(25)</span></h1>")
+        .contains("Deleted “Old shop”.")
+        .contains("<span class=\"dot degraded\" title=\"down in 1 of 3 locations\"></span>")
+        .contains("<span class=\"tag\">eu</span>")
+        .contains("value=\"shop &amp; co\"")
+        .contains("<option value=\"300\" selected>every 5 min</option>")
+        .contains("<option value=\"degraded\" selected>degraded</option>")
+        .contains("Page 2 of 3")
+        .contains("rel=\"prev\"")
+        .contains("rel=\"next\"")
+        .contains("<polyline");
+  }
+
+  @Test
+  void theFrequencyViewsRender() {
+    Map<String, Object> m = page("Views by frequency", "rows",
+        List.of(TargetPageRoutes.FrequencyRow.of(new TargetQueries.Frequency("targets_every_5m", 300, 4, 3, 1, 0))));
+
+    assertThat(new Views().render("frequencies", m))
+        .contains("<a href=\"/targets?interval=300\">every 5 min</a>")
+        .contains("<code>targets_every_5m</code>")
+        .contains("<a href=\"/targets?interval=300&amp;status=down\">1</a>");
   }
 }

@@ -1,5 +1,7 @@
 package dev.webmon.web;
 
+import dev.webmon.check.AddressPolicy;
+import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -34,10 +36,8 @@ final class WebExtension implements ParameterResolver {
     }
     Class<?> type = classContext.getRequiredTestClass();
     boolean open = type.isAnnotationPresent(OpenReads.class);
-    AddressCheck addresses =
-        type.isAnnotationPresent(BlockPrivateAddresses.class)
-            ? AddressCheck.of(dev.webmon.check.AddressPolicy.allowing(java.util.List.of()), java.time.Duration.ofSeconds(2))
-            : AddressCheck.allowAll();
+    AddressPolicy addresses =
+        type.isAnnotationPresent(BlockPrivateAddresses.class) ? AddressPolicy.allowing(List.of()) : AddressPolicy.allowingAll();
     ExtensionContext root = context;
     return classContext
         .getStore(NAMESPACE)

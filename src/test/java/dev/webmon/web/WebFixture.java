@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
@@ -60,10 +61,10 @@ final class WebFixture implements AutoCloseable {
   }
 
   static WebFixture start(ExtensionContext context, boolean openReads) {
-    return start(context, openReads, AddressCheck.allowAll(), Clock.systemUTC());
+    return start(context, openReads, AddressPolicy.allowingAll(), Clock.systemUTC());
   }
 
-  static WebFixture start(ExtensionContext context, boolean openReads, AddressCheck addresses, Clock clock) {
+  static WebFixture start(ExtensionContext context, boolean openReads, AddressPolicy addresses, Clock clock) {
     EmbeddedKafka kafka = KafkaExtension.shared(context);
     String topic = KafkaExtension.uniqueTopic("targets");
     createCompactedTopic(kafka.kafkaConfig(), topic);

@@ -1,7 +1,10 @@
-package dev.webmon.config;
+package dev.webmon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webmon.config.ConfigDocs;
+import dev.webmon.config.ConfigKey;
+import dev.webmon.sink.SinkConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +15,7 @@ class ConfigDocsTest {
 
   @Test
   void docsConfigurationMdIsGeneratedFromTheCode() throws IOException {
-    String generated = ConfigDocs.markdown();
+    String generated = ConfigDocs.markdown(Catalog.ALL);
     if (Boolean.getBoolean("webmon.update-docs")) {
       Files.writeString(DOC, generated);
     }
@@ -23,9 +26,14 @@ class ConfigDocsTest {
 
   @Test
   void everyKeyIsDocumented() {
-    String md = ConfigDocs.markdown();
-    for (ConfigKey<?> key : ConfigCatalog.all()) {
+    String md = ConfigDocs.markdown(Catalog.ALL);
+    for (ConfigKey<?> key : Catalog.ALL.all()) {
       assertThat(md).contains("`" + key.name() + "`").contains(key.envName());
     }
+  }
+
+  @Test
+  void everySinkKeyIsInTheCatalogUnderSink() {
+    assertThat(Catalog.ALL.byGroup().get("Sink")).containsExactlyElementsOf(SinkConfig.KEYS);
   }
 }

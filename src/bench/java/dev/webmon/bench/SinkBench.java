@@ -7,16 +7,12 @@ import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.EventCodec;
-import dev.webmon.event.PhaseTimings;
-import dev.webmon.event.Reason;
 import dev.webmon.init.SchemaMigrator;
 import dev.webmon.init.TopicInitializer;
-import dev.webmon.sink.CopyEncoder;
 import dev.webmon.sink.Sink;
 import dev.webmon.sink.SinkConfig;
 import dev.webmon.store.Database;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,7 +21,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * {@code webmon bench sink}: how close the sink comes to a raw COPY of the same rows, and its
@@ -125,76 +117,31 @@ public final class SinkBench {
     /** One JSON object with every figure, for scripts. */
     public String json() {
       Options o = options;
-      return String.format(
-          Locale.ROOT,
-          "{\"bench\":\"sink\",\"infrastructure\":\"%s\",\"results\":%d,\"warmup\":%d,\"targets\":%d,\"locations\":%d,\"partitions\":%d,"
-              + "\"copyFormat\":\"%s\",\"batchMaxRecords\":%d,\"batchMaxLingerMs\":%d,"
-              + "\"sinkRowsPerSecond\":%.0f,\"copyRowsPerSecond\":%.0f,\"ratio\":%.3f,\"sinkSeconds\":%.3f,"
-              + "\"sinkFirstCommitSeconds\":%.3f,\"copyBeforeRowsPerSecond\":%.0f,\"copyAfterRowsPerSecond\":%.0f,"
-              + "\"produceSeconds\":%.3f,\"bytesPerRow\":%d,"
-              + "\"latencyRatePerSecond\":%d,\"latencySamples\":%d,\"latencyP50Ms\":%.1f,\"latencyP99Ms\":%.1f,\"latencyMaxMs\":%.1f}",
-          infrastructure, o.results(), o.warmup(), o.targets(), o.locations(), o.partitions(), o.textCopy() ? "text" : "binary",
-          sink.batchMaxRecords(), sink.batchMaxLinger().toMillis(), sinkRowsPerSecond(), copyRowsPerSecond(), ratio(),
-          sinkSeconds, sinkFirstCommitSeconds, o.results() / copyBeforeSeconds, o.results() / copyAfterSeconds,
-          produceSeconds, bytesPerRow, o.latencyRate(), latencySamples,
-          latencyP50Ms, latencyP99Ms, latencyMaxMs);
-    }
-  }
-
-  /** Deterministic results: result {@code i} is the same in every phase. */
-  static final class Generator {
-    private final Options o;
-    private final Instant base;
-    private final long idSpace;
-    private final URI[] urls;
-
-    /** @param idSpace high bits of the result ids, so that generators never collide */
-    Generator(Options o, Instant base, long idSpace) {
-      this.o = o;
-      this.base = base;
-      this.idSpace = idSpace;
-      this.urls = new URI[o.targets()];
-      for (int t = 0; t < urls.length; t++) {
-        urls[t] = URI.create("https://bench-target-" + t + ".example.com/health");
-      }
-    }
-
-    CheckResult result(long i, Instant startedAt) {
-      int key = (int) (i % ((long) o.targets() * o.locations()));
-      int target = key % o.targets();
-      int location = key / o.targets();
-      long h = mix(i);
-      long total = 20_000 + (h & 0x3ffff);
-      CheckResult.Builder b =
-          CheckResult.builder()
-              .resultId(new UUID(idSpace, i))
-              .targetId("bench-target-" + target)
-              .targetVersion(1)
-              .location("loc-" + location)
-              .agentId("bench-agent-" + location)
-              .url(urls[target])
-              .scheduledAt(startedAt.minusMillis(h & 7))
-              .startedAt(startedAt)
-              .timings(new PhaseTimings(total / 20, total / 10, total / 5, total / 2, total / 20, total))
-              .bodyBytes(1024 + (h >>> 20 & 0xfff))
-              .httpVersion("HTTP/1.1")
-              .remoteAddress("203.0.113." + (target & 0xff));
-      if ((h >>> 40) % 20 == 0) {
-        b.down(Reason.HTTP_STATUS).statusCode(503).detail("HTTP 503 Service Unavailable");
-      } else {
-        b.up(200);
-      }
-      return b.build();
-    }
-
-    CheckResult result(long i) {
-      return result(i, base.plusMillis(i * 10));
-    }
-
-    private static long mix(long x) {
-      x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
-      x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
-      return x ^ (x >>> 31);
+      return JsonLine.bench("sink")
+          .put("infrastructure", infrastructure)
+          .put("results", o.results())
+          .put("warmup", o.warmup())
+          .put("targets", o.targets())
+          .put("locations", o.locations())
+          .put("partitions", o.partitions())
+          .put("copyFormat", o.textCopy() ? "text" : "binary")
+          .put("batchMaxRecords", sink.batchMaxRecords())
+          .put("batchMaxLingerMs", sink.batchMaxLinger().toMillis())
+          .put("sinkRowsPerSecond", sinkRowsPerSecond(), 0)
+          .put("copyRowsPerSecond", copyRowsPerSecond(), 0)
+          .put("ratio", ratio(), 3)
+          .put("sinkSeconds", sinkSeconds, 3)
+          .put("sinkFirstCommitSeconds", sinkFirstCommitSeconds, 3)
+          .put("copyBeforeRowsPerSecond", o.results() / copyBeforeSeconds, 0)
+          .put("copyAfterRowsPerSecond", o.results() / copyAfterSeconds, 0)
+          .put("produceSeconds", produceSeconds, 3)
+          .put("bytesPerRow", bytesPerRow)
+          .put("latencyRatePerSecond", o.latencyRate())
+          .put("latencySamples", latencySamples)
+          .put("latencyP50Ms", latencyP50Ms, 1)
+          .put("latencyP99Ms", latencyP99Ms, 1)
+          .put("latencyMaxMs", latencyMaxMs, 1)
+          .toString();
     }
   }
 
@@ -214,12 +161,12 @@ public final class SinkBench {
     try (HikariDataSource ds = Database.pool(postgres, "bench")) {
       new SchemaMigrator(ds).migrate();
       Instant base = Instant.now().minus(Duration.ofMillis(o.results() * 10L)).truncatedTo(ChronoUnit.SECONDS);
-      Generator gen = new Generator(o, base, 1);
+      ResultGenerator gen = new ResultGenerator(o, base, 1);
       if (o.warmup() > 0) {
         // Older than the timed results, so that these update every status row as in production.
-        warmUp(o, new Generator(o, base.minus(Duration.ofMillis(o.warmup() * 10L)), 2), kafka, postgres, sinkConfig, ds, prefix, out);
+        warmUp(o, new ResultGenerator(o, base.minus(Duration.ofMillis(o.warmup() * 10L)), 2), kafka, postgres, sinkConfig, ds, prefix, out);
       }
-      double copySeconds = rawCopy(o, o.results(), gen, ds, out);
+      double copySeconds = RawCopy.run(o.textCopy(), o.results(), gen, ds, out);
       double produceSeconds = produce(o, o.results(), gen, kafka, topics, out);
       return sinkPhases(o, gen, kafka, topics, postgres, sinkConfig, infrastructure, ds, copySeconds, produceSeconds, out);
     } finally {
@@ -238,7 +185,7 @@ public final class SinkBench {
    */
   private static void warmUp(
       Options o,
-      Generator gen,
+      ResultGenerator gen,
       KafkaConfig kafka,
       PostgresConfig postgres,
       SinkConfig sinkConfig,
@@ -266,98 +213,13 @@ public final class SinkBench {
           Sink.builder(kafka, warm, postgres, config).commitListener((n, lat) -> rows.addAndGet(n)).textCopy(o.textCopy()).start()) {
         awaitRows(rows, o.warmup(), Duration.ofMinutes(10), sink);
       }
-      rawCopy(o, o.warmup(), gen, ds, new PrintWriter(java.io.OutputStream.nullOutputStream()));
+      RawCopy.run(o.textCopy(), o.warmup(), gen, ds, new PrintWriter(java.io.OutputStream.nullOutputStream()));
     } finally {
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         admin.deleteTopics(List.of(warm.results(), warm.targets(), warm.dlq())).all().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         out.println("  (could not delete the warm-up topics: " + e.getMessage() + ")");
       }
-    }
-  }
-
-  /**
-   * Starts a timed phase from the same, quiet PostgreSQL state as the others: VACUUM first, so no
-   * autovacuum of the rows of the phase before runs during this one, then a CHECKPOINT, so each
-   * phase pays for its own writes (and their full-page images in the WAL) and none for a
-   * checkpoint the phase before triggered. CHECKPOINT needs superuser or the pg_checkpoint role;
-   * without it the phases go on, with a note.
-   */
-  private static void settle(HikariDataSource ds, PrintWriter out) {
-    try (Connection c = ds.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("VACUUM check_result, target_status");
-      s.execute("CHECKPOINT");
-    } catch (SQLException e) {
-      out.println("  (PostgreSQL not settled before the phase: " + e.getMessage() + "; phases may differ by vacuum and checkpoint timing)");
-    }
-  }
-
-  private static double rawCopy(Options o, int count, Generator gen, HikariDataSource ds, PrintWriter out) {
-    settle(ds, out);
-    out.printf(Locale.ROOT, "raw COPY of %d rows (%s) into a scratch table shaped like check_result (partitions, indexes) ...%n", count, o.textCopy() ? "text" : "binary");
-    out.flush();
-    CopyEncoder enc = new CopyEncoder(o.textCopy() ? CopyEncoder.Format.TEXT : CopyEncoder.Format.BINARY);
-    int chunk = 10_000;
-    CheckResult[] rows = new CheckResult[chunk];
-    try (Connection c = ds.getConnection()) {
-      try (Statement s = c.createStatement()) {
-        // Shaped exactly like check_result: same columns, indexes, daily partitions and default partition.
-        s.execute("DROP TABLE IF EXISTS bench_copy");
-        s.execute(
-            "CREATE TABLE bench_copy (LIKE check_result INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES) "
-                + "PARTITION BY RANGE (started_at)");
-        s.execute("CREATE TABLE bench_copy_default PARTITION OF bench_copy DEFAULT");
-        try (ResultSet rs =
-            s.executeQuery(
-                "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                    + "WHERE i.inhparent = 'check_result'::regclass AND c.relname <> 'check_result_default'")) {
-          List<String> ddl = new java.util.ArrayList<>();
-          while (rs.next()) {
-            ddl.add("CREATE TABLE bench_" + rs.getString(1) + " PARTITION OF bench_copy " + rs.getString(2));
-          }
-          for (String d : ddl) {
-            s.execute(d);
-          }
-        }
-      }
-      c.setAutoCommit(false);
-      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      long timed = 0;
-      long copied = 0;
-      for (long from = 0; from < count; from += chunk) {
-        int n = (int) Math.min(chunk, count - from);
-        for (int i = 0; i < n; i++) {
-          rows[i] = gen.result(from + i); // generation is not timed
-        }
-        // One COPY per chunk, timed to its end: PostgreSQL cannot work through buffered rows
-        // while the next chunk is generated (that would be free, untimed work for the reference).
-        long t0 = System.nanoTime();
-        enc.reset();
-        for (int i = 0; i < n; i++) {
-          enc.add(rows[i]);
-        }
-        enc.finish();
-        CopyIn in = copy.copyIn(enc.copySql("bench_copy"));
-        in.writeToCopy(enc.buffer(), 0, enc.length());
-        copied += in.endCopy();
-        timed += System.nanoTime() - t0;
-      }
-      long t0 = System.nanoTime();
-      c.commit();
-      timed += System.nanoTime() - t0;
-      if (copied != count) {
-        throw new WebmonException("raw COPY wrote " + copied + " rows, expected " + count);
-      }
-      double seconds = timed / 1e9;
-      out.printf(Locale.ROOT, "  %d rows in %.2f s: %.0f rows/s%n", copied, seconds, copied / seconds);
-      try (Statement s = c.createStatement()) {
-        s.execute("DROP TABLE bench_copy"); // with its partitions
-      }
-      c.commit();
-      return seconds;
-    } catch (SQLException e) {
-      throw new WebmonException("raw COPY failed: " + e.getMessage(), e);
     }
   }
 
@@ -373,7 +235,7 @@ public final class SinkBench {
     return new KafkaProducer<>(p);
   }
 
-  private static double produce(Options o, int count, Generator gen, KafkaConfig kafka, TopicsConfig topics, PrintWriter out) {
+  private static double produce(Options o, int count, ResultGenerator gen, KafkaConfig kafka, TopicsConfig topics, PrintWriter out) {
     out.printf(Locale.ROOT, "producing the same %d results to %s ...%n", count, topics.results());
     out.flush();
     EventCodec codec = new EventCodec();
@@ -402,7 +264,7 @@ public final class SinkBench {
 
   private static Result sinkPhases(
       Options o,
-      Generator gen,
+      ResultGenerator gen,
       KafkaConfig kafka,
       TopicsConfig topics,
       PostgresConfig postgres,
@@ -413,7 +275,7 @@ public final class SinkBench {
       double produceSeconds,
       PrintWriter out)
       throws InterruptedException {
-    settle(ds, out);
+    RawCopy.settle(ds, out);
     out.printf(Locale.ROOT, "sink: consuming the %d results (batches up to %d records, %d ms) ...%n",
         o.results(), sinkConfig.batchMaxRecords(), sinkConfig.batchMaxLinger().toMillis());
     out.flush();
@@ -421,8 +283,7 @@ public final class SinkBench {
     AtomicLong firstCommit = new AtomicLong();
     AtomicLong lastCommit = new AtomicLong();
     long latencyCount = (long) o.latencyRate() * o.latencyDuration().toSeconds();
-    long[] latencies = new long[(int) Math.min(latencyCount, 50_000_000L)];
-    AtomicLong latencyIndex = new AtomicLong();
+    LatencyHistogram latencies = new LatencyHistogram(TimeUnit.MILLISECONDS);
     long phaseA = o.results();
     Sink.CommitListener listener =
         (n, lat) -> {
@@ -433,10 +294,7 @@ public final class SinkBench {
             lastCommit.set(now);
           } else {
             for (long l : lat) {
-              long idx = latencyIndex.getAndIncrement();
-              if (idx < latencies.length) {
-                latencies[(int) idx] = l;
-              }
+              latencies.record(l);
             }
           }
         };
@@ -450,7 +308,7 @@ public final class SinkBench {
           phaseA, sinkSeconds, firstSeconds, phaseA / sinkSeconds);
       long bytesPerRow = bytesPerRow(ds);
       out.printf(Locale.ROOT, "  check_result: %d bytes per row (table, indexes and TOAST)%n", bytesPerRow);
-      double copyAfterSeconds = rawCopy(o, o.results(), gen, ds, out);
+      double copyAfterSeconds = RawCopy.run(o.textCopy(), o.results(), gen, ds, out);
 
       double p50 = 0;
       double p99 = 0;
@@ -461,12 +319,10 @@ public final class SinkBench {
         out.flush();
         produceAtRate(o, gen, kafka, topics, phaseA, latencyCount);
         awaitRows(rows, phaseA + latencyCount, Duration.ofMinutes(5), sink);
-        samples = Math.min(latencyIndex.get(), latencies.length);
-        long[] sorted = Arrays.copyOf(latencies, (int) samples);
-        Arrays.sort(sorted);
-        p50 = pct(sorted, 0.50);
-        p99 = pct(sorted, 0.99);
-        max = sorted.length == 0 ? 0 : sorted[sorted.length - 1];
+        samples = latencies.count();
+        p50 = latencies.percentileMs(50);
+        p99 = latencies.percentileMs(99);
+        max = latencies.maxMs();
         out.printf(Locale.ROOT, "  %d results: p50 %.0f ms, p99 %.0f ms, max %.0f ms (producer timestamp to commit)%n", samples, p50, p99, max);
       }
       Result r =
@@ -496,7 +352,7 @@ public final class SinkBench {
     }
   }
 
-  private static void produceAtRate(Options o, Generator gen, KafkaConfig kafka, TopicsConfig topics, long from, long count) {
+  private static void produceAtRate(Options o, ResultGenerator gen, KafkaConfig kafka, TopicsConfig topics, long from, long count) {
     EventCodec codec = new EventCodec();
     AtomicReference<Exception> failed = new AtomicReference<>();
     long t0 = System.nanoTime();
@@ -537,13 +393,5 @@ public final class SinkBench {
     } catch (SQLException e) {
       throw new WebmonException("measuring the table size failed: " + e.getMessage(), e);
     }
-  }
-
-  private static double pct(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-    return sorted[i];
   }
 }

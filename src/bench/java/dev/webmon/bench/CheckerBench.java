@@ -72,20 +72,18 @@ public final class CheckerBench {
       long failures) {
     /** One JSON line, for scripts comparing runs. */
     public String json() {
-      return String.format(
-          Locale.ROOT,
-          "{\"bench\":\"checker\",\"client\":\"%s\",\"checksPerSecond\":%.0f,\"referencePerSecond\":%.0f,\"ratio\":%.3f,"
-              + "\"reference\":\"%s\",\"cpuMicrosPerCheck\":%.1f,\"count\":%d,\"concurrency\":%d,\"rounds\":%d,\"failures\":%d}",
-          client,
-          checksPerSecond,
-          referencePerSecond,
-          ratio,
-          reference,
-          cpuMicrosPerCheck,
-          count,
-          concurrency,
-          rounds,
-          failures);
+      return JsonLine.bench("checker")
+          .put("client", client)
+          .put("checksPerSecond", checksPerSecond, 0)
+          .put("referencePerSecond", referencePerSecond, 0)
+          .put("ratio", ratio, 3)
+          .put("reference", reference)
+          .put("cpuMicrosPerCheck", cpuMicrosPerCheck, 1)
+          .put("count", count)
+          .put("concurrency", concurrency)
+          .put("rounds", rounds)
+          .put("failures", failures)
+          .toString();
     }
   }
 
@@ -222,7 +220,7 @@ public final class CheckerBench {
   private static CheckConfig allowLoopback(CheckConfig c) {
     List<Cidr> nets = new ArrayList<>(c.allowedNetworks());
     nets.add(Cidr.parse("127.0.0.0/8"));
-    return new CheckConfig(nets, c.connectTimeout(), c.maxBodyBytes(), c.userAgent(), c.maxRedirectsCap());
+    return new CheckConfig(nets, c.connectTimeout(), c.maxBodyBytes(), c.userAgent(), c.maxRedirectsCap(), c.dnsMaxInFlight());
   }
 
   record Measured(int count, long nanos, long cpuNanos, long failures) {

@@ -5,7 +5,6 @@ import dev.webmon.config.KafkaConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +31,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * afterwards). Latency is from {@code send()} to the acknowledgement.
  */
 public final class ProducerBench {
-  private static final int MAX_SAMPLES = 2_000_000;
-
   private ProducerBench() {}
 
   /** What to measure. */
@@ -103,15 +100,30 @@ public final class ProducerBench {
     /** One JSON object with every figure, for scripts. */
     public String json() {
       Options o = options;
-      return String.format(
-          Locale.ROOT,
-          "{\"bench\":\"producer\",\"broker\":\"%s\",\"messages\":%d,\"recordSize\":%d,\"acks\":\"%s\",\"maxInFlight\":%d,"
-              + "\"idempotence\":%s,\"lingerMs\":%d,\"compression\":\"%s\",\"keys\":%d,\"wait\":%s,\"partitions\":%d,\"batchSize\":%d,\"throughput\":%d,"
-              + "\"sent\":%d,\"errors\":%d,\"seconds\":%.3f,\"recordsPerSecond\":%.0f,\"mbPerSecond\":%.2f,"
-              + "\"latencyP50Ms\":%.3f,\"latencyP95Ms\":%.3f,\"latencyP99Ms\":%.3f,\"latencyMaxMs\":%.3f}",
-          broker, o.messages(), o.recordSize(), o.acks(), o.maxInFlight(), o.idempotence(), o.linger().toMillis(),
-          o.compression(), o.keys(), o.waitEach(), o.partitions(), o.batchSize(), o.throughput(), sent, errors, seconds,
-          recordsPerSecond, mbPerSecond, p50Ms, p95Ms, p99Ms, maxMs);
+      return JsonLine.bench("producer")
+          .put("broker", broker)
+          .put("messages", o.messages())
+          .put("recordSize", o.recordSize())
+          .put("acks", o.acks())
+          .put("maxInFlight", o.maxInFlight())
+          .put("idempotence", o.idempotence())
+          .put("lingerMs", o.linger().toMillis())
+          .put("compression", o.compression())
+          .put("keys", o.keys())
+          .put("wait", o.waitEach())
+          .put("partitions", o.partitions())
+          .put("batchSize", o.batchSize())
+          .put("throughput", o.throughput())
+          .put("sent", sent)
+          .put("errors", errors)
+          .put("seconds", seconds, 3)
+          .put("recordsPerSecond", recordsPerSecond, 0)
+          .put("mbPerSecond", mbPerSecond, 2)
+          .put("latencyP50Ms", p50Ms, 3)
+          .put("latencyP95Ms", p95Ms, 3)
+          .put("latencyP99Ms", p99Ms, 3)
+          .put("latencyMaxMs", maxMs, 3)
+          .toString();
     }
   }
 
@@ -156,9 +168,7 @@ public final class ProducerBench {
     for (int i = 0; i < keys.length; i++) {
       keys[i] = ("target-" + i).getBytes(StandardCharsets.UTF_8);
     }
-    int sampleEvery = (int) Math.max(1, o.messages() / MAX_SAMPLES);
-    long[] samples = new long[(int) Math.min(o.messages(), (long) MAX_SAMPLES + 1)];
-    AtomicLong sampled = new AtomicLong();
+    LatencyHistogram latency = new LatencyHistogram(TimeUnit.NANOSECONDS);
     AtomicLong acked = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicReference<Exception> firstError = new AtomicReference<>();
@@ -181,7 +191,6 @@ public final class ProducerBench {
         byte[] key = keys.length == 0 ? null : keys[(int) (i % keys.length)];
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, payloads[(int) (i & 63)]);
         long sentAt = System.nanoTime();
-        boolean sample = i % sampleEvery == 0;
         if (o.waitEach()) {
           try {
             producer.send(record).get();
@@ -190,9 +199,7 @@ public final class ProducerBench {
             errors.incrementAndGet();
             firstError.compareAndSet(null, e);
           }
-          if (sample) {
-            record(samples, sampled, System.nanoTime() - sentAt);
-          }
+          latency.record(System.nanoTime() - sentAt);
         } else {
           producer.send(
               record,
@@ -203,9 +210,7 @@ public final class ProducerBench {
                   errors.incrementAndGet();
                   firstError.compareAndSet(null, e);
                 }
-                if (sample) {
-                  record(samples, sampled, System.nanoTime() - sentAt);
-                }
+                latency.record(System.nanoTime() - sentAt);
               });
         }
         long now = System.nanoTime();
@@ -221,15 +226,12 @@ public final class ProducerBench {
     if (firstError.get() != null) {
       out.println("  first error: " + firstError.get());
     }
-    int n = (int) Math.min(sampled.get(), samples.length);
-    long[] lat = Arrays.copyOf(samples, n);
-    Arrays.sort(lat);
     double seconds = (end - start) / 1e9;
     double rps = o.messages() / seconds;
     double mbps = o.messages() * (double) o.recordSize() / seconds / 1e6;
     Result r =
         new Result(o, brokerLabel, acked.get(), errors.get(), seconds, rps, mbps,
-            pct(lat, 0.50), pct(lat, 0.95), pct(lat, 0.99), n == 0 ? 0 : lat[n - 1] / 1e6);
+            latency.percentileMs(50), latency.percentileMs(95), latency.percentileMs(99), latency.maxMs());
     out.printf(
         Locale.ROOT,
         "%d records of %d B in %.2f s: %.0f records/s, %.2f MB/s; latency p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms; %d error(s)%n",
@@ -260,20 +262,5 @@ public final class ProducerBench {
         }
       }
     }
-  }
-
-  private static void record(long[] samples, AtomicLong sampled, long nanos) {
-    long idx = sampled.getAndIncrement();
-    if (idx < samples.length) {
-      samples[(int) idx] = nanos;
-    }
-  }
-
-  private static double pct(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-    return sorted[i] / 1e6;
   }
 }

@@ -1,5 +1,7 @@
 package dev.webmon.agent;
 
+import dev.webmon.bench.JsonLine;
+import dev.webmon.bench.LatencyHistogram;
 import dev.webmon.check.Checker;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.TargetSpec;
@@ -10,10 +12,9 @@ import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * published. Measures the start lateness (actual start minus slot) during the first interval
  * (which includes the spread-out first checks) and after it, the checks per second, and the heap
  * after a full GC with every target scheduled. Used by {@code webmon bench scheduler}.
+ *
+ * <p>In package {@code agent}, not {@code bench}, because it drives the agent's package-private
+ * {@link Scheduler}, {@link CheckRunner} and {@link AgentMetrics} exactly as {@link Agent} wires them.
  */
 public final class SchedulerBench {
   private SchedulerBench() {}
@@ -63,20 +67,31 @@ public final class SchedulerBench {
       double heapAfterGcMb,
       double maxHeapMb,
       double cpuSeconds) {
+    /** One JSON object with every figure, for scripts. */
     public String json() {
       Options o = options;
-      return String.format(
-          Locale.ROOT,
-          "{\"bench\":\"scheduler\",\"targets\":%d,\"intervalSeconds\":%d,\"durationSeconds\":%d,\"concurrency\":%d,\"checkTimeMs\":%d,"
-              + "\"checks\":%d,\"checksPerSecond\":%.1f,"
-              + "\"firstIntervalChecks\":%d,\"firstIntervalLatenessP50Ms\":%.2f,\"firstIntervalLatenessP99Ms\":%.2f,\"firstIntervalLatenessMaxMs\":%.2f,"
-              + "\"steadyChecks\":%d,\"latenessP50Ms\":%.2f,\"latenessP99Ms\":%.2f,\"latenessMaxMs\":%.2f,"
-              + "\"skippedOverlap\":%d,\"skippedBehind\":%d,\"heapAfterGcMb\":%.1f,\"maxHeapMb\":%.0f,\"cpuSeconds\":%.1f}",
-          o.targets(), o.interval().toSeconds(), o.duration().toSeconds(), o.concurrency(), o.checkTime().toMillis(),
-          checks, checksPerSecond,
-          firstInterval.count(), firstInterval.p50Ms(), firstInterval.p99Ms(), firstInterval.maxMs(),
-          steady.count(), steady.p50Ms(), steady.p99Ms(), steady.maxMs(),
-          skippedOverlap, skippedBehind, heapAfterGcMb, maxHeapMb, cpuSeconds);
+      return JsonLine.bench("scheduler")
+          .put("targets", o.targets())
+          .put("intervalSeconds", o.interval().toSeconds())
+          .put("durationSeconds", o.duration().toSeconds())
+          .put("concurrency", o.concurrency())
+          .put("checkTimeMs", o.checkTime().toMillis())
+          .put("checks", checks)
+          .put("checksPerSecond", checksPerSecond, 1)
+          .put("firstIntervalChecks", firstInterval.count())
+          .put("firstIntervalLatenessP50Ms", firstInterval.p50Ms(), 2)
+          .put("firstIntervalLatenessP99Ms", firstInterval.p99Ms(), 2)
+          .put("firstIntervalLatenessMaxMs", firstInterval.maxMs(), 2)
+          .put("steadyChecks", steady.count())
+          .put("latenessP50Ms", steady.p50Ms(), 2)
+          .put("latenessP99Ms", steady.p99Ms(), 2)
+          .put("latenessMaxMs", steady.maxMs(), 2)
+          .put("skippedOverlap", skippedOverlap)
+          .put("skippedBehind", skippedBehind)
+          .put("heapAfterGcMb", heapAfterGcMb, 1)
+          .put("maxHeapMb", maxHeapMb, 0)
+          .put("cpuSeconds", cpuSeconds, 1)
+          .toString();
     }
   }
 
@@ -89,20 +104,13 @@ public final class SchedulerBench {
     long firstIntervalEnd = startMillis + o.interval().toMillis();
     long endMillis = startMillis + o.duration().toMillis();
     // Lateness of every check, split at the end of the first interval.
-    int capacity = (int) Math.min(50_000_000L, (long) o.targets() * (o.duration().toMillis() / o.interval().toMillis() + 2));
-    long[] first = new long[capacity];
-    long[] steady = new long[capacity];
-    AtomicLong firstCount = new AtomicLong();
-    AtomicLong steadyCount = new AtomicLong();
+    LatencyHistogram first = new LatencyHistogram(TimeUnit.MICROSECONDS);
+    LatencyHistogram steady = new LatencyHistogram(TimeUnit.MICROSECONDS);
     Checker checker =
         (target, scheduledAt) -> {
           Instant started = clock.instant();
           long lateMicros = Duration.between(scheduledAt, started).toNanos() / 1000;
-          if (scheduledAt.toEpochMilli() < firstIntervalEnd) {
-            store(first, firstCount, lateMicros);
-          } else {
-            store(steady, steadyCount, lateMicros);
-          }
+          (scheduledAt.toEpochMilli() < firstIntervalEnd ? first : steady).record(lateMicros);
           if (!o.checkTime().isZero()) {
             try {
               Thread.sleep(o.checkTime());
@@ -170,8 +178,8 @@ public final class SchedulerBench {
             o,
             results.sum(),
             results.sum() / seconds,
-            lateness(first, firstCount),
-            lateness(steady, steadyCount),
+            lateness(first),
+            lateness(steady),
             (long) registry.get("webmon.agent.checks.skipped").tag("cause", "overlap").counter().count(),
             scheduler.missedSlots(),
             heapMb,
@@ -191,26 +199,8 @@ public final class SchedulerBench {
     return r;
   }
 
-  private static void store(long[] into, AtomicLong count, long micros) {
-    long i = count.getAndIncrement();
-    if (i < into.length) {
-      into[(int) i] = micros;
-    }
-  }
-
-  private static Lateness lateness(long[] values, AtomicLong count) {
-    int n = (int) Math.min(count.get(), values.length);
-    long[] sorted = Arrays.copyOf(values, n);
-    Arrays.sort(sorted);
-    return new Lateness(n, pct(sorted, 0.5), pct(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1000.0);
-  }
-
-  private static double pct(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-    return sorted[i] / 1000.0;
+  private static Lateness lateness(LatencyHistogram h) {
+    return new Lateness(h.count(), h.percentileMs(50), h.percentileMs(99), h.maxMs());
   }
 
   private static double heapAfterGcMb() {

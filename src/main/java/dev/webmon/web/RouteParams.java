@@ -1,0 +1,137 @@
+package dev.webmon.web;
+
+import dev.webmon.event.Outcome;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What the routes read from a request, in one place for the API and the pages: the target id of
+ * the path, query parameters (numbers, instants, locations, outcomes, time ranges) and the target
+ * list's filter. A bad value fails with a {@link ValidationException} naming the parameter.
+ */
+final class RouteParams {
+  /** The prefix of the REST API. */
+  static final String API = "/api/v1";
+
+  private static final String NAME_PATTERN = "[A-Za-z0-9_-]{1,64}";
+
+  private RouteParams() {}
+
+  /** The {id} path parameter; anything that cannot be an id is simply not found. */
+  static String targetId(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!id.matches(NAME_PATTERN)) {
+      throw notFound(id.length() > 64 ? id.substring(0, 64) + "..." : id);
+    }
+    return id;
+  }
+
+  static NotFoundException notFound(String id) {
+    return new NotFoundException("no target with id '" + id + "'");
+  }
+
+  /** A query parameter, stripped; empty if absent or blank. */
+  static Optional<String> param(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+  }
+
+  /** A whole number in {@code [min, max]}. */
+  static int intParam(String name, String text, int min, int max) {
+    try {
+      int v = Integer.parseInt(text);
+      if (v >= min && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ValidationException(name, "must be a whole number from " + min + " to " + max);
+  }
+
+  static Optional<Instant> instantParam(Context ctx, String name) {
+    return param(ctx, name)
+        .map(
+            s -> {
+              try {
+                return Instant.parse(s);
+              } catch (DateTimeParseException e) {
+                throw new ValidationException(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+              }
+            });
+  }
+
+  /** {@code from} and {@code to}; without them the 24 hours before {@code now}. */
+  static TimeRange range(Context ctx, Instant now) {
+    Instant to = instantParam(ctx, "to").orElse(now);
+    Instant from = instantParam(ctx, "from").orElse(to.minus(Duration.ofHours(24)));
+    return new TimeRange(from, to);
+  }
+
+  /** A half-open range of instants, {@code from <= t < to}. */
+  record TimeRange(Instant from, Instant to) {}
+
+  /** The {@code location} parameter: an agent's location name. */
+  static Optional<String> location(Context ctx) {
+    Optional<String> loc = param(ctx, "location");
+    loc.ifPresent(
+        l -> {
+          if (!isLocationName(l)) {
+            throw new ValidationException("location", "must be 1-64 characters of [A-Za-z0-9_-]");
+          }
+        });
+    return loc;
+  }
+
+  static boolean isLocationName(String text) {
+    return text.matches(NAME_PATTERN);
+  }
+
+  /** The {@code outcome} parameter, UP or DOWN in any case. */
+  static Optional<Outcome> outcome(Context ctx) {
+    return param(ctx, "outcome")
+        .map(
+            s -> {
+              try {
+                return Outcome.valueOf(s.toUpperCase(Locale.ROOT));
+              } catch (IllegalArgumentException e) {
+                throw new ValidationException("outcome", "must be UP or DOWN");
+              }
+            });
+  }
+
+  /** The target list's filter from query parameters (API list and UI list). */
+  static TargetQueries.Filter targetFilter(Context ctx) {
+    Optional<String> q = param(ctx, "q");
+    Optional<TargetQueries.Status> status =
+        param(ctx, "status")
+            .map(
+                s -> {
+                  try {
+                    return TargetQueries.Status.valueOf(s.toUpperCase(Locale.ROOT));
+                  } catch (IllegalArgumentException e) {
+                    throw new ValidationException("status", "must be one of up, down, degraded, unknown");
+                  }
+                });
+    Optional<String> tag = param(ctx, "tag");
+    Optional<Integer> interval = param(ctx, "interval").map(s -> intParam("interval", s, 1, Integer.MAX_VALUE));
+    String sort = param(ctx, "sort").orElse("name");
+    int page = param(ctx, "page").map(s -> intParam("page", s, 1, 1_000_000)).orElse(1);
+    int size =
+        param(ctx, "size").map(s -> intParam("size", s, 1, TargetQueries.MAX_PAGE_SIZE)).orElse(TargetQueries.DEFAULT_PAGE_SIZE);
+    return new TargetQueries.Filter(q, status, tag, interval, sort, page, size);
+  }
+
+  /** A whole number, or empty if {@code text} is not one. */
+  static Optional<Long> parseLong(String text) {
+    try {
+      return Optional.of(Long.parseLong(text.strip()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package dev.webmon.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.webmon.event.TargetSpec;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The targets of the REST API under {@code /api/v1}: list, create, read, replace, delete, and the
+ * YAML export and import; plus the API's description {@code web/openapi.json}.
+ */
+final class TargetApiRoutes {
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder(YAMLFactory.builder().build())
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .build();
+
+  private final DataSource dataSource;
+  private final TargetService service;
+  private final TargetStore store;
+  private final TargetQueries targets;
+  private final Clock clock;
+  private final byte[] openApi;
+
+  TargetApiRoutes(DataSource dataSource, TargetService service, TargetStore store, TargetQueries targets, Clock clock) {
+    this.dataSource = dataSource;
+    this.service = service;
+    this.store = store;
+    this.targets = targets;
+    this.clock = clock;
+    this.openApi = resource("web/openapi.json");
+  }
+
+  void register(RoutesConfig r) {
+    String base = RouteParams.API;
+    r.get(base + "/openapi.json", ctx -> ctx.contentType("application/json; charset=utf-8").result(openApi));
+    r.get(base + "/targets", this::list);
+    r.post(base + "/targets", this::create);
+    r.get(base + "/targets/export", this::export);
+    r.post(base + "/targets/import", this::importTargets);
+    r.get(base + "/targets/{id}", this::get);
+    r.put(base + "/targets/{id}", this::update);
+    r.delete(base + "/targets/{id}", this::delete);
+  }
+
+  private void list(Context ctx) {
+    TargetQueries.Page page = targets.list(RouteParams.targetFilter(ctx));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("items", page.items());
+    body.put("page", page.page());
+    body.put("size", page.size());
+    body.put("total", page.total());
+    body.put("pages", page.pages());
+    Json.send(ctx, 200, body);
+  }
+
+  private void create(Context ctx) {
+    TargetRequest request = TargetRequest.fromJson(Json.readObject(ctx), "");
+    TargetService.Written w = service.create(request);
+    ctx.header("Location", RouteParams.API + "/targets/" + w.spec().id());
+    ctx.header("ETag", etag(w.spec()));
+    Json.send(ctx, 201, TargetView.of(w.spec(), w.createdAt()));
+  }
+
+  private void get(Context ctx) {
+    String id = RouteParams.targetId(ctx);
+    TargetStore.Stored stored = Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> RouteParams.notFound(id));
+    ctx.header("ETag", etag(stored.spec()));
+    Json.send(ctx, 200, TargetView.of(stored.spec(), stored.createdAt()));
+  }
+
+  private void update(Context ctx) {
+    String id = RouteParams.targetId(ctx);
+    String ifMatch = ctx.header("If-Match");
+    TargetService.Written w;
+    if (ifMatch == null) {
+      w = service.update(id, TargetRequest.fromJson(Json.readObject(ctx), ""));
+    } else {
+      long seen = parseEtag(ifMatch);
+      w = service.updateIfAt(id, TargetRequest.fromJson(Json.readObject(ctx), ""), seen);
+    }
+    ctx.header("ETag", etag(w.spec()));
+    Json.send(ctx, 200, TargetView.of(w.spec(), w.createdAt()));
+  }
+
+  private void delete(Context ctx) {
+    service.delete(RouteParams.targetId(ctx));
+    ctx.status(204);
+  }
+
+  private void export(Context ctx) {
+    List<TargetSpec> all = Db.read(dataSource, store::all);
+    List<Map<String, Object>> entries = new ArrayList<>();
+    all.forEach(s -> entries.add(TargetView.exportEntry(s)));
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("targets", entries);
+    try {
+      String yaml =
+          "# webmon targets (" + entries.size() + "), exported " + clock.instant()
+              + ". Import with POST /api/v1/targets/import; entries match stored targets by url + name.\n"
+              + YAML.writeValueAsString(doc);
+      ctx.contentType("application/yaml; charset=utf-8")
+          .header("Content-Disposition", "attachment; filename=\"webmon-targets.yaml\"")
+          .result(yaml.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void importTargets(Context ctx) {
+    List<TargetRequest> requests = parseImport(ctx.bodyAsBytes());
+    TargetService.ImportResult result = service.importAll(requests);
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (int i = 0; i < result.entries().size(); i++) {
+      TargetService.Written w = result.entries().get(i);
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("index", i);
+      e.put("id", w.spec().id());
+      e.put("name", w.spec().name());
+      e.put("action", w.action().name().toLowerCase(Locale.ROOT));
+      entries.add(e);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("created", result.count(TargetService.Action.CREATED));
+    body.put("updated", result.count(TargetService.Action.UPDATED));
+    body.put("unchanged", result.count(TargetService.Action.UNCHANGED));
+    body.put("targets", entries);
+    Json.send(ctx, 200, body);
+  }
+
+  /** A YAML (or JSON) document: {@code targets: [...]} or a bare list. */
+  private static List<TargetRequest> parseImport(byte[] bytes) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(bytes);
+    } catch (IOException e) {
+      throw new ValidationException("body", "is not valid YAML: " + Json.shortMessage(e));
+    }
+    JsonNode list = root != null && root.isObject() ? root.get("targets") : root;
+    if (list == null || !list.isArray()) {
+      throw new ValidationException("targets", "expected a list of targets (a document with 'targets:' or a bare list)");
+    }
+    if (list.size() > 100_000) {
+      throw new ValidationException("targets", "at most 100000 targets per import");
+    }
+    List<TargetRequest> requests = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode entry = list.get(i);
+      if (!entry.isObject()) {
+        throw new ValidationException("targets[" + i + "]", "must be a mapping of target fields");
+      }
+      requests.add(TargetRequest.fromJson(entry, "targets[" + i + "]."));
+    }
+    return requests;
+  }
+
+  private static String etag(TargetSpec spec) {
+    return "\"" + spec.version() + "\"";
+  }
+
+  private static long parseEtag(String header) {
+    String v = header.strip();
+    if (v.startsWith("W/")) {
+      v = v.substring(2);
+    }
+    v = v.replace("\"", "");
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new ValidationException("If-Match", "must be the ETag of the target, e.g. \"3\"");
+    }
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = TargetApiRoutes.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
