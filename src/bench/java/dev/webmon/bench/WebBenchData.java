@@ -2,7 +2,7 @@ package dev.webmon.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.webmon.event.TargetSpec;
-import dev.webmon.web.TargetStore;
+import dev.webmon.store.Targets;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -147,7 +147,7 @@ final class WebBenchData {
   }
 
   private static void insertTargets(HikariDataSource db, int n, Instant now) throws SQLException {
-    TargetStore store = new TargetStore();
+    Targets store = new Targets();
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       for (int i = 0; i < n; i++) {

@@ -6,8 +6,6 @@ import dev.webmon.event.TargetSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * skipped and counted, which also bounds the queue by the number of targets; a changed target
  * is checked at once even if a check of its old version is still running.
  *
+ * <p>A check that throws is counted ({@code webmon_agent_checker_failures_total}) and logged; if
+ * it throws an {@link Error} (a {@code StackOverflowError}, an {@code AssertionError}, ...) its
+ * worker ends and a fresh one takes its place, so the pool never shrinks.
+ *
  * <p>Thread-safe.
  */
 final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseable {
@@ -41,7 +43,8 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
   /** The version of each target with a check queued or running. */
   private final ConcurrentHashMap<String, TargetSpec> pending = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final List<Thread> workers = new ArrayList<>();
+  /** The live worker of each slot; guarded by itself, as is setting {@link #stopping}. */
+  private final Thread[] workers;
   private volatile boolean stopping;
 
   /**
@@ -65,9 +68,17 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
     }
     metrics.gauge("webmon.agent.checks.in.flight", "Checks running now", inFlight, AtomicInteger::get);
     metrics.gauge("webmon.agent.checks.queued", "Checks due and waiting for a free slot", queue, LinkedBlockingQueue::size);
-    for (int i = 0; i < concurrency; i++) {
-      workers.add(Thread.ofVirtual().name("check-worker-" + i).start(this::work));
+    this.workers = new Thread[concurrency];
+    synchronized (workers) {
+      for (int i = 0; i < concurrency; i++) {
+        startWorker(i);
+      }
     }
+  }
+
+  /** Lock on {@link #workers} held. */
+  private void startWorker(int slot) {
+    workers[slot] = Thread.ofVirtual().name("check-worker-" + slot).start(() -> work(slot));
   }
 
   @Override
@@ -96,7 +107,7 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
     return queue.size();
   }
 
-  private void work() {
+  private void work(int slot) {
     while (!stopping) {
       Task task;
       try {
@@ -104,8 +115,21 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
       } catch (InterruptedException e) {
         return;
       }
-      if (task != null) {
+      if (task == null) {
+        continue;
+      }
+      try {
         run(task);
+      } catch (Error e) {
+        // After an Error this thread may be in any state: it ends, and a fresh worker replaces it.
+        metrics.checkerFailure();
+        log.error("target {}: the check failed with an error; replacing check-worker-{}", task.target().id(), slot, e);
+        synchronized (workers) {
+          if (!stopping) {
+            startWorker(slot);
+          }
+        }
+        return;
       }
     }
   }
@@ -147,14 +171,18 @@ final class CheckRunner implements Scheduler.Dispatcher<TargetSpec>, AutoCloseab
    * (which still publish their results); interrupts what is left.
    */
   void stop(Duration timeout) {
-    stopping = true;
+    Thread[] last;
+    synchronized (workers) {
+      stopping = true; // no replacement starts after this
+      last = workers.clone();
+    }
     int dropped = queue.size();
     queue.clear();
     if (dropped > 0) {
       log.info("dropped {} queued check(s) at shutdown", dropped);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (Thread w : workers) {
+    for (Thread w : last) {
       long left = deadline - System.nanoTime();
       try {
         if (left <= 0 || !w.join(Duration.ofNanos(left))) {

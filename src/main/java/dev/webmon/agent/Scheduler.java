@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +29,30 @@ import org.slf4j.LoggerFactory;
  * are handed to a {@link Dispatcher}, which must not block: scheduling never waits for a check.
  *
  * <p>One timer thread ({@link #start()}) calls {@link #runOnce(Instant)}; tests call it directly
- * with a fake clock. If the timer falls more than one interval behind (a stalled machine), the
- * missed slots are skipped and counted rather than fired in a burst.
+ * with a fake clock and ticker. If the timer falls more than one interval behind (a stalled
+ * machine, a forward step of the wall clock), the missed slots are skipped and counted rather
+ * than fired in a burst. {@link #stalled()} tells whether the timer still runs.
+ *
+ * <p>The slots are wall-clock times, but waiting is measured on a monotonic ticker: every reading
+ * of the wall clock is compared with the previous one plus the ticker's elapsed time, and a wall
+ * clock more than a second behind that has stepped back. Then every queued due time moves back
+ * by the step (one uniform shift keeps the heap order), so each entry still waits what it had
+ * left to wait; it fires stamped with the wall clock of then, and its next run is again its
+ * wall-clock slot. A backward step thus never stops the checks.
+ *
+ * <p>A cancelled or replaced entry is only marked in the queue (removing it from the heap is a
+ * linear scan) and is dropped when it surfaces; once the marked entries outnumber the live ones
+ * the queue is compacted, so it holds at most twice the entries scheduled.
  *
  * <p>Thread-safe.
  */
 final class Scheduler<T> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   private static final long MAX_WAIT_MILLIS = 1_000;
+  /** A backward step of the wall clock up to this long is only waited out. */
+  private static final long STEP_TOLERANCE_MILLIS = 1_000;
+  /** {@link #stalled()} once the timer has not completed an iteration for this long. */
+  static final Duration STALL_AFTER = Duration.ofSeconds(30);
 
   /** Receives due entries. Called on the timer thread; must return quickly. */
   @FunctionalInterface
@@ -60,6 +78,7 @@ final class Scheduler<T> implements AutoCloseable {
   }
 
   private final InstantSource clock;
+  private final LongSupplier ticker;
   private final Dispatcher<T> dispatcher;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -68,12 +87,29 @@ final class Scheduler<T> implements AutoCloseable {
       new PriorityQueue<>(Comparator.<Entry<T>>comparingLong(e -> e.dueMillis).thenComparingLong(e -> e.seq));
   private final AtomicLong missedSlots = new AtomicLong();
   private long seq;
+  /** Cancelled entries still in {@link #queue}. */
+  private int dead;
   private boolean dirty;
+  /** The last reading of the wall clock and the ticker, to tell a backward step. */
+  private long lastWallMillis;
+  private long lastTickNanos;
+  private boolean observed;
+  private volatile long lastIterationNanos;
   private volatile boolean running;
-  private Thread timer;
+  private volatile Thread timer;
 
+  /** A scheduler whose waiting is measured by {@link System#nanoTime()}. */
   Scheduler(InstantSource clock, Dispatcher<T> dispatcher) {
+    this(clock, System::nanoTime, dispatcher);
+  }
+
+  /**
+   * @param ticker monotonic nanoseconds (like {@link System#nanoTime()}) that move with {@code
+   *     clock} except when the wall clock steps
+   */
+  Scheduler(InstantSource clock, LongSupplier ticker, Dispatcher<T> dispatcher) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
   }
 
@@ -106,7 +142,9 @@ final class Scheduler<T> implements AutoCloseable {
 
   /** Schedules (or replaces) {@code id}: first run now, then on its phase. */
   void scheduleNow(String id, T payload, Duration interval) {
-    schedule(id, payload, interval, clock.millis());
+    long tick = ticker.getAsLong();
+    long now = clock.millis();
+    insert(id, payload, intervalMillis(interval), now, now, tick);
   }
 
   /**
@@ -114,24 +152,31 @@ final class Scheduler<T> implements AutoCloseable {
    * hash), or at its next slot if that comes first; then on its phase.
    */
   void scheduleWithin(String id, T payload, Duration interval, Duration spread) {
+    long tick = ticker.getAsLong();
     long now = clock.millis();
     long intervalMillis = intervalMillis(interval);
     long window = Math.min(spread.toMillis(), intervalMillis);
     long spreadDue = window <= 0 ? now : now + Math.floorMod(Long.rotateLeft(hash(id), 17), window);
     long slot = nextSlot(id, intervalMillis, now - 1);
-    schedule(id, payload, interval, Math.min(spreadDue, slot));
+    insert(id, payload, intervalMillis, Math.min(spreadDue, slot), now, tick);
   }
 
   /** Schedules (or replaces) {@code id} with its first run at {@code firstDue}, then on its phase. */
   void schedule(String id, T payload, Duration interval, long firstDueMillis) {
+    long tick = ticker.getAsLong();
+    insert(id, payload, intervalMillis(interval), firstDueMillis, clock.millis(), tick);
+  }
+
+  private void insert(String id, T payload, long intervalMillis, long firstDueMillis, long nowMillis, long tick) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(payload, "payload");
-    long intervalMillis = intervalMillis(interval);
     lock.lock();
     try {
+      // Before the new entry joins the queue: its due time is on the wall clock of now.
+      observe(nowMillis, tick);
       Entry<T> old = entries.remove(id);
       if (old != null) {
-        old.cancelled = true;
+        discard(old);
       }
       Entry<T> entry = new Entry<>(id, payload, intervalMillis, seq++, firstDueMillis);
       entries.put(id, entry);
@@ -151,53 +196,89 @@ final class Scheduler<T> implements AutoCloseable {
       if (old == null) {
         return false;
       }
-      old.cancelled = true;
+      discard(old);
       return true;
     } finally {
       lock.unlock();
     }
   }
 
+  /** Lock held: marks {@code e}, still in the queue, and compacts once most of the queue is dead. */
+  private void discard(Entry<T> e) {
+    e.cancelled = true;
+    dead++;
+    if (dead > queue.size() - dead) {
+      queue.removeIf(q -> q.cancelled);
+      dead = 0;
+    }
+  }
+
+  /** Lock held: notes a reading of the wall clock; on a backward step, shifts the queue with it. */
+  private void observe(long wallMillis, long tick) {
+    if (observed) {
+      long expected = lastWallMillis + (tick - lastTickNanos) / 1_000_000;
+      long back = expected - wallMillis;
+      if (back > STEP_TOLERANCE_MILLIS) {
+        for (Entry<T> e : queue) {
+          e.dueMillis -= back;
+        }
+        log.warn("the wall clock stepped back by {} ms; the checks keep their rhythm", back);
+      }
+    }
+    observed = true;
+    lastWallMillis = wallMillis;
+    lastTickNanos = tick;
+  }
+
   /** True if {@code payload} (compared by identity) is still what is scheduled for {@code id}. */
   boolean isCurrent(String id, T payload) {
-    lock.lock();
-    try {
-      Entry<T> e = entries.get(id);
-      return e != null && e.payload == payload;
-    } finally {
-      lock.unlock();
-    }
+    return locked(
+        () -> {
+          Entry<T> e = entries.get(id);
+          return e != null && e.payload == payload;
+        });
   }
 
   /** The scheduled payload of {@code id}. */
   Optional<T> get(String id) {
-    lock.lock();
-    try {
-      Entry<T> e = entries.get(id);
-      return e == null ? Optional.empty() : Optional.of(e.payload);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> Optional.ofNullable(entries.get(id)).map(e -> e.payload));
   }
 
   /** When {@code id} runs next. */
   Optional<Instant> nextRun(String id) {
+    return locked(() -> Optional.ofNullable(entries.get(id)).map(e -> Instant.ofEpochMilli(e.dueMillis)));
+  }
+
+  int size() {
+    return locked(entries::size);
+  }
+
+  /** Entries in the queue, cancelled ones not yet dropped included. */
+  int queued() {
+    return locked(queue::size);
+  }
+
+  private <R> R locked(Supplier<R> read) {
     lock.lock();
     try {
-      Entry<T> e = entries.get(id);
-      return e == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(e.dueMillis));
+      return read.get();
     } finally {
       lock.unlock();
     }
   }
 
-  int size() {
-    lock.lock();
-    try {
-      return entries.size();
-    } finally {
-      lock.unlock();
+  /**
+   * True if the timer thread no longer schedules checks: it ended on an error (or was interrupted)
+   * without {@link #close()}, or it has not completed an iteration for {@link #STALL_AFTER}
+   * (an idle timer completes one every second; so a dispatch hangs). False before {@link
+   * #start()} and after {@link #close()}. Lock-free and cheap: for the agent's /health and /ready.
+   */
+  boolean stalled() {
+    Thread t = timer;
+    if (t == null || !running) {
+      return false;
     }
+    return !t.isAlive() || ticker.getAsLong() - lastIterationNanos > STALL_AFTER.toNanos();
   }
 
   /** Slots skipped because the timer was more than one interval behind. */
@@ -210,14 +291,17 @@ final class Scheduler<T> implements AutoCloseable {
    * how many were dispatched.
    */
   int runOnce(Instant now) {
+    long tick = ticker.getAsLong();
     long nowMillis = now.toEpochMilli();
     List<Entry<T>> due = new ArrayList<>();
     List<Long> dueAt = new ArrayList<>();
     lock.lock();
     try {
+      observe(nowMillis, tick);
       while (!queue.isEmpty() && queue.peek().dueMillis <= nowMillis) {
         Entry<T> e = queue.poll();
         if (e.cancelled) {
+          dead--;
           continue;
         }
         due.add(e);
@@ -258,6 +342,7 @@ final class Scheduler<T> implements AutoCloseable {
         throw new IllegalStateException("already started");
       }
       running = true;
+      lastIterationNanos = ticker.getAsLong();
       timer = Thread.ofPlatform().name("webmon-scheduler").daemon(true).start(this::loop);
     } finally {
       lock.unlock();
@@ -268,14 +353,14 @@ final class Scheduler<T> implements AutoCloseable {
     try {
       while (running) {
         runOnce(clock.instant());
+        lastIterationNanos = ticker.getAsLong();
         awaitNextDue();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      // A dispatcher bug must not silently stop every check.
-      log.error("scheduler stopped by an unexpected error", e);
-      throw e;
+    } catch (RuntimeException | Error e) {
+      // A dispatcher bug (or an OutOfMemoryError) ends the timer; stalled() reports it.
+      log.error("the scheduler stopped: no more checks are scheduled", e);
     }
   }
 
@@ -287,8 +372,11 @@ final class Scheduler<T> implements AutoCloseable {
       }
       while (!queue.isEmpty() && queue.peek().cancelled) {
         queue.poll();
+        dead--;
       }
-      long wait = queue.isEmpty() ? MAX_WAIT_MILLIS : queue.peek().dueMillis - clock.millis();
+      // Measured on the ticker from the last reading of the wall clock, which a step cannot move.
+      long now = lastWallMillis + (ticker.getAsLong() - lastTickNanos) / 1_000_000;
+      long wait = queue.isEmpty() ? MAX_WAIT_MILLIS : queue.peek().dueMillis - now;
       if (wait > 0) {
         changed.await(Math.min(wait, MAX_WAIT_MILLIS), TimeUnit.MILLISECONDS);
       }

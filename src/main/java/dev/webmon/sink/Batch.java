@@ -2,6 +2,7 @@ package dev.webmon.sink;
 
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.StatusRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,27 +1,26 @@
 package dev.webmon.sink;
 
-import dev.webmon.event.TargetSpec;
-import java.sql.Array;
+import dev.webmon.store.CheckResults;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.Offsets;
+import dev.webmon.store.PgErrors;
+import dev.webmon.store.Rollups;
+import dev.webmon.store.StatusRows;
+import dev.webmon.store.TargetStatus;
+import dev.webmon.store.Targets;
+import dev.webmon.store.UnavailableException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +58,7 @@ final class BatchWriter {
   private final Duration lateMargin;
   private final DeadLetters deadLetters;
   private final InstantSource clock;
+  private final Targets targets = new Targets();
 
   /** How a batch ended. */
   enum Outcome {
@@ -173,19 +173,12 @@ final class BatchWriter {
     int duplicates = 0;
     List<Integer> refusedResults = new ArrayList<>();
     List<DeadLetters.Letter> refused = new ArrayList<>();
-    CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
     switch (mode) {
-      case FAST -> rows = (int) copy(copy, batch.rows(), "check_result");
+      case FAST -> rows = (int) CheckResults.copy(c, batch.rows(), CheckResults.TABLE);
       case DEDUPE -> {
-        createStage(c);
-        copy(copy, batch.rows(), "sink_stage");
-        try (Statement s = c.createStatement()) {
-          rows =
-              s.executeUpdate(
-                  "INSERT INTO check_result (" + CopyEncoder.COLUMNS + ") SELECT DISTINCT ON (target_id, started_at, result_id) "
-                      + CopyEncoder.COLUMNS + " FROM sink_stage ON CONFLICT DO NOTHING");
-          s.execute("TRUNCATE sink_stage");
-        }
+        CheckResults.createStage(c);
+        CheckResults.copy(c, batch.rows(), CheckResults.STAGE);
+        rows = CheckResults.insertStaged(c, CopyEncoder.COLUMNS);
         duplicates = batch.results.size() - rows;
       }
       default -> {
@@ -194,16 +187,12 @@ final class BatchWriter {
           single.reset();
           single.add(batch.results.get(i));
           single.finish();
-          try (Statement s = c.createStatement()) {
-            s.execute("SAVEPOINT row");
-          }
+          Jdbc.savepoint(c, "row");
           try {
-            copy(copy, single, "check_result");
+            CheckResults.copy(c, single, CheckResults.TABLE);
             rows++;
           } catch (SQLException e) {
-            try (Statement s = c.createStatement()) {
-              s.execute("ROLLBACK TO SAVEPOINT row");
-            }
+            Jdbc.rollbackTo(c, "row");
             if (PgErrors.isUniqueViolation(e)) {
               duplicates++;
             } else if (PgErrors.isDataError(e)) {
@@ -238,25 +227,6 @@ final class BatchWriter {
     return new Written(Outcome.COMMITTED, rows, duplicates, refused.size(), refused, clock.millis(), System.nanoTime() - t0);
   }
 
-  private static long copy(CopyManager copy, CopyEncoder enc, String table) throws SQLException {
-    CopyIn in = copy.copyIn(enc.copySql(table));
-    try {
-      in.writeToCopy(enc.buffer(), 0, enc.length());
-      return in.endCopy();
-    } finally {
-      if (in.isActive()) {
-        in.cancelCopy();
-      }
-    }
-  }
-
-  private static void createStage(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TEMP TABLE IF NOT EXISTS sink_stage (LIKE check_result INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-    }
-  }
-
   /**
    * Moves sink_offset for every partition of the batch from the offset the batch was built on to
    * the next offset, and reports whether every row was where expected. An existing row is
@@ -265,59 +235,12 @@ final class BatchWriter {
    * moved.
    */
   private boolean moveOffsets(Connection c, Batch batch) throws SQLException {
-    List<String> updTopics = new ArrayList<>();
-    List<Integer> updPartitions = new ArrayList<>();
-    List<Long> updNext = new ArrayList<>();
-    List<Long> updExpected = new ArrayList<>();
-    List<String> insTopics = new ArrayList<>();
-    List<Integer> insPartitions = new ArrayList<>();
-    List<Long> insNext = new ArrayList<>();
+    List<Offsets.Move> moves = new ArrayList<>();
     for (Map.Entry<TopicPartition, Batch.Range> e : batch.ranges().entrySet()) {
-      TopicPartition tp = e.getKey();
       Batch.Range r = e.getValue();
-      if (r.expected() == Batch.NONE) {
-        insTopics.add(tp.topic());
-        insPartitions.add(tp.partition());
-        insNext.add(r.next());
-      } else {
-        updTopics.add(tp.topic());
-        updPartitions.add(tp.partition());
-        updNext.add(r.next());
-        updExpected.add(r.expected());
-      }
+      moves.add(new Offsets.Move(e.getKey(), r.expected() == Batch.NONE ? Offsets.NO_ROW : r.expected(), r.next()));
     }
-    if (!updTopics.isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE sink_offset o SET next_offset = u.n, updated_at = now() "
-                  + "FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS u(t, p, n, e) "
-                  + "WHERE o.consumer_group = ? AND o.topic = u.t AND o.partition = u.p AND o.next_offset = u.e")) {
-        ps.setArray(1, c.createArrayOf("text", updTopics.toArray()));
-        ps.setArray(2, c.createArrayOf("int4", updPartitions.toArray()));
-        ps.setArray(3, c.createArrayOf("int8", updNext.toArray()));
-        ps.setArray(4, c.createArrayOf("int8", updExpected.toArray()));
-        ps.setString(5, groupId);
-        if (ps.executeUpdate() != updTopics.size()) {
-          return false;
-        }
-      }
-    }
-    if (!insTopics.isEmpty()) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO sink_offset (consumer_group, topic, partition, next_offset, updated_at) "
-                  + "SELECT ?, t, p, n, now() FROM unnest(?::text[], ?::int4[], ?::int8[]) AS u(t, p, n) "
-                  + "ON CONFLICT (consumer_group, topic, partition) DO NOTHING")) {
-        ps.setString(1, groupId);
-        ps.setArray(2, c.createArrayOf("text", insTopics.toArray()));
-        ps.setArray(3, c.createArrayOf("int4", insPartitions.toArray()));
-        ps.setArray(4, c.createArrayOf("int8", insNext.toArray()));
-        if (ps.executeUpdate() != insTopics.size()) {
-          return false;
-        }
-      }
-    }
-    return true;
+    return Offsets.move(c, groupId, moves);
   }
 
   /**
@@ -328,59 +251,8 @@ final class BatchWriter {
    */
   private static int upsertStatus(Connection c, Batch batch, List<Integer> skip) throws SQLException {
     StatusRows rows = skip.isEmpty() ? batch.status() : StatusRows.of(batch.results, new HashSet<>(skip));
-    upsertStatus(c, STATUS_SAME_STATE_SQL, rows.sameState);
-    upsertStatus(c, STATUS_FLIPPED_SQL, rows.flipped);
-    return rows.size();
+    return TargetStatus.upsert(c, rows);
   }
-
-  private static void upsertStatus(Connection c, String sql, StatusRows.Columns rows) throws SQLException {
-    if (rows.size() == 0) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setArray(1, c.createArrayOf("text", rows.targetIds));
-      ps.setArray(2, c.createArrayOf("text", rows.locations));
-      ps.setArray(3, c.createArrayOf("text", rows.resultIds));
-      ps.setArray(4, c.createArrayOf("int8", rows.startedUs));
-      ps.setArray(5, c.createArrayOf("bool", rows.ups));
-      ps.setArray(6, c.createArrayOf("text", rows.reasons));
-      ps.setArray(7, c.createArrayOf("int4", rows.statusCodes));
-      ps.setArray(8, c.createArrayOf("int8", rows.totalUs));
-      ps.setArray(9, c.createArrayOf("int8", rows.tlsUs));
-      ps.setArray(10, c.createArrayOf("int8", rows.sinceUs));
-      ps.execute();
-    }
-  }
-
-  private static final String TS = "to_timestamp(%1$s / 1000000) + (%1$s %% 1000000) * interval '1 microsecond'";
-
-  /**
-   * Upsert by primary key: one index probe per row whatever the table's size, and a HOT update
-   * (no indexed column changes). {@code {SINCE}} is the new {@code since}: keep the stored one while
-   * the state is unchanged (the batch had one run of equal outcomes), or take the batch's (the
-   * state flipped within the batch).
-   */
-  private static final String STATUS_SQL =
-      """
-      INSERT INTO target_status AS s (target_id, location, result_id, started_at, up, reason, status_code, total_us,
-                                      tls_expires_at, since)
-      SELECT i.target_id, i.location, i.result_id::uuid, %s, i.up, i.reason, i.status_code::smallint, i.total_us, %s, %s
-      FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::bool[], ?::text[], ?::int4[], ?::int8[], ?::int8[], ?::int8[])
-           AS i(target_id, location, result_id, started_us, up, reason, status_code, total_us, tls_us, since_us)
-      ON CONFLICT (target_id, location) DO UPDATE SET
-          result_id = EXCLUDED.result_id, started_at = EXCLUDED.started_at, up = EXCLUDED.up, reason = EXCLUDED.reason,
-          status_code = EXCLUDED.status_code, total_us = EXCLUDED.total_us, tls_expires_at = EXCLUDED.tls_expires_at,
-          since = {SINCE}
-      WHERE s.started_at < EXCLUDED.started_at
-      """
-          .formatted(
-              TS.formatted("i.started_us"),
-              "CASE WHEN i.tls_us IS NULL THEN NULL ELSE " + TS.formatted("i.tls_us") + " END",
-              TS.formatted("i.since_us"));
-
-  private static final String STATUS_SAME_STATE_SQL =
-      STATUS_SQL.replace("{SINCE}", "CASE WHEN s.up = EXCLUDED.up THEN s.since ELSE EXCLUDED.since END");
-  private static final String STATUS_FLIPPED_SQL = STATUS_SQL.replace("{SINCE}", "EXCLUDED.since");
 
   /**
    * Marks, for a rollup recompute, the hours of the batch's rows that ended more than half the
@@ -399,27 +271,8 @@ final class BatchWriter {
     if (hours.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO check_rollup_dirty (hour) SELECT to_timestamp(h) FROM unnest(?::int8[]) AS h "
-                + "WHERE to_timestamp(h) + interval '1 hour' + ? * interval '1 second' <= now() "
-                + "ON CONFLICT (hour) DO NOTHING")) {
-      ps.setArray(1, c.createArrayOf("int8", hours.toArray()));
-      ps.setLong(2, lateMargin.toSeconds());
-      ps.executeUpdate();
-    }
+    Rollups.markDirty(c, hours, lateMargin);
   }
-
-  private static final String UPSERT_TARGET =
-      """
-      INSERT INTO target AS t (id, version, name, url, interval_seconds, tags, spec, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)
-      ON CONFLICT (id) DO UPDATE SET
-          version = EXCLUDED.version, name = EXCLUDED.name, url = EXCLUDED.url,
-          interval_seconds = EXCLUDED.interval_seconds, tags = EXCLUDED.tags, spec = EXCLUDED.spec,
-          updated_at = EXCLUDED.updated_at
-      WHERE t.version < EXCLUDED.version
-      """;
 
   /**
    * Upserts changed targets (a row only moves to a higher version) and deletes tombstoned ones
@@ -432,27 +285,22 @@ final class BatchWriter {
     }
     List<DeadLetters.Letter> refused = new ArrayList<>();
     List<String> deletes = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(UPSERT_TARGET)) {
+    try (Targets.Upserts upserts = targets.upserts(c)) {
       for (Batch.TargetChange change : batch.targetChanges.values()) {
         if (change instanceof Batch.Delete d) {
           deletes.add(d.id());
           continue;
         }
         Batch.Upsert u = (Batch.Upsert) change;
-        bindTarget(c, ps, u);
         if (!rowByRow) {
-          ps.addBatch();
+          upserts.add(u.spec(), u.json());
           continue;
         }
-        try (Statement s = c.createStatement()) {
-          s.execute("SAVEPOINT target");
-        }
+        Jdbc.savepoint(c, "target");
         try {
-          ps.executeUpdate();
+          upserts.execute(u.spec(), u.json());
         } catch (SQLException e) {
-          try (Statement s = c.createStatement()) {
-            s.execute("ROLLBACK TO SAVEPOINT target");
-          }
+          Jdbc.rollbackTo(c, "target");
           if (!PgErrors.isDataError(e)) {
             throw e;
           }
@@ -460,32 +308,13 @@ final class BatchWriter {
         }
       }
       if (!rowByRow) {
-        ps.executeBatch();
+        upserts.executeBatch();
       }
     }
     if (!deletes.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM target WHERE id = ANY(?)");
-          PreparedStatement st = c.prepareStatement("DELETE FROM target_status WHERE target_id = ANY(?)")) {
-        Array ids = c.createArrayOf("text", deletes.toArray());
-        ps.setArray(1, ids);
-        ps.executeUpdate();
-        st.setArray(1, ids);
-        st.executeUpdate();
-      }
+      targets.delete(c, deletes);
     }
     return refused;
-  }
-
-  private static void bindTarget(Connection c, PreparedStatement ps, Batch.Upsert u) throws SQLException {
-    TargetSpec t = u.spec();
-    ps.setString(1, t.id());
-    ps.setLong(2, t.version());
-    ps.setString(3, t.name());
-    ps.setString(4, t.url().toString());
-    ps.setInt(5, Math.toIntExact(t.interval().toSeconds()));
-    ps.setArray(6, c.createArrayOf("text", t.tags().toArray()));
-    ps.setString(7, u.json());
-    ps.setTimestamp(8, Timestamp.from(t.updatedAt()));
   }
 
   /**
@@ -495,37 +324,18 @@ final class BatchWriter {
    * @throws UnavailableException when PostgreSQL cannot be reached
    */
   Map<TopicPartition, Long> readOffsets(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, Long> stored = new HashMap<>();
     if (partitions.isEmpty()) {
-      return stored;
+      return Map.of();
     }
-    List<String> topics = new ArrayList<>();
-    List<Integer> parts = new ArrayList<>();
-    for (TopicPartition tp : partitions) {
-      topics.add(tp.topic());
-      parts.add(tp.partition());
-    }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT o.topic, o.partition, o.next_offset FROM sink_offset o "
-                    + "JOIN unnest(?::text[], ?::int4[]) AS u(t, p) ON o.topic = u.t AND o.partition = u.p "
-                    + "WHERE o.consumer_group = ?")) {
-      ps.setArray(1, c.createArrayOf("text", topics.toArray()));
-      ps.setArray(2, c.createArrayOf("int4", parts.toArray()));
-      ps.setString(3, groupId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          stored.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
-        }
-      }
+    try (Connection c = dataSource.getConnection()) {
+      Map<TopicPartition, Long> stored = Offsets.read(c, groupId, partitions);
       if (!c.getAutoCommit()) {
         c.commit();
       }
+      return stored;
     } catch (SQLException e) {
       throw unavailable(e);
     }
-    return stored;
   }
 
   private static UnavailableException unavailable(SQLException e) {

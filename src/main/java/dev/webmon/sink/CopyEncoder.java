@@ -3,6 +3,8 @@ package dev.webmon.sink;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.Outcome;
 import dev.webmon.event.PhaseTimings;
+import dev.webmon.store.CheckResults;
+import dev.webmon.store.CopyRows;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +23,7 @@ import java.util.UUID;
  * (JSON {@code \u0000}): they are stored as U+FFFD. Public for the benchmark's raw COPY
  * reference. Not thread-safe.
  */
-public final class CopyEncoder {
+public final class CopyEncoder implements CopyRows {
   /** COPY formats. */
   public enum Format {
     BINARY,
@@ -54,7 +56,17 @@ public final class CopyEncoder {
 
   /** The COPY statement matching this encoder's format, for the given table. */
   public String copySql(String table) {
-    return "COPY " + table + " (" + COLUMNS + ") FROM STDIN" + (format == Format.BINARY ? " (FORMAT binary)" : "");
+    return CheckResults.copySql(table, COLUMNS, binary());
+  }
+
+  @Override
+  public String columns() {
+    return COLUMNS;
+  }
+
+  @Override
+  public boolean binary() {
+    return format == Format.BINARY;
   }
 
   /** Empties the buffer (and writes the binary header). */
@@ -73,10 +85,12 @@ public final class CopyEncoder {
   }
 
   /** The encoded bytes so far; {@link #finish()} first for a complete COPY stream. */
+  @Override
   public byte[] buffer() {
     return buf;
   }
 
+  @Override
   public int length() {
     return len;
   }

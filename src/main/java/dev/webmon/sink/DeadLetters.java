@@ -1,5 +1,6 @@
 package dev.webmon.sink;
 
+import dev.webmon.store.UnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;

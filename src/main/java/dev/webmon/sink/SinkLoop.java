@@ -5,6 +5,7 @@ import dev.webmon.event.CheckResult;
 import dev.webmon.event.DecodeException;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.UnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,11 @@
 package dev.webmon.sink;
 
 import dev.webmon.WebmonException;
+import dev.webmon.store.Partitions;
+import dev.webmon.store.PgErrors;
+import dev.webmon.store.Rollups;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -38,9 +37,8 @@ final class StorageMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(StorageMaintenance.class);
 
   /** The advisory lock key: "webmon" + 0x01 (maintenance). */
-  static final long LOCK_KEY = 0x7765626d6f6e01L;
+  static final long LOCK_KEY = Partitions.LOCK_KEY;
 
-  static final String ROLLUP_JOB = "rollup_hourly";
   static final Duration ROLLUP_CHUNK = Duration.ofHours(24);
   static final int DAYS_BACK = 1;
   static final int DIRTY_HOURS_PER_RUN = 48;
@@ -99,7 +97,7 @@ final class StorageMaintenance {
     Instant now = clock.instant();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
-      if (!tryLock(c)) {
+      if (!Partitions.tryLock(c)) {
         LOG.debug("Storage maintenance: another sink instance holds the lock, skipping");
         return Report.skipped();
       }
@@ -130,27 +128,10 @@ final class StorageMaintenance {
           c.rollback();
           c.setAutoCommit(true);
         }
-        unlock(c);
+        Partitions.unlock(c);
       }
     } catch (SQLException e) {
       throw new WebmonException("Storage maintenance failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean tryLock(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-      ps.setLong(1, LOCK_KEY);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
-  }
-
-  private static void unlock(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-      ps.setLong(1, LOCK_KEY);
-      ps.execute();
     }
   }
 
@@ -161,17 +142,7 @@ final class StorageMaintenance {
         withDdlRetry(
             c,
             "creating partitions",
-            () -> {
-              try (PreparedStatement ps = c.prepareStatement("SELECT webmon_ensure_partitions_at(?, ?, ?)")) {
-                ps.setObject(1, today);
-                ps.setInt(2, DAYS_BACK);
-                ps.setInt(3, config.partitionsAhead());
-                try (ResultSet rs = ps.executeQuery()) {
-                  rs.next();
-                  return rs.getInt(1);
-                }
-              }
-            });
+            () -> Partitions.ensure(c, today, DAYS_BACK, config.partitionsAhead()));
     return created == null ? 0 : created;
   }
 
@@ -186,15 +157,8 @@ final class StorageMaintenance {
     int hours = 0;
     while (from.isBefore(closedUntil)) {
       Instant to = min(from.plus(ROLLUP_CHUNK), closedUntil);
-      rollUp(c, from, to);
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO maintenance_state (job, done_until, updated_at) VALUES (?, ?, now()) "
-                  + "ON CONFLICT (job) DO UPDATE SET done_until = EXCLUDED.done_until, updated_at = now()")) {
-        ps.setString(1, ROLLUP_JOB);
-        ps.setTimestamp(2, Timestamp.from(to));
-        ps.executeUpdate();
-      }
+      Rollups.rollUp(c, from, to);
+      Rollups.setDoneUntil(c, to);
       c.commit();
       hours += (int) Duration.between(from, to).toHours();
       from = to;
@@ -212,72 +176,20 @@ final class StorageMaintenance {
     if (rolledUntil.isEmpty()) {
       return 0;
     }
-    List<Instant> dirty = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT hour FROM check_rollup_dirty WHERE hour < ? ORDER BY hour LIMIT ?")) {
-      ps.setTimestamp(1, Timestamp.from(rolledUntil.get()));
-      ps.setInt(2, DIRTY_HOURS_PER_RUN);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          dirty.add(rs.getTimestamp(1).toInstant());
-        }
-      }
-    }
+    List<Instant> dirty = Rollups.dirtyHours(c, rolledUntil.get(), DIRTY_HOURS_PER_RUN);
     c.commit();
     for (Instant hour : dirty) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_rollup_dirty WHERE hour = ?")) {
-        ps.setTimestamp(1, Timestamp.from(hour));
-        ps.executeUpdate();
-      }
+      Rollups.clearDirty(c, hour);
       c.commit();
-      rollUp(c, hour, hour.plus(Duration.ofHours(1)));
+      Rollups.rollUp(c, hour, hour.plus(Duration.ofHours(1)));
       c.commit();
     }
     return dirty.size();
   }
 
-  /** Computes (or recomputes) the rollups of the hours in [from, to). Idempotent. */
-  static void rollUp(Connection c, Instant from, Instant to) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            INSERT INTO check_rollup_hourly AS r
-                (target_id, location, hour, checks, up_checks,
-                 min_total_us, avg_total_us, max_total_us, p50_total_us, p95_total_us, p99_total_us,
-                 avg_dns_us, avg_connect_us, avg_tls_us, avg_ttfb_us, avg_transfer_us)
-            SELECT target_id, location, date_trunc('hour', started_at, 'UTC'),
-                   count(*), count(*) FILTER (WHERE up),
-                   min(total_us), round(avg(total_us))::bigint, max(total_us),
-                   percentile_disc(0.50) WITHIN GROUP (ORDER BY total_us),
-                   percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us),
-                   percentile_disc(0.99) WITHIN GROUP (ORDER BY total_us),
-                   round(avg(dns_us))::bigint, round(avg(connect_us))::bigint, round(avg(tls_us))::bigint,
-                   round(avg(ttfb_us))::bigint, round(avg(transfer_us))::bigint
-            FROM check_result
-            WHERE started_at >= ? AND started_at < ?
-            GROUP BY 1, 2, 3
-            ON CONFLICT (target_id, hour, location) DO UPDATE SET
-                checks = EXCLUDED.checks, up_checks = EXCLUDED.up_checks,
-                min_total_us = EXCLUDED.min_total_us, avg_total_us = EXCLUDED.avg_total_us,
-                max_total_us = EXCLUDED.max_total_us, p50_total_us = EXCLUDED.p50_total_us,
-                p95_total_us = EXCLUDED.p95_total_us, p99_total_us = EXCLUDED.p99_total_us,
-                avg_dns_us = EXCLUDED.avg_dns_us, avg_connect_us = EXCLUDED.avg_connect_us,
-                avg_tls_us = EXCLUDED.avg_tls_us, avg_ttfb_us = EXCLUDED.avg_ttfb_us,
-                avg_transfer_us = EXCLUDED.avg_transfer_us
-            """)) {
-      ps.setTimestamp(1, Timestamp.from(from));
-      ps.setTimestamp(2, Timestamp.from(to));
-      ps.executeUpdate();
-    }
-  }
-
   static Optional<Instant> rolledUpUntil(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT done_until FROM maintenance_state WHERE job = ?")) {
-      ps.setString(1, ROLLUP_JOB);
-      try (ResultSet rs = ps.executeQuery()) {
-        Optional<Instant> result = rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
-        return result;
-      }
+    try {
+      return Rollups.doneUntil(c);
     } finally {
       if (!c.getAutoCommit()) {
         c.commit();
@@ -312,10 +224,7 @@ final class StorageMaintenance {
               c,
               "dropping partition " + name,
               () -> {
-                try (Statement s = c.createStatement()) {
-                  s.execute("ALTER TABLE check_result DETACH PARTITION " + quote(name));
-                  s.execute("DROP TABLE " + quote(name));
-                }
+                Partitions.drop(c, name);
                 return true;
               });
       if (Boolean.TRUE.equals(done)) {
@@ -328,40 +237,20 @@ final class StorageMaintenance {
   /** Rows the DEFAULT partition caught (clock skew) follow the same retention. */
   long deleteExpiredDefaultRows(Connection c, Instant now, Instant rolledUntil) throws SQLException {
     Instant cutoff = min(now.minus(config.rawRetention()), rolledUntil);
-    long deleted;
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_result_default WHERE started_at < ?")) {
-      ps.setTimestamp(1, Timestamp.from(cutoff));
-      deleted = ps.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_rollup_dirty WHERE hour < ?")) {
-      ps.setTimestamp(1, Timestamp.from(now.minus(config.rawRetention())));
-      ps.executeUpdate();
-    }
+    long deleted = Partitions.deleteDefaultRowsBefore(c, cutoff);
+    Rollups.clearDirtyBefore(c, now.minus(config.rawRetention()));
     c.commit();
     return deleted;
   }
 
   long deleteExpiredRollups(Connection c, Instant now) throws SQLException {
-    long deleted;
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM check_rollup_hourly WHERE hour < ?")) {
-      ps.setTimestamp(1, Timestamp.from(now.minus(config.rollupRetention())));
-      deleted = ps.executeUpdate();
-    }
+    long deleted = Rollups.deleteBefore(c, now.minus(config.rollupRetention()));
     c.commit();
     return deleted;
   }
 
   static List<String> partitionNames(Connection c) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                    + "WHERE i.inhparent = 'check_result'::regclass ORDER BY c.relname")) {
-      while (rs.next()) {
-        names.add(rs.getString(1));
-      }
-    }
+    List<String> names = Partitions.names(c);
     c.commit();
     return names;
   }
@@ -377,16 +266,14 @@ final class StorageMaintenance {
    */
   private <T> T withDdlRetry(Connection c, String what, SqlWork<T> work) throws SQLException {
     for (int attempt = 1; ; attempt++) {
-      try (Statement s = c.createStatement()) {
-        s.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
-      }
+      Partitions.lockTimeout(c, lockTimeout);
       try {
         T result = work.run();
         c.commit();
         return result;
       } catch (SQLException e) {
         c.rollback();
-        if (!"55P03".equals(e.getSQLState())) {
+        if (!PgErrors.isLockTimeout(e)) {
           throw e;
         }
         if (attempt >= DDL_ATTEMPTS) {
@@ -406,10 +293,6 @@ final class StorageMaintenance {
       Thread.currentThread().interrupt();
       throw new WebmonException("Storage maintenance interrupted", e);
     }
-  }
-
-  private static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   private static Instant min(Instant a, Instant b) {

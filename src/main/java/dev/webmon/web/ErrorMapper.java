@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import dev.webmon.WebmonException;
 import dev.webmon.event.InvalidEventException;
+import dev.webmon.store.UnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -4,6 +4,7 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.ops.Check;
+import dev.webmon.store.UnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -83,12 +84,13 @@ public final class KafkaTargetPublisher implements TargetPublisher {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       LOG.warn("Kafka did not acknowledge the {} within {} ms: {}", what, timeout.toMillis(), cause.toString());
       throw new UnavailableException(
+          "Kafka",
           "Kafka is unavailable (no acknowledgement within " + timeout.toSeconds()
               + " s): the change was not saved. Try again when the cluster is reachable.",
           cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UnavailableException("Interrupted while publishing the change: it was not saved.", e);
+      throw new UnavailableException("Kafka", "Interrupted while publishing the change: it was not saved.", e);
     }
   }
 

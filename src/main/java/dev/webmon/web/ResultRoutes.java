@@ -1,6 +1,12 @@
 package dev.webmon.web;
 
 import dev.webmon.event.Outcome;
+import dev.webmon.store.ChartSeries;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.ResultPages;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.TargetStats;
+import dev.webmon.store.Targets;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -17,10 +23,10 @@ import javax.sql.DataSource;
 final class ResultRoutes {
   private final Views views;
   private final DataSource dataSource;
-  private final TargetStore store;
-  private final ResultQueries results;
+  private final Targets store;
+  private final ResultReads results;
 
-  ResultRoutes(Views views, DataSource dataSource, TargetStore store, ResultQueries results) {
+  ResultRoutes(Views views, DataSource dataSource, Targets store, ResultReads results) {
     this.views = views;
     this.dataSource = dataSource;
     this.store = store;
@@ -42,7 +48,7 @@ final class ResultRoutes {
       throw new ValidationException("from", "must be before 'to'");
     }
     int limit =
-        RouteParams.param(ctx, "limit").map(s -> RouteParams.intParam("limit", s, 1, ResultQueries.MAX_RESULTS_PAGE)).orElse(100);
+        RouteParams.param(ctx, "limit").map(s -> RouteParams.intParam("limit", s, 1, ResultPages.MAX_LIMIT)).orElse(100);
     Optional<Outcome> outcome = RouteParams.outcome(ctx);
     Json.send(
         ctx,
@@ -62,9 +68,9 @@ final class ResultRoutes {
     RouteParams.TimeRange range;
     Optional<String> window = RouteParams.param(ctx, "window");
     if (window.isPresent()) {
-      Duration length = ResultQueries.SERIES_WINDOWS.get(window.get());
+      Duration length = ChartSeries.WINDOWS.get(window.get());
       if (length == null) {
-        throw new ValidationException("window", "must be one of " + String.join(", ", ResultQueries.SERIES_WINDOWS.keySet()));
+        throw new ValidationException("window", "must be one of " + String.join(", ", ChartSeries.WINDOWS.keySet()));
       }
       Instant to = results.now();
       range = new RouteParams.TimeRange(to.minus(length), to);
@@ -80,17 +86,17 @@ final class ResultRoutes {
   /** The target page; a window or location it cannot show falls back to the default. */
   private void page(Context ctx) {
     String id = RouteParams.targetId(ctx);
-    TargetStore.Stored stored =
-        Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> RouteParams.notFound(id));
+    StoredTarget stored =
+        Jdbc.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> RouteParams.notFound(id));
     String window = ctx.queryParam("window");
-    if (window == null || !ResultQueries.SERIES_WINDOWS.containsKey(window)) {
+    if (window == null || !ChartSeries.WINDOWS.containsKey(window)) {
       window = "24h";
     }
     Optional<String> location = Optional.ofNullable(ctx.queryParam("location")).filter(RouteParams::isLocationName);
     boolean downOnly = Outcome.DOWN.name().equals(ctx.queryParam("outcome"));
     Instant now = results.now();
-    List<ResultQueries.Stats> stats = TargetPage.STATS_WINDOWS.stream().map(w -> results.stats(id, w)).toList();
-    ResultQueries.ResultPage recent =
+    List<TargetStats.Stats> stats = TargetPage.STATS_WINDOWS.stream().map(w -> results.stats(id, w)).toList();
+    ResultPages.ResultPage recent =
         results.results(
             id, now.minus(Duration.ofDays(7)), now.plusSeconds(1), 50, Optional.empty(), location,
             downOnly ? Optional.of(Outcome.DOWN.name()) : Optional.empty());
@@ -101,7 +107,7 @@ final class ResultRoutes {
 
   private String existingId(Context ctx) {
     String id = RouteParams.targetId(ctx);
-    if (!Db.read(dataSource, c -> store.exists(c, id))) {
+    if (!Jdbc.read(dataSource, c -> store.exists(c, id))) {
       throw RouteParams.notFound(id);
     }
     return id;

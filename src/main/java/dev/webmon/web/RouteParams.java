@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.event.Outcome;
+import dev.webmon.store.TargetList;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,14 +106,14 @@ final class RouteParams {
   }
 
   /** The target list's filter from query parameters (API list and UI list). */
-  static TargetQueries.Filter targetFilter(Context ctx) {
+  static TargetList.Filter targetFilter(Context ctx) {
     Optional<String> q = param(ctx, "q");
-    Optional<TargetQueries.Status> status =
+    Optional<TargetList.Status> status =
         param(ctx, "status")
             .map(
                 s -> {
                   try {
-                    return TargetQueries.Status.valueOf(s.toUpperCase(Locale.ROOT));
+                    return TargetList.Status.valueOf(s.toUpperCase(Locale.ROOT));
                   } catch (IllegalArgumentException e) {
                     throw new ValidationException("status", "must be one of up, down, degraded, unknown");
                   }
@@ -120,10 +121,10 @@ final class RouteParams {
     Optional<String> tag = param(ctx, "tag");
     Optional<Integer> interval = param(ctx, "interval").map(s -> intParam("interval", s, 1, Integer.MAX_VALUE));
     String sort = param(ctx, "sort").orElse("name");
-    int page = param(ctx, "page").map(s -> intParam("page", s, 1, 1_000_000)).orElse(1);
+    int page = param(ctx, "page").map(s -> intParam("page", s, 1, TargetList.MAX_PAGE)).orElse(1);
     int size =
-        param(ctx, "size").map(s -> intParam("size", s, 1, TargetQueries.MAX_PAGE_SIZE)).orElse(TargetQueries.DEFAULT_PAGE_SIZE);
-    return new TargetQueries.Filter(q, status, tag, interval, sort, page, size);
+        param(ctx, "size").map(s -> intParam("size", s, 1, TargetList.MAX_PAGE_SIZE)).orElse(TargetList.DEFAULT_PAGE_SIZE);
+    return ListFilter.of(q, status, tag, interval, sort, page, size);
   }
 
   /** A whole number, or empty if {@code text} is not one. */

@@ -1,14 +1,10 @@
 package dev.webmon.web;
 
+import dev.webmon.store.WebSessions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,17 +14,18 @@ import javax.sql.DataSource;
 
 /**
  * UI login sessions stored in PostgreSQL (table {@code web_session}), so any web instance serves
- * any user. The cookie holds 256 random bits; the table holds only their SHA-256. Thread-safe.
+ * any user. The cookie holds 256 random bits; the table holds only their SHA-256 ({@link WebSessions}).
+ * Thread-safe.
  */
 final class Sessions {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final DataSource dataSource;
+  private final WebSessions table;
   private final Clock clock;
   private final Duration timeout;
 
   Sessions(DataSource dataSource, Clock clock, Duration timeout) {
-    this.dataSource = dataSource;
+    this.table = new WebSessions(dataSource);
     this.clock = clock;
     this.timeout = timeout;
   }
@@ -48,23 +45,7 @@ final class Sessions {
     String cookie = randomToken();
     String csrf = randomToken();
     Instant expires = now.plus(timeout);
-    try (Connection c = dataSource.getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE expires_at < ?")) {
-        ps.setTimestamp(1, Timestamp.from(now));
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO web_session (id_hash, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
-        ps.setBytes(1, sha256(cookie));
-        ps.setString(2, csrf);
-        ps.setTimestamp(3, Timestamp.from(now));
-        ps.setTimestamp(4, Timestamp.from(expires));
-        ps.executeUpdate();
-      }
-    } catch (SQLException e) {
-      throw new UnavailableException("PostgreSQL is unavailable, cannot log in now; try again shortly.", e);
-    }
+    table.insert(sha256(cookie), csrf, now, expires);
     return new Session(cookie, csrf, expires);
   }
 
@@ -73,20 +54,7 @@ final class Sessions {
     if (cookieValue == null || cookieValue.length() != 43) {
       return Optional.empty();
     }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT csrf_token, expires_at FROM web_session WHERE id_hash = ? AND expires_at > ?")) {
-      ps.setBytes(1, sha256(cookieValue));
-      ps.setTimestamp(2, Timestamp.from(clock.instant()));
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(new Session("", rs.getString(1), rs.getTimestamp(2).toInstant()));
-      }
-    } catch (SQLException e) {
-      throw new UnavailableException("PostgreSQL is unavailable; try again shortly.", e);
-    }
+    return table.find(sha256(cookieValue), clock.instant()).map(row -> new Session("", row.csrfToken(), row.expiresAt()));
   }
 
   /** Ends a session (logout). */
@@ -94,13 +62,7 @@ final class Sessions {
     if (cookieValue == null || cookieValue.isEmpty()) {
       return;
     }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE id_hash = ?")) {
-      ps.setBytes(1, sha256(cookieValue));
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new UnavailableException("PostgreSQL is unavailable; try again shortly.", e);
-    }
+    table.delete(sha256(cookieValue));
   }
 
   Duration timeout() {

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.TargetList;
+import dev.webmon.store.Targets;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -32,12 +36,12 @@ final class TargetApiRoutes {
 
   private final DataSource dataSource;
   private final TargetService service;
-  private final TargetStore store;
-  private final TargetQueries targets;
+  private final Targets store;
+  private final TargetList targets;
   private final Clock clock;
   private final byte[] openApi;
 
-  TargetApiRoutes(DataSource dataSource, TargetService service, TargetStore store, TargetQueries targets, Clock clock) {
+  TargetApiRoutes(DataSource dataSource, TargetService service, Targets store, TargetList targets, Clock clock) {
     this.dataSource = dataSource;
     this.service = service;
     this.store = store;
@@ -59,7 +63,7 @@ final class TargetApiRoutes {
   }
 
   private void list(Context ctx) {
-    TargetQueries.Page page = targets.list(RouteParams.targetFilter(ctx));
+    TargetList.Page page = targets.list(RouteParams.targetFilter(ctx));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("items", page.items());
     body.put("page", page.page());
@@ -79,7 +83,7 @@ final class TargetApiRoutes {
 
   private void get(Context ctx) {
     String id = RouteParams.targetId(ctx);
-    TargetStore.Stored stored = Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> RouteParams.notFound(id));
+    StoredTarget stored = Jdbc.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> RouteParams.notFound(id));
     ctx.header("ETag", etag(stored.spec()));
     Json.send(ctx, 200, TargetView.of(stored.spec(), stored.createdAt()));
   }
@@ -104,7 +108,7 @@ final class TargetApiRoutes {
   }
 
   private void export(Context ctx) {
-    List<TargetSpec> all = Db.read(dataSource, store::all);
+    List<TargetSpec> all = Jdbc.read(dataSource, store::all);
     List<Map<String, Object>> entries = new ArrayList<>();
     all.forEach(s -> entries.add(TargetView.exportEntry(s)));
     Map<String, Object> doc = new LinkedHashMap<>();

@@ -1,6 +1,10 @@
 package dev.webmon.web;
 
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.ChartSeries;
+import dev.webmon.store.ResultPages;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.TargetStats;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +38,8 @@ record TargetPage(
 
   /** A row of the figures table. */
   record WindowRow(String window, long checks, long down, String uptime, String p50, String p95, String p99, boolean exact) {
-    static WindowRow of(ResultQueries.Stats s) {
-      ResultQueries.Latency ms = s.responseMs();
+    static WindowRow of(TargetStats.Stats s) {
+      TargetStats.Latency ms = s.responseMs();
       return new WindowRow(
           s.window(), s.checks(), s.down(), Format.percent(s.uptimePercent()), Format.millis(ms.p50()), Format.millis(ms.p95()),
           Format.millis(ms.p99()), s.exact());
@@ -46,8 +50,8 @@ record TargetPage(
   record LocationRow(
       String name, String status, String lastCheck, String lastReason, String uptime, String p50, String p95, String p99,
       long checks) {
-    static LocationRow of(ResultQueries.LocationStats l, Instant now) {
-      ResultQueries.Latency ms = l.responseMs();
+    static LocationRow of(TargetStats.LocationStats l, Instant now) {
+      TargetStats.Latency ms = l.responseMs();
       return new LocationRow(
           l.location(),
           l.currentStatus() == null ? "unknown" : l.currentStatus().toLowerCase(Locale.ROOT),
@@ -69,7 +73,7 @@ record TargetPage(
   record ResultRow(
       String time, String ago, String location, String outcome, String outcomeText, String reason, String status, String total,
       String detail) {
-    static ResultRow of(ResultQueries.ResultItem r, Instant now) {
+    static ResultRow of(ResultPages.ResultItem r, Instant now) {
       return new ResultRow(
           Format.utc(r.startedAt()),
           Format.ago(r.startedAt(), now),
@@ -94,28 +98,28 @@ record TargetPage(
   /**
    * The page of a stored target.
    *
-   * @param window the chart window, a key of {@link ResultQueries#SERIES_WINDOWS}
+   * @param window the chart window, a key of {@link ResultReads#SERIES_WINDOWS}
    * @param location the location to narrow to, or "" for all
    * @param stats the target's figures over {@link #STATS_WINDOWS}, in that order
    * @param recent the recent results (of {@code location}, DOWN only if {@code downOnly})
    */
   static TargetPage of(
-      TargetStore.Stored stored,
+      StoredTarget stored,
       String window,
       String location,
       boolean downOnly,
-      List<ResultQueries.Stats> stats,
-      ResultQueries.ResultPage recent,
+      List<TargetStats.Stats> stats,
+      ResultPages.ResultPage recent,
       Instant now) {
     TargetSpec s = stored.spec();
-    ResultQueries.Stats day = stats.get(0);
+    TargetStats.Stats day = stats.get(0);
     return new TargetPage(
         TargetView.of(s, stored.createdAt()),
         Format.interval(s.interval().toSeconds()),
         Format.millis((double) s.timeout().toMillis()),
         List.copyOf(s.headers().keySet()),
         window,
-        List.copyOf(ResultQueries.SERIES_WINDOWS.keySet()),
+        List.copyOf(ChartSeries.WINDOWS.keySet()),
         location,
         downOnly,
         RouteParams.API + "/targets/" + s.id() + "/series?window=" + window + (location.isEmpty() ? "" : "&location=" + location),

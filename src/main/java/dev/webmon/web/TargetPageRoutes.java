@@ -1,6 +1,11 @@
 package dev.webmon.web;
 
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.TargetList;
+import dev.webmon.store.Targets;
+import dev.webmon.store.UnavailableException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -21,17 +26,25 @@ final class TargetPageRoutes {
   private final Views views;
   private final DataSource dataSource;
   private final TargetService service;
-  private final TargetStore store;
-  private final TargetQueries targets;
-  private final ResultQueries results;
+  private final Targets store;
+  private final TargetList targets;
+  private final FrequencyViews frequencies;
+  private final ResultReads results;
 
   TargetPageRoutes(
-      Views views, DataSource dataSource, TargetService service, TargetStore store, TargetQueries targets, ResultQueries results) {
+      Views views,
+      DataSource dataSource,
+      TargetService service,
+      Targets store,
+      TargetList targets,
+      FrequencyViews frequencies,
+      ResultReads results) {
     this.views = views;
     this.dataSource = dataSource;
     this.service = service;
     this.store = store;
     this.targets = targets;
+    this.frequencies = frequencies;
     this.results = results;
   }
 
@@ -48,18 +61,18 @@ final class TargetPageRoutes {
   // ---------------------------------------------------------------- list
 
   private void list(Context ctx) {
-    TargetQueries.Filter filter;
+    TargetList.Filter filter;
     String filterError = "";
     try {
       filter = RouteParams.targetFilter(ctx);
     } catch (ValidationException e) {
       filterError = e.getMessage();
-      filter = TargetQueries.Filter.firstPage();
+      filter = TargetList.Filter.firstPage();
     }
-    TargetQueries.Page page = targets.list(filter);
+    TargetList.Page page = targets.list(filter);
     String deleted = ctx.queryParam("deleted") == null ? "" : ctx.queryParam("deleted");
     Map<String, Object> m = Views.page(ctx, "Targets");
-    m.put("list", TargetList.of(filter, page, results.now(), deleted, filterError));
+    m.put("list", TargetListPage.of(filter, page, results.now(), deleted, filterError));
     ctx.html(views.render("targets", m));
   }
 
@@ -67,7 +80,7 @@ final class TargetPageRoutes {
 
   /** A row of the views by frequency. */
   record FrequencyRow(String view, String label, int seconds, long targets, long up, long down, long noData) {
-    static FrequencyRow of(TargetQueries.Frequency f) {
+    static FrequencyRow of(FrequencyViews.Frequency f) {
       return new FrequencyRow(
           f.view(), "every " + Format.interval(f.intervalSeconds()), f.intervalSeconds(), f.targets(), f.up(), f.down(), f.noData());
     }
@@ -75,7 +88,7 @@ final class TargetPageRoutes {
 
   private void frequencies(Context ctx) {
     Map<String, Object> m = Views.page(ctx, "Views by frequency");
-    m.put("rows", targets.frequencies().stream().map(FrequencyRow::of).toList());
+    m.put("rows", frequencies.frequencies().stream().map(FrequencyRow::of).toList());
     ctx.html(views.render("frequencies", m));
   }
 
@@ -125,13 +138,13 @@ final class TargetPageRoutes {
 
   private void delete(Context ctx) {
     String id = RouteParams.targetId(ctx);
-    String name = Db.read(dataSource, c -> store.find(c, id)).map(s -> s.spec().name()).orElse(id);
+    String name = Jdbc.read(dataSource, c -> store.find(c, id)).map(s -> s.spec().name()).orElse(id);
     service.delete(id);
     ctx.redirect("/targets?deleted=" + URLEncoder.encode(name, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
   }
 
   private TargetSpec stored(String id) {
-    return Db.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> RouteParams.notFound(id)).spec();
+    return Jdbc.read(dataSource, c -> store.find(c, id)).orElseThrow(() -> RouteParams.notFound(id)).spec();
   }
 
   private void render(Context ctx, int status, TargetForm form) {

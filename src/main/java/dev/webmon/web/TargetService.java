@@ -1,6 +1,9 @@
 package dev.webmon.web;
 
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.Jdbc;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.Targets;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -32,10 +35,10 @@ final class TargetService {
   private final DataSource dataSource;
   private final TargetPublisher publisher;
   private final TargetValidator validator;
-  private final TargetStore store;
+  private final Targets store;
   private final Clock clock;
 
-  TargetService(DataSource dataSource, TargetPublisher publisher, TargetValidator validator, TargetStore store, Clock clock) {
+  TargetService(DataSource dataSource, TargetPublisher publisher, TargetValidator validator, Targets store, Clock clock) {
     this.dataSource = dataSource;
     this.publisher = publisher;
     this.validator = validator;
@@ -62,7 +65,7 @@ final class TargetService {
 
   private Written insert(TargetSpec spec, Instant now) {
     // Take the connection first: with PostgreSQL down nothing is published either.
-    Db.transaction(
+    Jdbc.transaction(
         dataSource,
         c -> {
           publisher.publish(spec);
@@ -89,10 +92,10 @@ final class TargetService {
 
   /** @param seenVersion the version the stored target must be at, or {@link #ANY_VERSION} */
   private Written update(String id, TargetRequest request, long seenVersion, String prefix) {
-    return Db.transaction(
+    return Jdbc.transaction(
         dataSource,
         c -> {
-          TargetStore.Stored prev = store.lock(c, id).orElseThrow(() -> notFound(id));
+          StoredTarget prev = store.lock(c, id).orElseThrow(() -> notFound(id));
           if (seenVersion != ANY_VERSION && seenVersion != prev.spec().version()) {
             throw new PreconditionFailedException(
                 "target " + id + " is at version " + prev.spec().version() + ", not " + seenVersion
@@ -111,7 +114,7 @@ final class TargetService {
   }
 
   void delete(String id) {
-    Db.transaction(
+    Jdbc.transaction(
         dataSource,
         c -> {
           store.lock(c, id).orElseThrow(() -> notFound(id));
@@ -170,7 +173,7 @@ final class TargetService {
     String url = request.url().orElse("").strip();
     // The URL passed validation above, so it parses.
     String name = request.name().map(String::strip).orElseGet(() -> TargetValidator.defaultName(URI.create(url)));
-    List<TargetSpec> matches = Db.read(dataSource, c -> store.findByUrlAndName(c, url, name));
+    List<TargetSpec> matches = Jdbc.read(dataSource, c -> store.findByUrlAndName(c, url, name));
     if (matches.size() > 1) {
       throw new ValidationException(
           prefix + "url", matches.size() + " stored targets have this URL and name; change them by id instead");

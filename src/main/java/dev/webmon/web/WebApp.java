@@ -1,6 +1,9 @@
 package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.TargetList;
+import dev.webmon.store.Targets;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -70,17 +73,17 @@ public final class WebApp implements AutoCloseable {
       Clock clock,
       MeterRegistry registry) {
     Views views = new Views();
-    TargetStore store = new TargetStore();
+    Targets store = new Targets();
     TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
-    TargetQueries targets = new TargetQueries(dataSource, clock);
-    ResultQueries results = new ResultQueries(dataSource, clock);
+    TargetList targets = new TargetList(dataSource, clock);
+    ResultReads results = new ResultReads(dataSource, clock);
     Sessions sessions = new Sessions(dataSource, clock, config.sessionTimeout());
     Access access = new Access(sessions, config.apiToken().reveal(), config.openReads());
     ErrorMapper errors = new ErrorMapper(views);
     TargetApiRoutes targetApi = new TargetApiRoutes(dataSource, service, store, targets, clock);
     SessionRoutes sessionPages =
         new SessionRoutes(views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock), config);
-    TargetPageRoutes targetPages = new TargetPageRoutes(views, dataSource, service, store, targets, results);
+    TargetPageRoutes targetPages = new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =

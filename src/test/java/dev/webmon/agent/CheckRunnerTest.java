@@ -121,6 +121,38 @@ class CheckRunnerTest {
   }
 
   @Test
+  void aCheckThatThrowsAnErrorIsCountedAndItsWorkerReplaced() {
+    runner =
+        new CheckRunner(
+            (target, at) -> {
+              if (target.id().startsWith("bad")) {
+                throw new StackOverflowError("a checker bug");
+              }
+              return checker.check(target, at);
+            },
+            published::add,
+            2,
+            clock,
+            metrics,
+            (id, spec) -> true);
+    for (int i = 0; i < 5; i++) {
+      runner.dispatch("bad" + i, target("bad" + i), clock.instant());
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> registry.get("webmon.agent.checker.failures").counter().count() == 5);
+    // Both workers are still there: two checks run at once, the third waits.
+    checker.blockAll();
+    for (int i = 0; i < 3; i++) {
+      runner.dispatch("good" + i, target("good" + i), clock.instant());
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> runner.inFlight() == 2);
+    assertThat(runner.queued()).isEqualTo(1);
+    checker.releaseAll();
+    await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 3);
+    runner.dispatch("bad0", target("bad0"), clock.instant()); // not stuck as "pending"
+    await().atMost(Duration.ofSeconds(5)).until(() -> registry.get("webmon.agent.checker.failures").counter().count() == 6);
+  }
+
+  @Test
   void recordsLatenessOfTheActualStart() {
     CheckRunner r = runner(1);
     r.dispatch("t1", target("t1"), clock.instant().minusSeconds(2));

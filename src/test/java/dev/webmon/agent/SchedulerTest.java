@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {
@@ -20,7 +23,7 @@ class SchedulerTest {
   private final FakeClock clock = new FakeClock(Instant.parse("2026-03-01T12:00:00.123Z"));
   private final List<Fired> fired = new ArrayList<>();
   private final Scheduler<String> scheduler =
-      new Scheduler<>(clock, (id, payload, at) -> fired.add(new Fired(id, payload, at)));
+      new Scheduler<>(clock, clock::nanoTime, (id, payload, at) -> fired.add(new Fired(id, payload, at)));
 
   @Test
   void runsAtOnceThenOnItsPhaseWithoutDriftHoweverLateTheTimerWakes() {
@@ -52,6 +55,7 @@ class SchedulerTest {
     Scheduler<String> s =
         new Scheduler<>(
             clock,
+            clock::nanoTime,
             (id, payload, scheduledAt) -> {
               at.add(scheduledAt);
               clock.advance(Duration.ofSeconds(7)); // the "work" takes 7 s of the 10 s interval
@@ -188,5 +192,137 @@ class SchedulerTest {
     assertThat(fired).hasSize(1);
     assertThat(scheduler.missedSlots()).isZero();
     assertThat(scheduler.nextRun("t1").orElseThrow().toEpochMilli()).isEqualTo(slot + interval);
+  }
+
+  @Test
+  void aBackwardClockStepNeitherStopsTheChecksNorMovesTheirGrid() {
+    record Dispatch(String id, long scheduledAt, long wall) {}
+    long interval = TEN_S.toMillis();
+    List<Dispatch> dispatched = new ArrayList<>();
+    Scheduler<String> s =
+        new Scheduler<>(
+            clock,
+            clock::nanoTime,
+            (id, payload, at) -> dispatched.add(new Dispatch(id, at.toEpochMilli(), clock.millis())));
+    s.scheduleNow("t1", "v1", TEN_S);
+    s.runOnce(clock.instant());
+    long slot = Scheduler.nextSlot("t1", interval, clock.millis() + 3_000);
+    clock.advance(Duration.ofMillis(slot - 3_000 - clock.millis())); // 3 s before a slot
+    s.runOnce(clock.instant());
+    dispatched.clear();
+    long step = 3_600_000 + 2_500; // NTP steps the wall clock back by 1 h 2.5 s
+    clock.stepWall(Duration.ofMillis(-step));
+    s.scheduleNow("t2", "v1", TEN_S); // scheduled after the step, before the timer noticed it
+    for (int i = 0; i < 600; i++) { // one minute passes; the timer wakes every 100 ms
+      s.runOnce(clock.instant());
+      clock.advance(Duration.ofMillis(100));
+    }
+    List<Dispatch> t1 = dispatched.stream().filter(d -> d.id().equals("t1")).toList();
+    // The check due 3 s after the step still runs 3 s after it, stamped with the wall clock of
+    // then; the next one is back on the shared grid (the wall-clock slot), then every 10 s.
+    long grid = slot - 3_600_000;
+    assertThat(t1)
+        .extracting(Dispatch::scheduledAt)
+        .containsExactly(
+            slot - step, grid, grid + interval, grid + 2 * interval, grid + 3 * interval, grid + 4 * interval,
+            grid + 5 * interval);
+    assertThat(t1).allSatisfy(d -> assertThat(d.scheduledAt()).isEqualTo(d.wall()));
+    // A target scheduled right after the step runs at once, stamped with the stepped wall clock.
+    assertThat(dispatched.get(0)).isEqualTo(new Dispatch("t2", slot - 3_000 - step, slot - 3_000 - step));
+    assertThat(s.missedSlots()).isZero();
+  }
+
+  @Test
+  void aBackwardStepOfAFewMillisecondsJustWaitsForTheWallClock() {
+    long interval = TEN_S.toMillis();
+    long slot = Scheduler.nextSlot("t1", interval, clock.millis() + 1_000);
+    scheduler.schedule("t1", "v1", TEN_S, slot);
+    clock.advance(Duration.ofMillis(slot - 10 - clock.millis()));
+    scheduler.runOnce(clock.instant());
+    clock.stepWall(Duration.ofMillis(-50)); // a small correction, below the step tolerance
+    scheduler.runOnce(clock.instant());
+    assertThat(scheduler.nextRun("t1")).contains(Instant.ofEpochMilli(slot));
+    clock.advance(Duration.ofMillis(60));
+    scheduler.runOnce(clock.instant());
+    assertThat(fired).extracting(f -> f.scheduledAt().toEpochMilli()).endsWith(slot);
+    assertThat(scheduler.nextRun("t1")).contains(Instant.ofEpochMilli(slot + interval));
+  }
+
+  @Test
+  void cancelledAndReplacedEntriesLeaveTheQueue() {
+    Duration day = Duration.ofDays(1);
+    int targets = 100_000;
+    for (int i = 0; i < targets; i++) {
+      scheduler.scheduleWithin("t" + i, "v0", day, day);
+    }
+    // Every target edited five times (due at once, or later in the day), then half of them deleted.
+    for (int round = 1; round <= 5; round++) {
+      for (int i = 0; i < targets; i++) {
+        if (round % 2 == 0) {
+          scheduler.scheduleWithin("t" + i, "v" + round, day, day);
+        } else {
+          scheduler.scheduleNow("t" + i, "v" + round, day);
+        }
+      }
+      assertThat(scheduler.queued()).as("round %d", round).isLessThanOrEqualTo(2 * targets);
+    }
+    for (int i = 0; i < targets; i += 2) {
+      assertThat(scheduler.cancel("t" + i)).isTrue();
+    }
+    assertThat(scheduler.size()).isEqualTo(targets / 2);
+    assertThat(scheduler.queued()).isBetween(targets / 2, targets);
+    assertThat(scheduler.runOnce(clock.instant())).isEqualTo(targets / 2);
+    assertThat(fired).extracting(Fired::payload).containsOnly("v5");
+    assertThat(scheduler.queued()).isLessThanOrEqualTo(2 * scheduler.size());
+  }
+
+  @Test
+  void aTimerThreadKilledByAnErrorIsStalled() {
+    AtomicBoolean dispatched = new AtomicBoolean();
+    try (Scheduler<String> live =
+        new Scheduler<>(
+            clock,
+            clock::nanoTime,
+            (id, p, at) -> {
+              dispatched.set(true);
+              throw new StackOverflowError("a dispatcher bug");
+            })) {
+      live.start();
+      assertThat(live.stalled()).isFalse();
+      live.scheduleNow("a", "v", TEN_S);
+      await().atMost(Duration.ofSeconds(5)).untilTrue(dispatched);
+      await().atMost(Duration.ofSeconds(5)).until(live::stalled);
+    }
+  }
+
+  @Test
+  void aTimerThreadStuckInADispatchIsStalledUntilItCompletesAnIteration() throws InterruptedException {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    try (Scheduler<String> live =
+        new Scheduler<>(
+            clock,
+            clock::nanoTime,
+            (id, p, at) -> {
+              if (first.getAndSet(false)) {
+                entered.countDown();
+                try {
+                  release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            })) {
+      live.start();
+      live.scheduleNow("a", "v", TEN_S);
+      assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+      clock.advance(Scheduler.STALL_AFTER.minusSeconds(1));
+      assertThat(live.stalled()).isFalse();
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(live.stalled()).isTrue();
+      release.countDown();
+      await().atMost(Duration.ofSeconds(5)).until(() -> !live.stalled());
+    }
   }
 }

@@ -21,7 +21,7 @@ class TargetTableTest {
   private final FakeClock clock = new FakeClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final List<String> fired = new ArrayList<>();
   private final Scheduler<TargetSpec> scheduler =
-      new Scheduler<>(clock, (id, spec, at) -> fired.add(id + "@v" + spec.version()));
+      new Scheduler<>(clock, clock::nanoTime, (id, spec, at) -> fired.add(id + "@v" + spec.version()));
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AgentMetrics metrics = new AgentMetrics(registry);
   private final EventCodec codec = new EventCodec();

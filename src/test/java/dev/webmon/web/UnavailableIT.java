@@ -13,6 +13,7 @@ import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.ops.Check;
 import dev.webmon.ops.Health;
+import dev.webmon.store.Targets;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -50,7 +51,7 @@ class UnavailableIT {
       TargetSpec existing =
           TargetSpec.builder("existing1", "https://example.com/").name("Existing").updatedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
       try (Connection c = db.getConnection()) {
-        new TargetStore().upsert(c, existing);
+        new Targets().upsert(c, existing);
       }
       WebFixture.Client api = new WebFixture.Client("http://127.0.0.1:" + app.port());
 

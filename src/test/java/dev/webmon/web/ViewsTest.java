@@ -3,9 +3,16 @@ package dev.webmon.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.ResultPages;
+import dev.webmon.store.StoredTarget;
+import dev.webmon.store.TargetList;
+import dev.webmon.store.TargetStats;
+import dev.webmon.store.Targets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,23 +57,23 @@ class ViewsTest {
     TargetSpec spec =
         TargetSpec.builder("t1", "https://example.com/health").name("Shop").header("X-Api-Key", "secret").tag("prod")
             .updatedAt(NOW).build();
-    ResultQueries.Latency ms = new ResultQueries.Latency(12.0, 10.0, 20.0, 30.0, 40.0);
-    ResultQueries.LocationStats fra =
-        new ResultQueries.LocationStats("fra", 10, 9, 1, 90.0, ms, "DOWN", NOW.minusSeconds(30), "TIMEOUT");
-    List<ResultQueries.Stats> stats =
+    TargetStats.Latency ms = new TargetStats.Latency(12.0, 10.0, 20.0, 30.0, 40.0);
+    TargetStats.LocationStats fra =
+        new TargetStats.LocationStats("fra", 10, 9, 1, 90.0, ms, "DOWN", NOW.minusSeconds(30), "TIMEOUT");
+    List<TargetStats.Stats> stats =
         TargetPage.STATS_WINDOWS.stream()
-            .map(w -> new ResultQueries.Stats(
+            .map(w -> new TargetStats.Stats(
                 "t1", w, NOW.minusSeconds(86_400), NOW, w.equals("24h"), 10, 9, 1, 90.0, ms, Map.of("UP", 9L, "DOWN", 1L),
                 Map.of("TIMEOUT", 1L), List.of(fra)))
             .toList();
-    ResultQueries.ResultItem down =
-        new ResultQueries.ResultItem(
+    ResultPages.ResultItem down =
+        new ResultPages.ResultItem(
             java.util.UUID.randomUUID(), NOW.minusSeconds(30), NOW.minusSeconds(30), "fra", "a1", "DOWN", "TIMEOUT", null,
             Map.of(), 10_000.0, 0, null, null, null, 0, null, "no answer in 10 s", 1);
     TargetPage view =
         TargetPage.of(
-            new TargetStore.Stored(spec, NOW), "7d", "fra", true, stats,
-            new ResultQueries.ResultPage(List.of(down), NOW.minusSeconds(3600), NOW, null), NOW);
+            new StoredTarget(spec, NOW), "7d", "fra", true, stats,
+            new ResultPages.ResultPage(List.of(down), NOW.minusSeconds(3600), NOW, null), NOW);
 
     String html = new Views().render("target", page("Shop", "view", view));
 
@@ -106,15 +113,15 @@ class ViewsTest {
 
   @Test
   void theListRendersItsTypedView() {
-    TargetQueries.Filter filter =
-        new TargetQueries.Filter(
-            java.util.Optional.of("shop & co"), java.util.Optional.of(TargetQueries.Status.DEGRADED), java.util.Optional.of("prod"),
-            java.util.Optional.of(300), "name", 2, 10);
-    TargetQueries.Row row =
-        new TargetQueries.Row(
-            "t1", "Shop", "https://example.com/", 300, List.of("prod", "eu"), 1, TargetQueries.Status.DEGRADED, 3, 2,
+    TargetList.Filter filter =
+        ListFilter.of(
+            Optional.of("shop & co"), Optional.of(TargetList.Status.DEGRADED), Optional.of("prod"),
+            Optional.of(300), "name", 2, 10);
+    TargetList.Row row =
+        new TargetList.Row(
+            "t1", "Shop", "https://example.com/", 300, List.of("prod", "eu"), 1, TargetList.Status.DEGRADED, 3, 2,
             NOW.minusSeconds(90), 99.5, null, 100.0, 123.4, List.of(100.0, 200.0), List.of(1.0, 1.0));
-    TargetList list = TargetList.of(filter, new TargetQueries.Page(List.of(row), 2, 10, 25), NOW, "Old shop", "");
+    TargetListPage list = TargetListPage.of(filter, new TargetList.Page(List.of(row), 2, 10, 25), NOW, "Old shop", "");
 
     String html = new Views().render("targets", page("Targets", "list", list));
 
@@ -138,7 +145,7 @@ class ViewsTest {
   @Test
   void theFrequencyViewsRender() {
     Map<String, Object> m = page("Views by frequency", "rows",
-        List.of(TargetPageRoutes.FrequencyRow.of(new TargetQueries.Frequency("targets_every_5m", 300, 4, 3, 1, 0))));
+        List.of(TargetPageRoutes.FrequencyRow.of(new FrequencyViews.Frequency("targets_every_5m", 300, 4, 3, 1, 0))));
 
     assertThat(new Views().render("frequencies", m))
         .contains("<a href=\"/targets?interval=300\">every 5 min</a>")

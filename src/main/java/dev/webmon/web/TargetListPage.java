@@ -1,5 +1,6 @@
 package dev.webmon.web;
 
+import dev.webmon.store.TargetList;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
  * @param deleted the name of the target just deleted, or ""
  * @param filterError what was wrong with the filter (the first page is shown instead), or ""
  */
-record TargetList(
+record TargetListPage(
     List<Row> rows,
     long total,
     int page,
@@ -59,7 +60,7 @@ record TargetList(
       String uptime30d,
       String p95,
       List<String> spark) {
-    static Row of(TargetQueries.Row row, Instant now) {
+    static Row of(TargetList.Row row, Instant now) {
       return new Row(
           row.id(),
           row.name(),
@@ -67,7 +68,7 @@ record TargetList(
           Format.interval(row.intervalSeconds()),
           row.tags(),
           row.status().name().toLowerCase(Locale.ROOT),
-          TargetList.statusText(row),
+          TargetListPage.statusText(row),
           Format.ago(row.lastCheckAt(), now),
           Format.utc(row.lastCheckAt()),
           Format.percent(row.uptime24h()),
@@ -78,7 +79,7 @@ record TargetList(
     }
   }
 
-  TargetList {
+  TargetListPage {
     rows = List.copyOf(rows);
     presets = List.copyOf(presets);
     sortLinks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sortLinks));
@@ -91,8 +92,8 @@ record TargetList(
    * @param deleted the name of the target just deleted, or ""
    * @param filterError what was wrong with the filter the client sent, or ""
    */
-  static TargetList of(TargetQueries.Filter filter, TargetQueries.Page page, Instant now, String deleted, String filterError) {
-    return new TargetList(
+  static TargetListPage of(TargetList.Filter filter, TargetList.Page page, Instant now, String deleted, String filterError) {
+    return new TargetListPage(
         page.items().stream().map(r -> Row.of(r, now)).toList(),
         page.total(),
         page.page(),
@@ -110,7 +111,7 @@ record TargetList(
         filterError);
   }
 
-  private static String statusText(TargetQueries.Row row) {
+  private static String statusText(TargetList.Row row) {
     return switch (row.status()) {
       case UP -> "up";
       case DOWN -> "down";
@@ -119,7 +120,7 @@ record TargetList(
     };
   }
 
-  private static Map<String, String> sortLinks(TargetQueries.Filter f) {
+  private static Map<String, String> sortLinks(TargetList.Filter f) {
     Map<String, String> links = new LinkedHashMap<>();
     for (String key : List.of("name", "url", "interval", "status", "lastCheck")) {
       String next = f.sort().equals(key) ? "-" + key : key;
@@ -129,7 +130,7 @@ record TargetList(
   }
 
   /** A list URL with the filter's parameters, percent-encoded. */
-  private static String listUrl(TargetQueries.Filter f, String sort, int page) {
+  private static String listUrl(TargetList.Filter f, String sort, int page) {
     Map<String, String> p = new LinkedHashMap<>();
     f.text().ifPresent(v -> p.put("q", v));
     f.status().ifPresent(v -> p.put("status", v.name().toLowerCase(Locale.ROOT)));
@@ -139,7 +140,7 @@ record TargetList(
     if (page > 1) {
       p.put("page", Integer.toString(page));
     }
-    if (f.size() != TargetQueries.DEFAULT_PAGE_SIZE) {
+    if (f.size() != TargetList.DEFAULT_PAGE_SIZE) {
       p.put("size", Integer.toString(f.size()));
     }
     return "/targets?"

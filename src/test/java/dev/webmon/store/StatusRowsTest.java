@@ -1,14 +1,16 @@
-package dev.webmon.sink;
+package dev.webmon.store;
 
-import static dev.webmon.sink.Fixtures.down;
-import static dev.webmon.sink.Fixtures.up;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webmon.event.CheckResult;
+import dev.webmon.event.PhaseTimings;
+import dev.webmon.event.Reason;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class StatusRowsTest {
@@ -64,5 +66,29 @@ class StatusRowsTest {
   void microsecondsSinceTheEpochKeepTheSubMillisecondPart() {
     assertThat(StatusRows.epochMicros(Instant.parse("2026-11-22T10:00:00.123456789Z")))
         .isEqualTo(Instant.parse("2026-11-22T10:00:00Z").getEpochSecond() * 1_000_000L + 123_456);
+  }
+
+  private static CheckResult up(String target, String location, Instant startedAt, long totalMicros) {
+    return base(target, location, startedAt, totalMicros).up(200).build();
+  }
+
+  private static CheckResult down(String target, String location, Instant startedAt, long totalMicros) {
+    return base(target, location, startedAt, totalMicros).down(Reason.HTTP_STATUS).statusCode(503).build();
+  }
+
+  private static CheckResult.Builder base(String target, String location, Instant startedAt, long totalMicros) {
+    return CheckResult.builder()
+        .resultId(UUID.randomUUID())
+        .targetId(target)
+        .targetVersion(1)
+        .location(location)
+        .agentId("agent-1")
+        .url(URI.create("https://" + target + ".example.com/"))
+        .scheduledAt(startedAt.minusMillis(3))
+        .startedAt(startedAt)
+        .timings(new PhaseTimings(totalMicros / 10, totalMicros / 10, totalMicros / 5, totalMicros / 2, totalMicros / 20, totalMicros))
+        .bodyBytes(2048)
+        .httpVersion("HTTP/1.1")
+        .remoteAddress("203.0.113.7");
   }
 }

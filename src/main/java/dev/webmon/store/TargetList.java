@@ -1,16 +1,15 @@
-package dev.webmon.web;
+package dev.webmon.store;
 
 import java.sql.Array;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,24 +19,28 @@ import javax.sql.DataSource;
 
 /**
  * The targets list of the dashboard and the API: one SQL statement per page, whatever the page
- * size (status from {@code target_status}, uptime and p95 from the hourly figures of {@link
- * #HOURLY}), so 10 000 targets cost no more than 50. Filters and sort orders are whitelisted; user
- * text only ever travels as a bind parameter. Thread-safe.
+ * size (status from {@code target_status}, uptime and p95 from the hourly figures of {@code
+ * webmon_hourly_brief}), so 10 000 targets cost no more than 50. Sort orders are whitelisted;
+ * user text only ever travels as a bind parameter. The caller validates the filter's values
+ * (this class refuses invalid ones with {@link IllegalArgumentException}). Thread-safe.
  */
-final class TargetQueries {
+public final class TargetList {
   /** Largest page. */
-  static final int MAX_PAGE_SIZE = 200;
+  public static final int MAX_PAGE_SIZE = 200;
 
-  static final int DEFAULT_PAGE_SIZE = 50;
+  public static final int DEFAULT_PAGE_SIZE = 50;
+
+  /** Largest page number. */
+  public static final int MAX_PAGE = 1_000_000;
 
   /** Hours in a sparkline. */
-  static final int SPARK_HOURS = 24;
+  public static final int SPARK_HOURS = 24;
 
   /** Sort keys and their ORDER BY clauses (constants: never built from input). */
-  static final Map<String, String> SORTS = sorts();
+  public static final Map<String, String> SORTS = sorts();
 
   /** The status of a target over its locations. */
-  enum Status {
+  public enum Status {
     UP,
     DOWN,
     DEGRADED,
@@ -47,7 +50,7 @@ final class TargetQueries {
   private final DataSource dataSource;
   private final Clock clock;
 
-  TargetQueries(DataSource dataSource, Clock clock) {
+  public TargetList(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
     this.clock = clock;
   }
@@ -77,9 +80,10 @@ final class TargetQueries {
    * @param tag only targets with this tag
    * @param intervalSeconds only targets checked at this interval
    * @param sort a key of {@link #SORTS}
-   * @param page 1-based
+   * @param page 1-based, at most {@link #MAX_PAGE}
+   * @param size 1 to {@link #MAX_PAGE_SIZE}
    */
-  record Filter(
+  public record Filter(
       Optional<String> text,
       Optional<Status> status,
       Optional<String> tag,
@@ -87,37 +91,19 @@ final class TargetQueries {
       String sort,
       int page,
       int size) {
-    Filter {
-      if (!SORTS.containsKey(sort)) {
-        throw new ValidationException("sort", "must be one of " + String.join(", ", SORTS.keySet().stream().sorted().toList()));
+    public Filter {
+      if (!SORTS.containsKey(sort) || page < 1 || page > MAX_PAGE || size < 1 || size > MAX_PAGE_SIZE) {
+        throw new IllegalArgumentException("invalid filter: sort " + sort + ", page " + page + ", size " + size);
       }
-      if (page < 1 || page > 1_000_000) {
-        throw new ValidationException("page", "must be from 1 to 1000000");
-      }
-      if (size < 1 || size > MAX_PAGE_SIZE) {
-        throw new ValidationException("size", "must be from 1 to " + MAX_PAGE_SIZE);
-      }
-      text.ifPresent(
-          t -> {
-            if (t.length() > 200) {
-              throw new ValidationException("q", "must be at most 200 characters");
-            }
-          });
-      tag.ifPresent(
-          t -> {
-            if (t.length() > 64) {
-              throw new ValidationException("tag", "must be at most 64 characters");
-            }
-          });
     }
 
-    static Filter firstPage() {
+    public static Filter firstPage() {
       return new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "name", 1, DEFAULT_PAGE_SIZE);
     }
   }
 
   /** One row of the list. Percentages and times are null when there is no data yet. */
-  record Row(
+  public record Row(
       String id,
       String name,
       String url,
@@ -136,8 +122,8 @@ final class TargetQueries {
       List<Double> sparklineUp) {}
 
   /** A page of rows and the total number matching. */
-  record Page(List<Row> items, int page, int size, long total) {
-    int pages() {
+  public record Page(List<Row> items, int page, int size, long total) {
+    public int pages() {
       return (int) Math.max(1, (total + size - 1) / size);
     }
   }
@@ -145,9 +131,9 @@ final class TargetQueries {
   /** The filters, on table {@code target t}; every value is a bind parameter. */
   private static final String WHERE =
       """
-      (CAST(? AS text) IS NULL OR strpos(lower(t.name), ?) > 0 OR strpos(lower(t.url), ?) > 0)
-      AND (CAST(? AS text) IS NULL OR t.tags @> ARRAY[CAST(? AS text)])
-      AND (CAST(? AS integer) IS NULL OR t.interval_seconds = ?)
+      (CAST(:text AS text) IS NULL OR strpos(lower(t.name), :text) > 0 OR strpos(lower(t.url), :text) > 0)
+      AND (CAST(:tag AS text) IS NULL OR t.tags @> ARRAY[CAST(:tag AS text)])
+      AND (CAST(:interval AS integer) IS NULL OR t.interval_seconds = :interval)
       """;
 
   private static final String STATUS_RANK =
@@ -164,7 +150,7 @@ final class TargetQueries {
           FROM target t
           WHERE %2$s
           ORDER BY %1$s
-          LIMIT ? OFFSET ?
+          LIMIT :limit OFFSET :offset
       )
       SELECT t.*, st.n, st.n_up, st.last_check, (SELECT count(*) FROM target t WHERE %2$s) AS total, u.*
       FROM page t
@@ -188,9 +174,9 @@ final class TargetQueries {
                  st.n, st.n_up, st.last_check, %4$s AS status_rank, count(*) OVER () AS total
           FROM target t
           LEFT JOIN st ON st.target_id = t.id
-          WHERE %2$s AND (CAST(? AS integer) IS NULL OR %4$s = ?)
+          WHERE %2$s AND (CAST(:rank AS integer) IS NULL OR %4$s = :rank)
           ORDER BY %1$s
-          LIMIT ? OFFSET ?
+          LIMIT :limit OFFSET :offset
       )
       SELECT t.*, u.*
       FROM page t
@@ -204,16 +190,16 @@ final class TargetQueries {
    */
   private static final String FIGURES =
       """
-      SELECT sum(checks) FILTER (WHERE hour >= ?) AS c24, sum(up_checks) FILTER (WHERE hour >= ?) AS u24,
-             sum(checks) FILTER (WHERE hour >= ?) AS c7, sum(up_checks) FILTER (WHERE hour >= ?) AS u7,
+      SELECT sum(checks) FILTER (WHERE hour >= :d1) AS c24, sum(up_checks) FILTER (WHERE hour >= :d1) AS u24,
+             sum(checks) FILTER (WHERE hour >= :d7) AS c7, sum(up_checks) FILTER (WHERE hour >= :d7) AS u7,
              sum(checks) AS c30, sum(up_checks) AS u30,
-             sum(p95_total_us * checks) FILTER (WHERE hour >= ?)
-                 / nullif(sum(checks) FILTER (WHERE hour >= ?), 0) AS p95_24,
-             array_agg(extract(epoch FROM hour)::bigint) FILTER (WHERE hour >= ?) AS spark_hours,
-             array_agg(checks) FILTER (WHERE hour >= ?) AS spark_checks,
-             array_agg(up_checks) FILTER (WHERE hour >= ?) AS spark_up,
-             array_agg(avg_total_us) FILTER (WHERE hour >= ?) AS spark_us
-      FROM webmon_hourly_brief(t.id, ?, ?)
+             sum(p95_total_us * checks) FILTER (WHERE hour >= :d1)
+                 / nullif(sum(checks) FILTER (WHERE hour >= :d1), 0) AS p95_24,
+             array_agg(extract(epoch FROM hour)::bigint) FILTER (WHERE hour >= :spark) AS spark_hours,
+             array_agg(checks) FILTER (WHERE hour >= :spark) AS spark_checks,
+             array_agg(up_checks) FILTER (WHERE hour >= :spark) AS spark_up,
+             array_agg(avg_total_us) FILTER (WHERE hour >= :spark) AS spark_us
+      FROM webmon_hourly_brief(t.id, :d30, :now)
       """;
 
   /** Sort keys that need every target's status. */
@@ -221,40 +207,31 @@ final class TargetQueries {
     return f.status().isPresent() || f.sort().contains("status") || f.sort().contains("lastCheck");
   }
 
-  Page list(Filter f) {
+  /** One page of the list. */
+  public Page list(Filter f) {
     Instant now = clock.instant();
-    Instant d1 = now.minus(1, ChronoUnit.DAYS);
-    Instant d7 = now.minus(7, ChronoUnit.DAYS);
-    Instant d30 = now.minus(30, ChronoUnit.DAYS);
     Instant sparkStart = now.truncatedTo(ChronoUnit.HOURS).minus(SPARK_HOURS - 1, ChronoUnit.HOURS);
     boolean statusFirst = statusFirst(f);
     String sql =
         (statusFirst ? SQL_STATUS_FIRST : SQL_PAGE_FIRST).formatted(SORTS.get(f.sort()), WHERE, FIGURES, STATUS_RANK);
     Page page =
-        Db.read(
+        Jdbc.read(
             dataSource,
             c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                i = bindWhere(ps, i, f);
+              try (NamedStatement ps = NamedStatement.prepare(c, sql)) {
+                ps.text("text", f.text().map(s -> s.toLowerCase(Locale.ROOT)).orElse(null))
+                    .text("tag", f.tag().orElse(null))
+                    .integer("interval", f.intervalSeconds().orElse(null))
+                    .integer("limit", f.size())
+                    .bigint("offset", (long) (f.page() - 1) * f.size())
+                    .timestamp("d1", now.minus(1, ChronoUnit.DAYS))
+                    .timestamp("d7", now.minus(7, ChronoUnit.DAYS))
+                    .timestamp("d30", now.minus(30, ChronoUnit.DAYS))
+                    .timestamp("spark", sparkStart)
+                    .timestamp("now", now);
                 if (statusFirst) {
-                  Optional<Integer> rank = f.status().map(TargetQueries::rank);
-                  setInt(ps, i++, rank);
-                  setInt(ps, i++, rank);
+                  ps.integer("rank", f.status().map(TargetList::rank).orElse(null));
                 }
-                ps.setInt(i++, f.size());
-                ps.setLong(i++, (long) (f.page() - 1) * f.size());
-                if (!statusFirst) {
-                  i = bindWhere(ps, i, f);
-                }
-                Timestamp t1 = Timestamp.from(d1);
-                Timestamp t7 = Timestamp.from(d7);
-                Timestamp spark = Timestamp.from(sparkStart);
-                for (Timestamp t : List.of(t1, t1, t7, t7, t1, t1, spark, spark, spark, spark)) {
-                  ps.setTimestamp(i++, t);
-                }
-                ps.setTimestamp(i++, Timestamp.from(d30));
-                ps.setTimestamp(i++, Timestamp.from(now));
                 List<Row> rows = new ArrayList<>();
                 long total = 0;
                 try (ResultSet rs = ps.executeQuery()) {
@@ -272,66 +249,6 @@ final class TargetQueries {
       return new Page(List.of(), f.page(), f.size(), total);
     }
     return page;
-  }
-
-  private static int bindWhere(PreparedStatement ps, int index, Filter f) throws SQLException {
-    int i = index;
-    String text = f.text().map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
-    ps.setString(i++, text);
-    ps.setString(i++, text);
-    ps.setString(i++, text);
-    ps.setString(i++, f.tag().orElse(null));
-    ps.setString(i++, f.tag().orElse(null));
-    setInt(ps, i++, f.intervalSeconds());
-    setInt(ps, i++, f.intervalSeconds());
-    return i;
-  }
-
-  /** Targets checked at one preset frequency (one of the views {@code targets_every_*}). */
-  record Frequency(String view, int intervalSeconds, long targets, long up, long down, long noData) {}
-
-  /** The frequency views, in order; names are constants, never input. */
-  static final Map<Integer, String> FREQUENCY_VIEWS =
-      new java.util.TreeMap<>(
-          Map.of(
-              60, "targets_every_1m",
-              120, "targets_every_2m",
-              300, "targets_every_5m",
-              600, "targets_every_10m",
-              1200, "targets_every_20m",
-              1800, "targets_every_30m"));
-
-  /** Counts per frequency view: targets, all locations up, any location down, no result yet. */
-  List<Frequency> frequencies() {
-    StringBuilder sql = new StringBuilder();
-    for (Map.Entry<Integer, String> v : FREQUENCY_VIEWS.entrySet()) {
-      if (!sql.isEmpty()) {
-        sql.append(" UNION ALL ");
-      }
-      sql.append(
-          """
-          SELECT '%1$s' AS view, %2$d AS seconds, count(*) AS targets,
-                 count(*) FILTER (WHERE n > 0 AND n_up = n) AS up, count(*) FILTER (WHERE n_up < n) AS down,
-                 count(*) FILTER (WHERE n = 0) AS no_data
-          FROM (SELECT id, count(location) AS n, count(*) FILTER (WHERE up) AS n_up FROM %1$s GROUP BY id) x
-          """
-              .formatted(v.getValue(), v.getKey()));
-    }
-    return Db.read(
-        dataSource,
-        c -> {
-          List<Frequency> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.toString());
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(
-                  new Frequency(
-                      rs.getString("view"), rs.getInt("seconds"), rs.getLong("targets"), rs.getLong("up"),
-                      rs.getLong("down"), rs.getLong("no_data")));
-            }
-          }
-          return out;
-        });
   }
 
   private static Row row(ResultSet rs, Instant sparkStart) throws SQLException {
@@ -352,10 +269,10 @@ final class TargetQueries {
         n,
         nUp,
         last == null ? null : last.toInstant(),
-        percent(rs, "u24", "c24"),
-        percent(rs, "u7", "c7"),
-        percent(rs, "u30", "c30"),
-        millis(rs, "p95_24"),
+        Figures.percent(rs, "u24", "c24"),
+        Figures.percent(rs, "u7", "c7"),
+        Figures.percent(rs, "u30", "c30"),
+        Figures.millis(rs, "p95_24"),
         spark.ms(),
         spark.up());
   }
@@ -392,24 +309,7 @@ final class TargetQueries {
         upShare[s] = Math.round(up[s] * 1000.0 / checks[s]) / 1000.0;
       }
     }
-    return new Spark(
-        java.util.Collections.unmodifiableList(Arrays.asList(ms)), java.util.Collections.unmodifiableList(Arrays.asList(upShare)));
-  }
-
-  static Double percent(ResultSet rs, String up, String checks) throws SQLException {
-    long c = rs.getLong(checks);
-    if (rs.wasNull() || c == 0) {
-      return null;
-    }
-    return Math.round(rs.getLong(up) * 100_000.0 / c) / 1000.0;
-  }
-
-  static Double millis(ResultSet rs, String column) throws SQLException {
-    double us = rs.getDouble(column);
-    if (rs.wasNull()) {
-      return null;
-    }
-    return Math.round(us / 100.0) / 10.0;
+    return new Spark(Collections.unmodifiableList(Arrays.asList(ms)), Collections.unmodifiableList(Arrays.asList(upShare)));
   }
 
   private static int rank(Status s) {
@@ -419,13 +319,5 @@ final class TargetQueries {
       case UP -> 2;
       case UNKNOWN -> 3;
     };
-  }
-
-  private static void setInt(PreparedStatement ps, int index, Optional<Integer> value) throws SQLException {
-    if (value.isPresent()) {
-      ps.setInt(index, value.get());
-    } else {
-      ps.setNull(index, Types.INTEGER);
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.webmon.sink;
+package dev.webmon.store;
 
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.Outcome;
@@ -13,9 +13,9 @@ import java.util.Set;
  * The {@code target_status} rows of a batch as column arrays ready to bind: per target and
  * location, the newest result and when its run of equal outcomes began. Built on the consumer
  * thread when a batch is sealed, so the writer's connection does not sit idle while the rows are
- * grouped and sorted. Immutable once built.
+ * grouped and sorted; written by {@link TargetStatus#upsert}. Immutable once built.
  */
-final class StatusRows {
+public final class StatusRows {
   /** Rows whose batch results all had the newest one's outcome: the stored {@code since} stays if the state did. */
   final Columns sameState;
   /** Rows whose state changed within the batch: {@code since} is the start of the batch's last run. */
@@ -27,7 +27,7 @@ final class StatusRows {
   }
 
   /** Target and location pairs. */
-  int size() {
+  public int size() {
     return sameState.size() + flipped.size();
   }
 
@@ -87,7 +87,7 @@ final class StatusRows {
   private record Key(String targetId, String location) {}
 
   /** The rows of {@code results} except those at the indexes in {@code skip}. */
-  static StatusRows of(List<CheckResult> results, Set<Integer> skip) {
+  public static StatusRows of(List<CheckResult> results, Set<Integer> skip) {
     Map<Key, List<CheckResult>> byKey = new HashMap<>();
     for (int i = 0; i < results.size(); i++) {
       if (skip.contains(i)) {
