@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: one thread at a time writes (the sink's writer thread).
  */
-final class BatchWriter {
+final class BatchWriter implements BatchStore {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
   static final String DB_REJECTED = "DB_REJECTED";
   static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
@@ -118,7 +118,8 @@ final class BatchWriter {
   }
 
   /** An empty batch whose results this writer can COPY. */
-  Batch newBatch() {
+  @Override
+  public Batch newBatch() {
     return new Batch(format);
   }
 
@@ -128,7 +129,8 @@ final class BatchWriter {
    * @throws UnavailableException when PostgreSQL or the dead-letter topic is unavailable; the
    *     batch may be written again later
    */
-  Written write(Batch batch) {
+  @Override
+  public Written write(Batch batch) {
     deadLetters.await(batch.deadLetters, DEAD_LETTER_TIMEOUT);
     Mode mode = Mode.FAST;
     try (Connection c = dataSource.getConnection()) {
@@ -323,7 +325,8 @@ final class BatchWriter {
    *
    * @throws UnavailableException when PostgreSQL cannot be reached
    */
-  Map<TopicPartition, Long> readOffsets(Collection<TopicPartition> partitions) {
+  @Override
+  public Map<TopicPartition, Long> readOffsets(Collection<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return Map.of();
     }

@@ -158,7 +158,7 @@ public final class Sink implements AutoCloseable {
             });
     this.loop =
         new SinkLoop(
-            consumer,
+            new KafkaSinkConsumer(consumer),
             writer,
             writerThread,
             new EventCodec(),

@@ -11,14 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sink's meters (Micrometer): records consumed, rows written, dead letters by reason, batch
- * write time and size, end-to-end latency (producer timestamp to commit), fenced batches and
- * PostgreSQL availability. Thread-safe.
+ * write time and size, end-to-end latency (producer timestamp to commit), fenced batches,
+ * PostgreSQL availability and failed attempts, partitions assigned, revoked and lost. Thread-safe.
  */
 final class SinkMetrics {
   private final MeterRegistry registry;
   private final Counter rows;
   private final Counter duplicates;
   private final Counter fenced;
+  private final Counter unavailable;
+  private final Counter assigned;
+  private final Counter revoked;
+  private final Counter lost;
   private final Timer batchWrite;
   private final DistributionSummary batchRecords;
   private final Timer latency;
@@ -43,8 +47,22 @@ final class SinkMetrics {
         Timer.builder("webmon.sink.latency")
             .description("From the result's producer timestamp to the commit of its row")
             .register(registry);
+    this.unavailable =
+        Counter.builder("webmon.sink.unavailable")
+            .description("Attempts (batch writes, offset reads) that found PostgreSQL or the dead-letter topic unavailable")
+            .register(registry);
+    this.assigned = partitions(registry, "assigned");
+    this.revoked = partitions(registry, "revoked");
+    this.lost = partitions(registry, "lost");
     Gauge.builder("webmon.sink.postgres.available", postgresUp, AtomicInteger::get)
         .description("1 while PostgreSQL accepts batches, 0 while the sink waits for it")
+        .register(registry);
+  }
+
+  private static Counter partitions(MeterRegistry registry, String event) {
+    return Counter.builder("webmon.sink.partitions")
+        .tag("event", event)
+        .description("Partitions assigned to this instance, revoked from it in a rebalance, or lost (taken without a revocation)")
         .register(registry);
   }
 
@@ -85,6 +103,22 @@ final class SinkMetrics {
 
   void fenced() {
     fenced.increment();
+  }
+
+  void unavailable() {
+    unavailable.increment();
+  }
+
+  void assigned(int partitions) {
+    assigned.increment(partitions);
+  }
+
+  void revoked(int partitions) {
+    revoked.increment(partitions);
+  }
+
+  void lost(int partitions) {
+    lost.increment(partitions);
   }
 
   void postgresAvailable(boolean up) {

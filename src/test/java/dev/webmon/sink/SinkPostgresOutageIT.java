@@ -1,12 +1,10 @@
 package dev.webmon.sink;
 
 import static dev.webmon.sink.SinkTestSupport.count;
+import static dev.webmon.sink.SinkTestSupport.counter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
@@ -18,10 +16,10 @@ import dev.webmon.infra.KafkaExtension;
 import dev.webmon.ops.Check;
 import dev.webmon.ops.Health;
 import dev.webmon.store.Database;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL stopped mid-stream (10 s in CI, 30 s with {@code -Dwebmon.long=true}) and started
@@ -46,10 +43,7 @@ class SinkPostgresOutageIT {
     KafkaConfig kafka = broker.kafkaConfig();
     TopicsConfig topics = SinkTestSupport.topics(kafka, 3);
     Path dir = Files.createTempDirectory("webmon-pg-outage-");
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    Logger loopLogger = (Logger) LoggerFactory.getLogger(SinkLoop.class);
-    loopLogger.addAppender(logs);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     EmbeddedPostgres pg = EmbeddedPostgres.builder().dataDir(dir).start();
     int port = pg.port();
@@ -69,11 +63,13 @@ class SinkPostgresOutageIT {
     SinkConfig sinkConfig =
         SinkConfig.defaults(Map.of("sink.group-id", topics.prefix(), "sink.retry-backoff-max", "4s", "sink.maintenance", "false"));
     ExecutorService producer = Executors.newSingleThreadExecutor();
-    try (Sink sink = Sink.builder(kafka, topics, config, sinkConfig).start()) {
+    try (Sink sink = Sink.builder(kafka, topics, config, sinkConfig).meterRegistry(registry).start()) {
       Future<?> producing = producer.submit(() -> SinkKillIT.produce(kafka, topics, n, 1_000));
       HikariDataSource[] ds = {Database.pool(config, "test")};
       await().atMost(Duration.ofSeconds(60)).until(() -> count(ds[0], "SELECT count(*) FROM check_result") > 3_000);
       ds[0].close();
+      double assigned = counter(registry, "webmon.sink.partitions", "event", "assigned");
+      assertThat(assigned).isPositive();
 
       pg.close(); // fast shutdown: the sink's connections break mid-stream
       await().pollDelay(outage).atMost(outage.plusSeconds(5)).until(() -> true);
@@ -96,20 +92,20 @@ class SinkPostgresOutageIT {
       ds[0].close();
       assertThat(sink.failure()).isEmpty();
       assertThat(sink.postgresAvailable()).isTrue();
+      // The partitions stayed assigned (until the close): the group membership survived the outage.
+      assertThat(counter(registry, "webmon.sink.partitions", "event", "assigned")).isEqualTo(assigned);
+      assertThat(counter(registry, "webmon.sink.partitions", "event", "revoked")).isZero();
+      assertThat(counter(registry, "webmon.sink.partitions", "event", "lost")).isZero();
+      assertThat(counter(registry, "webmon.sink.batches.fenced")).isZero();
     } finally {
       producer.shutdownNow();
-      loopLogger.detachAppender(logs);
       pg.close();
       SinkTestSupport.deleteTree(dir);
     }
 
-    List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    List<String> waiting = lines.stream().filter(l -> l.startsWith("PostgreSQL unavailable, retrying in ")).toList();
-    assertThat(waiting).as("log lines while PostgreSQL is down").isNotEmpty();
+    double attempts = counter(registry, "webmon.sink.unavailable");
+    assertThat(attempts).as("attempts that found PostgreSQL down").isPositive();
     // A capped doubling backoff, not a busy loop: a handful of attempts per outage.
-    assertThat(waiting.size()).as("attempts during a %s outage: %s", outage, waiting).isLessThanOrEqualTo(5 + (int) outage.toSeconds() / 2);
-    assertThat(lines).anyMatch(l -> l.startsWith("PostgreSQL back after "));
-    // The partitions stayed assigned: the group membership survived the outage.
-    assertThat(lines.stream().filter(l -> l.startsWith("Partitions assigned"))).hasSize(1);
+    assertThat(attempts).as("attempts during a %s outage", outage).isLessThanOrEqualTo(5 + outage.toSeconds() / 2);
   }
 }

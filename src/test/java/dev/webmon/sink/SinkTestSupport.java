@@ -105,6 +105,12 @@ final class SinkTestSupport {
     }
   }
 
+  /** A counter's count, 0 if it was never registered. */
+  static double counter(io.micrometer.core.instrument.MeterRegistry registry, String name, String... tags) {
+    var c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : c.count();
+  }
+
   static String header(ConsumerRecord<byte[], byte[]> r, String name) {
     var h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
