@@ -198,7 +198,8 @@ public final class Agent implements AutoCloseable {
       Instant lastPoll) {}
 
   /**
-   * Live while the poll loop runs and has polled within the last 30 s; ready when, besides, its
+   * Live while the poll loop runs and has polled within the last 30 s and the scheduler's timer
+   * is not {@linkplain Scheduler#stalled() stalled}; ready when, besides, its
    * polls succeed and it holds at least one partition of the targets topic (an agent beyond the
    * partition count stays unready: it has nothing to check). Built from the objects that own the
    * figures, not from the meters. Any thread.
@@ -206,10 +207,14 @@ public final class Agent implements AutoCloseable {
   public Health health() {
     Instant last = feed.lastPoll();
     long sinceMillis = Duration.between(last, clock.instant()).toMillis();
-    boolean live = running && pollThread.isAlive() && sinceMillis < STALE_POLL.toMillis();
+    boolean stalled = scheduler.stalled();
+    boolean live = running && pollThread.isAlive() && sinceMillis < STALE_POLL.toMillis() && !stalled;
     int partitions = table.partitionNumbers().size();
     List<Check> checks =
         List.of(
+            stalled
+                ? Check.failed("scheduler", "the timer thread ended or has not completed an iteration for 30 s")
+                : Check.ok("scheduler", "the timer runs"),
             pollFailing
                 ? Check.failed("targets-topic", "reading " + targetsTopic + " fails (see the log); retrying")
                 : live

@@ -105,6 +105,7 @@ class AgentIT {
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
       assertThat(ready.body())
           .contains("\"component\":\"agent\"", "\"ready\":true", "\"name\":\"assignment\",\"ok\":true")
+          .contains("\"name\":\"scheduler\",\"ok\":true")
           .contains("\"location\":\"it\"", "\"agentId\":\"agent-1\"");
     }
   }
