@@ -13,6 +13,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
  * How to reach Kafka: bootstrap servers and security as managed services hand it out (PLAINTEXT;
@@ -252,6 +254,28 @@ public record KafkaConfig(
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     return p;
+  }
+
+  /**
+   * What to check when a Kafka client failed with this exception: the SASL settings for a rejected
+   * login, the TLS settings for a failed handshake; empty for other failures. Names settings and
+   * the user name, never a password.
+   */
+  public Optional<String> failureHint(Throwable failure) {
+    if (failure instanceof SaslAuthenticationException) {
+      return Optional.of(
+          "The brokers rejected the " + saslMechanism.kafkaName() + " login of user '" + saslUsername.orElse("")
+              + "': check '" + SASL_USERNAME.name() + "', '" + SASL_PASSWORD.name() + "' (or '" + SASL_PASSWORD_FILE.name()
+              + "') and '" + SASL_MECHANISM.name() + "' against the credentials of the service.");
+    }
+    if (failure instanceof SslAuthenticationException) {
+      return Optional.of(
+          "The TLS handshake failed: check that '" + SSL_CA_FILE.name() + "' (or '" + SSL_TRUSTSTORE_FILE.name()
+              + "') holds the CA of the brokers' certificates, that the hosts in '" + BOOTSTRAP_SERVERS.name()
+              + "' are names those certificates list ('" + SSL_VERIFY_HOSTNAME.name() + "'), and for mutual TLS '"
+              + SSL_CERT_FILE.name() + "' and '" + SSL_KEY_FILE.name() + "'.");
+    }
+    return Optional.empty();
   }
 
   @Override

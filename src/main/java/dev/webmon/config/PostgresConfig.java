@@ -1,12 +1,17 @@
 package dev.webmon.config;
 
 import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** How to reach PostgreSQL. */
 public record PostgresConfig(
@@ -109,6 +114,45 @@ public record PostgresConfig(
     p.setProperty("tcpKeepAlive", "true");
     p.setProperty("ApplicationName", "webmon");
     return p;
+  }
+
+  /**
+   * What to check when connecting failed with this exception: for a failed TLS verification the
+   * setting behind it ({@link #SSL_ROOT_CERT} for an untrusted server certificate, {@link
+   * #SSL_MODE} and the host of {@link #URL} for a certificate of another host), otherwise the
+   * login settings. Never contains the password.
+   */
+  public String failureHint(Throwable failure) {
+    boolean verifying = sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL;
+    if (verifying && causes(failure).anyMatch(t -> t instanceof CertificateException || t instanceof CertPathBuilderException)) {
+      return "The server's TLS certificate is not signed by a CA in '" + SSL_ROOT_CERT.name() + "' ("
+          + sslRootCert.map(Path::toString).orElse("not set: the driver reads ~/.postgresql/root.crt")
+          + "), which " + SSL_MODE.name() + "=" + sslMode + " requires: set it to the PEM file of the CA that signed the"
+          + " server certificate (a managed service hands it out).";
+    }
+    // pgjdbc reports a host name mismatch by message only, without a cause.
+    if (sslMode == SslMode.VERIFY_FULL && causes(failure).anyMatch(PostgresConfig::isHostNameMismatch)) {
+      return "The server's TLS certificate is not valid for host '" + hosts() + "' of '" + URL.name() + "', which "
+          + SSL_MODE.name() + "=VERIFY_FULL requires: use a host name that the certificate lists (the one the provider"
+          + " gives), or VERIFY_CA to check only the CA.";
+    }
+    return "Check " + URL.name() + ", " + USER.name() + " and the password, and that the server is running.";
+  }
+
+  private static Stream<Throwable> causes(Throwable failure) {
+    return Stream.iterate(failure, t -> t != null, t -> t.getCause() == t ? null : t.getCause()).limit(20);
+  }
+
+  private static boolean isHostNameMismatch(Throwable t) {
+    String m = t.getMessage();
+    return t instanceof SQLException && m != null && m.toLowerCase(Locale.ROOT).contains("hostname");
+  }
+
+  /** The host(s) of the URL, without ports: {@code jdbc:postgresql://h1:5432,h2/db} gives {@code h1,h2}. */
+  private String hosts() {
+    String rest = url.substring("jdbc:postgresql://".length());
+    String authority = rest.split("[/?]", 2)[0];
+    return Stream.of(authority.split(",")).map(h -> h.replaceFirst(":\\d+$", "")).collect(Collectors.joining(","));
   }
 
   /** The same connection settings with another pool size (e.g. a single connection for maintenance). */

@@ -83,7 +83,7 @@ public record CheckResult(
     if (statusCode.isEmpty()
         && (outcome == Outcome.UP || reason.map(Reason::requiresStatusCode).orElse(false))) {
       throw new InvalidEventException(
-          "statusCode", "is required when the outcome is " + reason.map(Enum::name).orElse("UP"));
+          "statusCode", "is required when the outcome is " + reason.map(Enum::name).orElse(Outcome.UP.name()));
     }
     Validate.notNull(timings, "timings");
     Validate.atLeast(bodyBytes, 0, "bodyBytes");

@@ -1,12 +1,12 @@
+// Over 400 lines: the cluster's API and process lifecycle belong together (layout, nodes: own files).
 package dev.webmon.infra;
 
-import dev.webmon.Closeables;
 import dev.webmon.WebmonException;
 import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.Secret;
+import dev.webmon.config.Settings;
 import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,17 +14,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -34,8 +30,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +49,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Optionally each node has an extra SSL listener that requires a client certificate, with
  * certificates from a generated {@link CertificateAuthority}; {@link #sslClientFiles()} gives the
- * client's PEM files in the form managed Kafka services hand them out.
+ * client's PEM files in the form managed Kafka services hand them out. Optionally each node also
+ * has a SASL_SSL listener with SCRAM-SHA-512 for one user ({@link Builder#saslSslListener}), as
+ * managed Kafka services hand out a user name and password; its TLS uses the same certificates.
  *
  * <p>Thread-safe: the methods that change the cluster are synchronized.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-  private static final String STATE_FILE = "cluster.properties";
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
   private static final int LOG_TAIL_LINES = 40;
+  static final ScramMechanism SCRAM_MECHANISM = ScramMechanism.SCRAM_SHA_512;
 
   /**
    * The client-side TLS files for the SSL listener, as a managed Kafka service hands them out.
@@ -71,21 +71,35 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public record SslClientFiles(Path caFile, Path certFile, Path keyFile) {}
 
+  /** The one SCRAM user of the SASL_SSL listener. */
+  record ScramUser(String name, Secret password) {
+    ScramUser {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("SCRAM user name must not be blank");
+      }
+      if (password.isEmpty()) {
+        throw new IllegalArgumentException("SCRAM password must not be empty");
+      }
+    }
+  }
+
   private final Path dataDir;
   private final boolean deleteOnClose;
   private final String clusterId;
   private final List<BrokerNode> nodes;
   private final boolean ssl;
+  private final Optional<ScramUser> scramUser;
   private final List<String> jvmOptions;
   private final Duration startTimeout;
   private boolean closed;
 
-  private EmbeddedKafka(Builder b, Path dataDir, String clusterId, List<BrokerNode> nodes) {
+  EmbeddedKafka(Builder b, Path dataDir, String clusterId, List<BrokerNode> nodes) {
     this.dataDir = dataDir;
     this.deleteOnClose = b.dataDir == null;
     this.clusterId = clusterId;
     this.nodes = nodes;
     this.ssl = b.ssl;
+    this.scramUser = Optional.ofNullable(b.scramUser);
     this.jvmOptions = List.copyOf(b.jvmOptions);
     this.startTimeout = b.startTimeout;
   }
@@ -97,9 +111,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Configures and starts an {@link EmbeddedKafka}. Not thread-safe. */
   public static final class Builder {
-    private int nodeCount = 1;
+    int nodeCount = 1;
     private Path dataDir;
-    private boolean ssl;
+    boolean ssl;
+    ScramUser scramUser;
     private Duration startTimeout = Duration.ofSeconds(90);
     private final List<String> jvmOptions =
         new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -130,6 +145,16 @@ public final class EmbeddedKafka implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a SASL_SSL listener on each node (server certificate only, no client certificate) that
+     * accepts SCRAM-SHA-512 logins of this one user; {@link #start()} creates the user's SCRAM
+     * credential and returns once a login over that listener works.
+     */
+    public Builder saslSslListener(String username, Secret password) {
+      this.scramUser = new ScramUser(username, password);
+      return this;
+    }
+
     /** How long {@link #start()} waits for all nodes to join (default 90 s). */
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = timeout;
@@ -157,7 +182,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       } catch (IOException e) {
         throw new WebmonException("Cannot create Kafka data directory " + dir + ": " + e.getMessage(), e);
       }
-      EmbeddedKafka kafka = ClusterLayout.prepare(this, dir);
+      EmbeddedKafka kafka = KafkaClusterLayout.prepare(this, dir);
       try {
         kafka.startAll();
       } catch (RuntimeException e) {
@@ -165,147 +190,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw e;
       }
       return kafka;
-    }
-  }
-
-  /** Reads or creates the persisted cluster state: id, ports, certificates, node configs. */
-  private static final class ClusterLayout {
-    static EmbeddedKafka prepare(Builder b, Path dir) {
-      Path stateFile = dir.resolve(STATE_FILE);
-      Properties state = new Properties();
-      boolean existing = Files.exists(stateFile);
-      if (existing) {
-        state = load(stateFile);
-        int had = Integer.parseInt(state.getProperty("nodes"));
-        if (had != b.nodeCount) {
-          throw new WebmonException(
-              "Kafka data directory " + dir + " holds a " + had + "-node cluster but " + b.nodeCount
-                  + " nodes were asked for; use another directory or delete it.");
-        }
-      } else {
-        state.setProperty("cluster.id", Uuid.randomUuid().toString());
-        state.setProperty("nodes", Integer.toString(b.nodeCount));
-      }
-      boolean portsReusable = existing && portsFree(state, b);
-      if (existing && !portsReusable) {
-        LOG.warn("Ports of the Kafka cluster in {} are taken or missing: picking new ones", dir);
-      }
-      if (!portsReusable) {
-        for (int id = 1; id <= b.nodeCount; id++) {
-          state.setProperty("node." + id + ".port", Integer.toString(freePort()));
-          state.setProperty("node." + id + ".controller-port", Integer.toString(freePort()));
-          state.setProperty("node." + id + ".ssl-port", Integer.toString(freePort()));
-        }
-      }
-      store(state, stateFile);
-      if (b.ssl) {
-        ensureCertificates(dir.resolve("tls"));
-      }
-      List<BrokerNode> nodes = new ArrayList<>();
-      for (int id = 1; id <= b.nodeCount; id++) {
-        BrokerNode node =
-            new BrokerNode(
-                id,
-                dir.resolve("node-" + id),
-                port(state, id, "port"),
-                port(state, id, "controller-port"),
-                port(state, id, "ssl-port"));
-        nodes.add(node);
-      }
-      String voters =
-          nodes.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort()).collect(Collectors.joining(","));
-      for (BrokerNode node : nodes) {
-        writeServerProperties(node, voters, b, dir.resolve("tls"));
-      }
-      return new EmbeddedKafka(b, dir, state.getProperty("cluster.id"), List.copyOf(nodes));
-    }
-
-    private static boolean portsFree(Properties state, Builder b) {
-      for (int id = 1; id <= b.nodeCount; id++) {
-        for (String kind : List.of("port", "controller-port", "ssl-port")) {
-          String v = state.getProperty("node." + id + "." + kind);
-          if (v == null || !isFree(Integer.parseInt(v))) {
-            return false;
-          }
-        }
-      }
-      return true;
-    }
-
-    private static int port(Properties state, int id, String kind) {
-      return Integer.parseInt(state.getProperty("node." + id + "." + kind));
-    }
-
-    private static void ensureCertificates(Path tls) {
-      if (Files.exists(tls.resolve("broker.p12")) && Files.exists(tls.resolve(CertificateAuthority.KEY_FILE))) {
-        return;
-      }
-      CertificateAuthority ca = CertificateAuthority.create("webmon embedded Kafka CA");
-      char[] password = randomPassword();
-      CertificateAuthority.writeString(tls.resolve("store-password"), new String(password), true);
-      CertificateAuthority.writeKeyStore(ca.issueLocalhost().keyStore(password), password, tls.resolve("broker.p12"));
-      CertificateAuthority.writeKeyStore(ca.trustStore(), password, tls.resolve("truststore.p12"));
-      ca.writeClientFiles(tls, ca.issueClient("webmon-client"));
-    }
-
-    private static void writeServerProperties(BrokerNode node, String voters, Builder b, Path tls) {
-      int n = b.nodeCount;
-      String rf = Integer.toString(n == 3 ? 3 : 1);
-      String minIsr = Integer.toString(n == 3 ? 2 : 1);
-      Map<String, String> p = new LinkedHashMap<>();
-      p.put("process.roles", "broker,controller");
-      p.put("node.id", Integer.toString(node.id()));
-      p.put("controller.quorum.voters", voters);
-      String listeners = "PLAINTEXT://127.0.0.1:" + node.port() + ",CONTROLLER://127.0.0.1:" + node.controllerPort();
-      String advertised = "PLAINTEXT://127.0.0.1:" + node.port();
-      if (b.ssl) {
-        listeners += ",SSL://127.0.0.1:" + node.sslPort();
-        advertised += ",SSL://127.0.0.1:" + node.sslPort();
-      }
-      p.put("listeners", listeners);
-      p.put("advertised.listeners", advertised);
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL");
-      p.put("controller.listener.names", "CONTROLLER");
-      p.put("inter.broker.listener.name", "PLAINTEXT");
-      p.put("log.dirs", node.dir().resolve("data").toString());
-      p.put("num.partitions", "1");
-      p.put("default.replication.factor", rf);
-      p.put("min.insync.replicas", minIsr);
-      p.put("offsets.topic.replication.factor", rf);
-      p.put("offsets.topic.num.partitions", "10");
-      p.put("transaction.state.log.replication.factor", rf);
-      p.put("transaction.state.log.min.isr", minIsr);
-      p.put("transaction.state.log.num.partitions", "10");
-      p.put("share.coordinator.state.topic.replication.factor", rf);
-      p.put("share.coordinator.state.topic.min.isr", minIsr);
-      p.put("group.initial.rebalance.delay.ms", "0");
-      if (n > 1) {
-        // Fence a dead node within seconds (default 9 s) so that failover tests stay short.
-        p.put("broker.session.timeout.ms", "4000");
-        p.put("broker.heartbeat.interval.ms", "500");
-      }
-      if (b.ssl) {
-        String pw = read(tls.resolve("store-password"));
-        String prefix = "listener.name.ssl.";
-        p.put(prefix + "ssl.keystore.type", "PKCS12");
-        p.put(prefix + "ssl.keystore.location", tls.resolve("broker.p12").toString());
-        p.put(prefix + "ssl.keystore.password", pw);
-        p.put(prefix + "ssl.key.password", pw);
-        p.put(prefix + "ssl.truststore.type", "PKCS12");
-        p.put(prefix + "ssl.truststore.location", tls.resolve("truststore.p12").toString());
-        p.put(prefix + "ssl.truststore.password", pw);
-        p.put(prefix + "ssl.client.auth", "required");
-      }
-      Properties props = new Properties();
-      props.putAll(p);
-      try {
-        Files.createDirectories(node.dir());
-      } catch (IOException e) {
-        throw new WebmonException("Cannot create " + node.dir() + ": " + e.getMessage(), e);
-      }
-      // Holds the key store password: private to the owner.
-      CertificateAuthority.writeString(node.serverProperties(), "", true);
-      store(props, node.serverProperties());
     }
   }
 
@@ -320,9 +204,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     return nodes.stream().map(n -> "127.0.0.1:" + n.sslPort()).collect(Collectors.joining(","));
   }
 
-  /** The client's TLS files for {@link #sslBootstrapServers()}. */
+  /** The bootstrap servers of the SASL_SSL listeners (SCRAM-SHA-512, no client certificate). */
+  public String saslSslBootstrapServers() {
+    requireSasl();
+    return nodes.stream().map(n -> "127.0.0.1:" + n.saslPort()).collect(Collectors.joining(","));
+  }
+
+  /**
+   * A {@link KafkaConfig} for the SASL_SSL listener as a user of a managed service writes it: the
+   * CA file, SCRAM-SHA-512, the user name and password of {@link Builder#saslSslListener}.
+   */
+  public KafkaConfig saslSslConfig() {
+    ScramUser user = requireSasl();
+    return KafkaConfig.from(
+        Settings.of(
+            Map.of(
+                KafkaConfig.BOOTSTRAP_SERVERS.name(), saslSslBootstrapServers(),
+                KafkaConfig.SECURITY_PROTOCOL.name(), KafkaConfig.SecurityProtocol.SASL_SSL.name(),
+                KafkaConfig.SSL_CA_FILE.name(), dataDir.resolve("tls").resolve(CertificateAuthority.CA_FILE).toString(),
+                KafkaConfig.SASL_MECHANISM.name(), KafkaConfig.SaslMechanism.SCRAM_SHA_512.name(),
+                KafkaConfig.SASL_USERNAME.name(), user.name(),
+                KafkaConfig.SASL_PASSWORD.name(), user.password().reveal())));
+  }
+
+  /** The client's TLS files for {@link #sslBootstrapServers()}; the CA file also serves SASL_SSL. */
   public SslClientFiles sslClientFiles() {
-    requireSsl();
+    if (scramUser.isEmpty()) {
+      requireSsl();
+    }
     Path tls = dataDir.resolve("tls");
     return new SslClientFiles(
         tls.resolve(CertificateAuthority.CA_FILE),
@@ -429,6 +338,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Set<Integer> all = new TreeSet<>();
     nodes.forEach(n -> all.add(n.id()));
     awaitReady(all);
+    scramUser.ifPresent(this::createScramUser);
     LOG.info(
         "Kafka cluster of {} node(s) ready at {} in {} ms (data: {})",
         nodes.size(),
@@ -509,6 +419,47 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates (or updates) the SCRAM credential over the PLAINTEXT listener, then waits until a
+   * login over SASL_SSL works: each broker applies the credential from the metadata log shortly
+   * after the controller committed it.
+   */
+  private void createScramUser(ScramUser user) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "webmon-embedded-kafka-scram");
+    try (Admin admin = Admin.create(props)) {
+      admin
+          .alterUserScramCredentials(
+              List.of(new UserScramCredentialUpsertion(user.name(), new ScramCredentialInfo(SCRAM_MECHANISM, 4096), user.password().reveal())))
+          .all()
+          .get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new WebmonException("Cannot create the SCRAM credential of Kafka user " + user.name() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebmonException("Interrupted while creating a SCRAM credential", e);
+    }
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    Map<String, Object> sasl = new HashMap<>(saslSslConfig().clientProperties());
+    sasl.put(AdminClientConfig.CLIENT_ID_CONFIG, "webmon-embedded-kafka-sasl-readiness");
+    try (Admin admin = Admin.create(sasl)) {
+      while (true) {
+        try {
+          if (admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(4, TimeUnit.SECONDS).size() == nodes.size()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          LOG.debug("SASL_SSL login not accepted yet: {}", e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WebmonException("Interrupted while waiting for the SASL_SSL listener", e);
+        }
+        pause(nodes.get(0), deadline);
+      }
+    }
+  }
+
   private String bootstrapOf(Set<Integer> nodeIds) {
     return nodeIds.stream().map(id -> "127.0.0.1:" + node(id).port()).collect(Collectors.joining(","));
   }
@@ -556,6 +507,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     return nodes.get(nodeId - 1);
   }
 
+  private ScramUser requireSasl() {
+    return scramUser.orElseThrow(
+        () -> new IllegalStateException("this cluster has no SASL_SSL listener: build it with saslSslListener(user, password)"));
+  }
+
   private void requireSsl() {
     if (!ssl) {
       throw new IllegalStateException("this cluster has no SSL listener: build it with sslListener(true)");
@@ -595,111 +551,6 @@ public final class EmbeddedKafka implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static char[] randomPassword() {
-    byte[] bytes = new byte[18];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
-  }
-
-  private static Properties load(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-    return p;
-  }
-
-  private static void store(Properties p, Path file) {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "webmon embedded Kafka");
-    } catch (IOException e) {
-      throw new WebmonException("Cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** One node: its ports, directory and (while running) process. */
-  private static final class BrokerNode {
-    private final int id;
-    private final Path dir;
-    private final int port;
-    private final int controllerPort;
-    private final int sslPort;
-    private Process process;
-
-    BrokerNode(int id, Path dir, int port, int controllerPort, int sslPort) {
-      this.id = id;
-      this.dir = dir;
-      this.port = port;
-      this.controllerPort = controllerPort;
-      this.sslPort = sslPort;
-    }
-
-    int id() {
-      return id;
-    }
-
-    Path dir() {
-      return dir;
-    }
-
-    int port() {
-      return port;
-    }
-
-    int controllerPort() {
-      return controllerPort;
-    }
-
-    int sslPort() {
-      return sslPort;
-    }
-
-    Path serverProperties() {
-      return dir.resolve("server.properties");
-    }
-
-    Path logFile() {
-      return dir.resolve("broker.log");
-    }
-
-    Optional<Process> process() {
-      return Optional.ofNullable(process);
-    }
-
-    void start(List<String> command) {
-      ProcessBuilder pb =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-      // stdin stays a pipe that we never write to: BrokerMain exits when it closes.
-      try {
-        process = pb.start();
-      } catch (IOException e) {
-        throw new WebmonException("Cannot start Kafka node " + id + ": " + e.getMessage(), e);
-      }
-      LOG.debug("Started Kafka node {} as pid {}", id, process.pid());
-    }
-
-    void stopped() {
-      if (process != null) {
-        Closeables.closeQuietly(process.getOutputStream());
-        Closeables.closeQuietly(process.getInputStream());
-      }
-      process = null;
     }
   }
 

@@ -1,3 +1,4 @@
+// Over 400 lines: one server's whole lifecycle (set-up, TLS, orphan recovery, credentials) in one place.
 package dev.webmon.infra;
 
 import dev.webmon.WebmonException;
@@ -41,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * {@link PostgresConfig} shape works here as against a managed PostgreSQL.
  *
  * <p>Layout of the data directory: {@code pgdata/} (the cluster), {@code credentials.properties},
- * {@code postgres.log}. Database {@code webmon} is owned by user {@code webmon}.
+ * {@code postgres.log}, with {@link Builder#tls} also {@code tls/server.pem} and {@code
+ * tls/server.key}. Database {@code webmon} is owned by user {@code webmon}.
+ *
+ * <p>Without {@link Builder#tls} (the default) the server has {@code ssl = off}. With it, clients
+ * may use TLS up to {@code sslmode=verify-full}, as against a managed PostgreSQL.
  *
  * <p>A server orphaned by a {@code kill -9} of the JVM that started it keeps running and holds
  * the data directory; the next start on that directory stops it first (SIGTERM, bounded wait,
@@ -90,8 +95,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private int port;
     private Duration startTimeout = Duration.ofSeconds(60);
     private boolean durable;
+    private CertificateAuthority.Issued tlsCertificate;
 
     private Builder() {}
+
+    /**
+     * Serves TLS ({@code ssl = on}) with this server certificate and key, e.g. {@link
+     * CertificateAuthority#issueLocalhost()} for {@code verify-full} on localhost and 127.0.0.1.
+     * Clients that ask for no TLS are still accepted. Default: no TLS.
+     */
+    public Builder tls(CertificateAuthority.Issued serverCertificate) {
+      this.tlsCertificate = serverCertificate;
+      return this;
+    }
 
     /**
      * With {@code fsync} on, so a power loss or OS crash cannot corrupt the cluster (standalone's
@@ -183,6 +199,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setServerConfig("fsync", durable ? "on" : "off")
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()));
+      if (tlsCertificate != null) {
+        // The bundled server runs as this JVM's user, so the key file is its own with mode 600:
+        // PostgreSQL refuses a key that the group or others can read.
+        Path tls = dir.resolve("tls");
+        tlsCertificate.writePem(tls, "server");
+        b.setServerConfig("ssl", "on")
+            .setServerConfig("ssl_cert_file", tls.resolve("server.pem").toString())
+            .setServerConfig("ssl_key_file", tls.resolve("server.key").toString());
+      }
       if (!fresh) {
         b.setConnectConfig("password", superPw.reveal());
       }

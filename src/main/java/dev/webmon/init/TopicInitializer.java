@@ -193,7 +193,12 @@ public final class TopicInitializer implements AutoCloseable {
                 + " (trying to " + what + "). Is the cluster running and kafka.bootstrap-servers/kafka.security-protocol right?",
             e.getCause());
       }
-      throw new WebmonException("Kafka refused to " + what + ": " + e.getCause().getMessage(), e.getCause());
+      Throwable cause = e.getCause();
+      String hint = kafka.failureHint(cause).map(h -> " " + h).orElse("");
+      throw new WebmonException(
+          "Kafka at " + kafka.bootstrapServers() + " refused to " + what + ": " + String.valueOf(cause.getMessage()).replaceFirst("\\.$", "")
+              + "." + hint,
+          cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WebmonException("Interrupted while trying to " + what, e);

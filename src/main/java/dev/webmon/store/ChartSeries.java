@@ -102,11 +102,20 @@ public final class ChartSeries {
       List<Double> maxMs) {}
 
   /**
-   * The chart of a target over [from, to), or empty if there is no such target.
+   * The chart of a target over [from, to) for all its locations, or empty if there is no such target.
    *
    * @param from before {@code to}, at most {@link #MAX_RANGE} before it
    */
-  public Optional<Series> series(String targetId, Instant from, Instant to, Optional<String> location) {
+  public Optional<Series> series(String targetId, Instant from, Instant to) {
+    return series(targetId, from, to, Optional.empty());
+  }
+
+  /** As {@link #series(String, Instant, Instant)}, for one location's results only. */
+  public Optional<Series> series(String targetId, Instant from, Instant to, String location) {
+    return series(targetId, from, to, Optional.of(location));
+  }
+
+  private Optional<Series> series(String targetId, Instant from, Instant to, Optional<String> location) {
     Duration range = Duration.between(from, to);
     if (range.isNegative() || range.isZero() || range.compareTo(MAX_RANGE) > 0) {
       throw new IllegalArgumentException("invalid chart range " + from + " to " + to);

@@ -37,7 +37,8 @@ public final class Database {
               + config.connectTimeout().toSeconds()
               + "s: "
               + rootMessage(e)
-              + ". Check postgres.url, postgres.user and the password, and that the server is running.",
+              + ". "
+              + config.failureHint(e),
           e);
     }
   }

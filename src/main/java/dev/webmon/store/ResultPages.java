@@ -1,5 +1,6 @@
 package dev.webmon.store;
 
+import dev.webmon.event.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,7 +51,7 @@ public final class ResultPages {
       Instant scheduledAt,
       String location,
       String agentId,
-      String outcome,
+      Outcome outcome,
       String reason,
       Integer statusCode,
       Map<String, Long> timingsMicros,
@@ -79,7 +80,7 @@ public final class ResultPages {
           Jdbc.instant(rs, "scheduled_at"),
           rs.getString("location"),
           rs.getString("agent_id"),
-          rs.getBoolean("up") ? "UP" : "DOWN",
+          rs.getBoolean("up") ? Outcome.UP : Outcome.DOWN,
           rs.getString("reason"),
           statusCode,
           timings,
@@ -120,14 +121,36 @@ public final class ResultPages {
   }
 
   /**
-   * Results of a target with {@code from <= startedAt < to}, newest first.
-   *
-   * @param limit 1 to {@link #MAX_LIMIT}
-   * @param after the position after the previous page
-   * @param outcome "UP" or "DOWN" to keep only those
+   * Which results: a target's with {@code from <= startedAt < to}, newest first, at most {@code
+   * limit} (1 to {@link #MAX_LIMIT}); optionally only those after a previous page's position, of
+   * one location, or of one outcome. Build with {@link #of} and the withers.
    */
-  public ResultPage results(
-      String targetId, Instant from, Instant to, int limit, Optional<Cursor> after, Optional<String> location, Optional<String> outcome) {
+  public record Query(
+      String targetId, Instant from, Instant to, int limit, Optional<Cursor> after, Optional<String> location, Optional<Outcome> outcome) {
+    public static Query of(String targetId, Instant from, Instant to, int limit) {
+      return new Query(targetId, from, to, limit, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public Query after(Cursor cursor) {
+      return new Query(targetId, from, to, limit, Optional.of(cursor), location, outcome);
+    }
+
+    public Query location(String name) {
+      return new Query(targetId, from, to, limit, after, Optional.of(name), outcome);
+    }
+
+    public Query outcome(Outcome only) {
+      return new Query(targetId, from, to, limit, after, location, Optional.of(only));
+    }
+  }
+
+  /** The page of results {@code q} asks for. */
+  public ResultPage results(Query q) {
+    String targetId = q.targetId();
+    Instant from = q.from();
+    Instant to = q.to();
+    int limit = q.limit();
+    Optional<Cursor> after = q.after();
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit " + limit + " is not within 1 to " + MAX_LIMIT);
     }
@@ -141,8 +164,8 @@ public final class ResultPages {
                   .timestamp("to", to)
                   .timestamp("after", after.map(Cursor::startedAt).orElse(null))
                   .object("afterId", after.map(Cursor::resultId).orElse(null), Types.OTHER)
-                  .text("location", location.orElse(null))
-                  .bool("up", outcome.map("UP"::equals).orElse(null))
+                  .text("location", q.location().orElse(null))
+                  .bool("up", q.outcome().map(o -> o == Outcome.UP).orElse(null))
                   .integer("limit", limit + 1)) {
             List<ResultItem> items = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

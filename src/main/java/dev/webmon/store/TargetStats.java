@@ -1,5 +1,6 @@
 package dev.webmon.store;
 
+import dev.webmon.event.Outcome;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -119,7 +120,7 @@ public final class TargetStats {
     static final Current NONE = new Current("UNKNOWN", null, null);
 
     static Current of(ResultSet rs) throws SQLException {
-      return new Current(rs.getBoolean("up") ? "UP" : "DOWN", rs.getTimestamp("started_at").toInstant(), rs.getString("reason"));
+      return new Current((rs.getBoolean("up") ? Outcome.UP : Outcome.DOWN).name(), rs.getTimestamp("started_at").toInstant(), rs.getString("reason"));
     }
   }
 
@@ -171,8 +172,8 @@ public final class TargetStats {
           }
           Map<String, Long> reasons = downReasons(c, targetId, to.minus(Duration.ofHours(24)), to);
           Map<String, Long> outcomes = new LinkedHashMap<>();
-          outcomes.put("UP", all.up());
-          outcomes.put("DOWN", all.down());
+          outcomes.put(Outcome.UP.name(), all.up());
+          outcomes.put(Outcome.DOWN.name(), all.down());
           return new Stats(
               targetId, window, from, to, raw, all.checks(), all.up(), all.down(), all.uptimePercent(),
               all.responseMs(), outcomes, reasons, List.copyOf(byLocation.values()));

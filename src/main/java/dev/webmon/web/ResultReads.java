@@ -31,23 +31,17 @@ final class ResultReads {
     return clock.instant();
   }
 
-  /**
-   * Results of a target with {@code from <= startedAt < to}, newest first.
-   *
-   * @param cursor from a previous page's {@code nextCursor}
-   * @param outcome "UP" or "DOWN" to keep only those
-   */
-  ResultPages.ResultPage results(
-      String targetId, Instant from, Instant to, int limit, Optional<String> cursor, Optional<String> location, Optional<String> outcome) {
-    if (limit < 1 || limit > ResultPages.MAX_LIMIT) {
+  /** The page of results {@code q} asks for; a limit out of range names the parameter. */
+  ResultPages.ResultPage results(ResultPages.Query q) {
+    if (q.limit() < 1 || q.limit() > ResultPages.MAX_LIMIT) {
       throw new ValidationException("limit", "must be from 1 to " + ResultPages.MAX_LIMIT);
     }
-    Optional<ResultPages.Cursor> after =
-        cursor.map(
-            text ->
-                ResultPages.Cursor.parse(text)
-                    .orElseThrow(() -> new ValidationException("cursor", "is not a cursor returned by this API")));
-    return pages.results(targetId, from, to, limit, after, location, outcome);
+    return pages.results(q);
+  }
+
+  /** The position a previous page's {@code nextCursor} stands for. */
+  static ResultPages.Cursor cursor(String text) {
+    return ResultPages.Cursor.parse(text).orElseThrow(() -> new ValidationException("cursor", "is not a cursor returned by this API"));
   }
 
   /** Stats of a target over the window ending now: "1h", "24h", "7d" or "30d". */
@@ -58,8 +52,8 @@ final class ResultReads {
     return stats.stats(targetId, window);
   }
 
-  /** The chart of a target, or empty if there is no such target. */
-  Optional<ChartSeries.Series> series(String targetId, Instant from, Instant to, Optional<String> location) {
+  /** The chart of a target (of one location's results if {@code location} is not empty), or empty if there is no such target. */
+  Optional<ChartSeries.Series> series(String targetId, Instant from, Instant to, String location) {
     Duration range = Duration.between(from, to);
     if (range.isNegative() || range.isZero()) {
       throw new ValidationException("from", "must be before 'to'");
@@ -67,6 +61,6 @@ final class ResultReads {
     if (range.compareTo(ChartSeries.MAX_RANGE) > 0) {
       throw new ValidationException("from", "the range may span at most 400 days");
     }
-    return series.series(targetId, from, to, location);
+    return location.isEmpty() ? series.series(targetId, from, to) : series.series(targetId, from, to, location);
   }
 }

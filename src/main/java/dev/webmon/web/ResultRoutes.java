@@ -49,13 +49,20 @@ final class ResultRoutes {
     }
     int limit =
         RouteParams.param(ctx, "limit").map(s -> RouteParams.intParam("limit", s, 1, ResultPages.MAX_LIMIT)).orElse(100);
+    ResultPages.Query q = ResultPages.Query.of(id, range.from(), range.to(), limit);
+    Optional<String> cursor = RouteParams.param(ctx, "cursor");
+    if (cursor.isPresent()) {
+      q = q.after(ResultReads.cursor(cursor.get()));
+    }
+    Optional<String> location = RouteParams.location(ctx);
+    if (location.isPresent()) {
+      q = q.location(location.get());
+    }
     Optional<Outcome> outcome = RouteParams.outcome(ctx);
-    Json.send(
-        ctx,
-        200,
-        results.results(
-            id, range.from(), range.to(), limit, RouteParams.param(ctx, "cursor"), RouteParams.location(ctx),
-            outcome.map(Outcome::name)));
+    if (outcome.isPresent()) {
+      q = q.outcome(outcome.get());
+    }
+    Json.send(ctx, 200, results.results(q));
   }
 
   private void stats(Context ctx) {
@@ -80,7 +87,7 @@ final class ResultRoutes {
     Json.send(
         ctx,
         200,
-        results.series(id, range.from(), range.to(), RouteParams.location(ctx)).orElseThrow(() -> RouteParams.notFound(id)));
+        results.series(id, range.from(), range.to(), RouteParams.location(ctx).orElse("")).orElseThrow(() -> RouteParams.notFound(id)));
   }
 
   /** The target page; a window or location it cannot show falls back to the default. */
@@ -96,10 +103,11 @@ final class ResultRoutes {
     boolean downOnly = Outcome.DOWN.name().equals(ctx.queryParam("outcome"));
     Instant now = results.now();
     List<TargetStats.Stats> stats = TargetPage.STATS_WINDOWS.stream().map(w -> results.stats(id, w)).toList();
-    ResultPages.ResultPage recent =
-        results.results(
-            id, now.minus(Duration.ofDays(7)), now.plusSeconds(1), 50, Optional.empty(), location,
-            downOnly ? Optional.of(Outcome.DOWN.name()) : Optional.empty());
+    ResultPages.Query q = ResultPages.Query.of(id, now.minus(Duration.ofDays(7)), now.plusSeconds(1), 50);
+    if (location.isPresent()) {
+      q = q.location(location.get());
+    }
+    ResultPages.ResultPage recent = results.results(downOnly ? q.outcome(Outcome.DOWN) : q);
     Map<String, Object> model = Views.page(ctx, stored.spec().name());
     model.put("view", TargetPage.of(stored, window, location.orElse(""), downOnly, stats, recent, now));
     ctx.html(views.render("target", model));

@@ -105,26 +105,9 @@ final class RouteParams {
             });
   }
 
-  /** The target list's filter from query parameters (API list and UI list). */
+  /** The target list's filter from query parameters (API list and UI list); see {@link ListFilter}. */
   static TargetList.Filter targetFilter(Context ctx) {
-    Optional<String> q = param(ctx, "q");
-    Optional<TargetList.Status> status =
-        param(ctx, "status")
-            .map(
-                s -> {
-                  try {
-                    return TargetList.Status.valueOf(s.toUpperCase(Locale.ROOT));
-                  } catch (IllegalArgumentException e) {
-                    throw new ValidationException("status", "must be one of up, down, degraded, unknown");
-                  }
-                });
-    Optional<String> tag = param(ctx, "tag");
-    Optional<Integer> interval = param(ctx, "interval").map(s -> intParam("interval", s, 1, Integer.MAX_VALUE));
-    String sort = param(ctx, "sort").orElse("name");
-    int page = param(ctx, "page").map(s -> intParam("page", s, 1, TargetList.MAX_PAGE)).orElse(1);
-    int size =
-        param(ctx, "size").map(s -> intParam("size", s, 1, TargetList.MAX_PAGE_SIZE)).orElse(TargetList.DEFAULT_PAGE_SIZE);
-    return ListFilter.of(q, status, tag, interval, sort, page, size);
+    return ListFilter.of(ctx);
   }
 
   /** A whole number, or empty if {@code text} is not one. */

@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webmon.event.Outcome;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.store.FrequencyViews;
 import dev.webmon.store.ResultPages;
@@ -12,8 +13,8 @@ import dev.webmon.store.Targets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ViewsTest {
@@ -68,7 +69,7 @@ class ViewsTest {
             .toList();
     ResultPages.ResultItem down =
         new ResultPages.ResultItem(
-            java.util.UUID.randomUUID(), NOW.minusSeconds(30), NOW.minusSeconds(30), "fra", "a1", "DOWN", "TIMEOUT", null,
+            java.util.UUID.randomUUID(), NOW.minusSeconds(30), NOW.minusSeconds(30), "fra", "a1", Outcome.DOWN, "TIMEOUT", null,
             Map.of(), 10_000.0, 0, null, null, null, 0, null, "no answer in 10 s", 1);
     TargetPage view =
         TargetPage.of(
@@ -114,9 +115,8 @@ class ViewsTest {
   @Test
   void theListRendersItsTypedView() {
     TargetList.Filter filter =
-        ListFilter.of(
-            Optional.of("shop & co"), Optional.of(TargetList.Status.DEGRADED), Optional.of("prod"),
-            Optional.of(300), "name", 2, 10);
+        new TargetList.Filter(
+            Optional.of("shop & co"), Optional.of(TargetList.Status.DEGRADED), Optional.of("prod"), Optional.of(300), "name", 2, 10);
     TargetList.Row row =
         new TargetList.Row(
             "t1", "Shop", "https://example.com/", 300, List.of("prod", "eu"), 1, TargetList.Status.DEGRADED, 3, 2,
