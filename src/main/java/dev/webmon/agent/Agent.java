@@ -6,16 +6,15 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
-import dev.webmon.metrics.MetricsServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.webmon.ops.Check;
+import dev.webmon.ops.Health;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +43,7 @@ public final class Agent implements AutoCloseable {
 
   private final AgentConfig config;
   private final InstantSource clock;
-  private final PrometheusMeterRegistry registry;
+  private final String targetsTopic;
   private final AgentMetrics metrics;
   private final Scheduler<TargetSpec> scheduler;
   private final CheckRunner runner;
@@ -53,15 +52,15 @@ public final class Agent implements AutoCloseable {
   private final TargetFeed feed;
   private final Thread pollThread;
   private final CountDownLatch pollStopped = new CountDownLatch(1);
-  private final MetricsServer metricsServer;
   private volatile boolean running = true;
   private volatile boolean pollFailing;
   private boolean closed;
 
-  private Agent(KafkaConfig kafka, TopicsConfig topics, AgentConfig config, Checker checker, InstantSource clock) {
+  private Agent(
+      KafkaConfig kafka, TopicsConfig topics, AgentConfig config, Checker checker, InstantSource clock, MeterRegistry registry) {
     this.config = config;
     this.clock = clock;
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.targetsTopic = topics.targets();
     registry.config().commonTags("location", config.location(), "agent", config.agentId());
     this.metrics = new AgentMetrics(registry);
     EventCodec codec = new EventCodec();
@@ -73,10 +72,6 @@ public final class Agent implements AutoCloseable {
     this.feed =
         new TargetFeed(
             new KafkaConsumer<>(TargetFeed.consumerProperties(kafka, config)), topics.targets(), table, metrics, clock);
-    this.metricsServer =
-        config.metricsPort() < 0
-            ? null
-            : MetricsServer.start(config.metricsHost(), config.metricsPort(), registry, this::health);
     this.pollThread = Thread.ofPlatform().name("webmon-agent-poll").unstarted(this::pollLoop);
   }
 
@@ -89,20 +84,24 @@ public final class Agent implements AutoCloseable {
    * starts checking what it is assigned.
    *
    * @param checker runs one check; its results must carry this agent's location and id
+   * @param registry where the agent's meters go; it gets the common tags {@code location} and
+   *     {@code agent}, so give the agent a registry of its own
    */
-  public static Agent start(KafkaConfig kafka, TopicsConfig topics, AgentConfig config, Checker checker, InstantSource clock) {
+  public static Agent start(
+      KafkaConfig kafka, TopicsConfig topics, AgentConfig config, Checker checker, InstantSource clock, MeterRegistry registry) {
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(checker, "checker");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(registry, "registry");
     verifyTopics(kafka, topics);
-    Agent agent = new Agent(kafka, topics, config, checker, clock);
+    Agent agent = new Agent(kafka, topics, config, checker, clock, registry);
     agent.scheduler.start();
     agent.feed.subscribe();
     agent.pollThread.start();
     log.info(
-        "agent {} started: location {}, group {}, topic {} -> {}, {} concurrent checks, {} protocol{}{}",
+        "agent {} started: location {}, group {}, topic {} -> {}, {} concurrent checks, {} protocol{}",
         config.agentId(),
         config.location(),
         config.groupId(),
@@ -112,8 +111,7 @@ public final class Agent implements AutoCloseable {
         config.groupProtocol().name().toLowerCase(Locale.ROOT),
         config.groupProtocol() == AgentConfig.GroupProtocol.CLASSIC
             ? " (session timeout " + config.sessionTimeout().toMillis() + " ms)"
-            : "",
-        agent.metricsPort().map(p -> ", metrics on http://" + config.metricsHost() + ":" + p + "/metrics").orElse(""));
+            : "");
     return agent;
   }
 
@@ -183,33 +181,56 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  MetricsServer.Health health() {
-    Instant last = feed.lastPoll();
-    boolean polling = running && pollThread.isAlive() && !pollFailing
-        && Duration.between(last, clock.instant()).compareTo(STALE_POLL) < 0;
-    String json =
-        "{\"status\":\"" + (polling ? "UP" : "DOWN") + "\""
-            + ",\"location\":\"" + config.location() + "\""
-            + ",\"agentId\":\"" + config.agentId() + "\""
-            + ",\"assignedPartitions\":" + (int) registry.get("webmon.agent.assigned.partitions").gauge().value()
-            + ",\"targets\":" + (int) registry.get("webmon.agent.targets").gauge().value()
-            + ",\"checksInFlight\":" + runner.inFlight()
-            + ",\"lastPoll\":\"" + last + "\"}";
-    return new MetricsServer.Health(polling, json);
-  }
+  /**
+   * The agent's figures in its health report.
+   *
+   * @param assignedPartitions partitions of the targets topic held now
+   * @param targets targets scheduled now
+   * @param lastPoll when the targets consumer's last poll returned
+   */
+  public record Details(
+      String location,
+      String agentId,
+      int assignedPartitions,
+      int targets,
+      int checksInFlight,
+      int checksQueued,
+      Instant lastPoll) {}
 
-  /** The bound metrics port, if the endpoint is enabled. */
-  public Optional<Integer> metricsPort() {
-    return Optional.ofNullable(metricsServer).map(MetricsServer::port);
+  /**
+   * Live while the poll loop runs and has polled within the last 30 s and the scheduler's timer
+   * is not {@linkplain Scheduler#stalled() stalled}; ready when, besides, its
+   * polls succeed and it holds at least one partition of the targets topic (an agent beyond the
+   * partition count stays unready: it has nothing to check). Built from the objects that own the
+   * figures, not from the meters. Any thread.
+   */
+  public Health health() {
+    Instant last = feed.lastPoll();
+    long sinceMillis = Duration.between(last, clock.instant()).toMillis();
+    boolean stalled = scheduler.stalled();
+    boolean live = running && pollThread.isAlive() && sinceMillis < STALE_POLL.toMillis() && !stalled;
+    int partitions = table.partitionNumbers().size();
+    List<Check> checks =
+        List.of(
+            stalled
+                ? Check.failed("scheduler", "the timer thread ended or has not completed an iteration for 30 s")
+                : Check.ok("scheduler", "the timer runs"),
+            pollFailing
+                ? Check.failed("targets-topic", "reading " + targetsTopic + " fails (see the log); retrying")
+                : live
+                    ? Check.ok("targets-topic", "last poll of " + targetsTopic + " " + sinceMillis + " ms ago")
+                    : Check.failed("targets-topic", "no poll of " + targetsTopic + " for " + sinceMillis + " ms"),
+            partitions > 0
+                ? Check.ok("assignment", partitions + " partition(s) of " + targetsTopic)
+                : Check.failed("assignment", "no partition of " + targetsTopic + " assigned"));
+    Details details =
+        new Details(
+            config.location(), config.agentId(), partitions, scheduler.size(), runner.inFlight(), runner.queued(), last);
+    return Health.of("agent", live, checks, details);
   }
 
   public AgentConfig config() {
     return config;
-  }
-
-  /** Prometheus text of the agent's meters (what {@code /metrics} serves). */
-  public String scrape() {
-    return registry.scrape();
   }
 
   AgentMetrics metrics() {
@@ -218,7 +239,7 @@ public final class Agent implements AutoCloseable {
 
   /** Partitions of the targets topic held now. */
   public int assignedPartitions() {
-    return (int) registry.get("webmon.agent.assigned.partitions").gauge().value();
+    return table.partitionNumbers().size();
   }
 
   /** Partition numbers of the targets topic held now. */
@@ -262,15 +283,11 @@ public final class Agent implements AutoCloseable {
     runner.stop(budget);
     Duration left = budget.minusNanos(System.nanoTime() - start);
     publisher.close(left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left);
-    if (metricsServer != null) {
-      metricsServer.close();
-    }
     log.info(
         "agent {} stopped in {} ms; {} result(s) published, {} undeliverable",
         config.agentId(),
         (System.nanoTime() - start) / 1_000_000,
         (long) metrics.publishedCount(),
         (long) metrics.publishErrorCount());
-    registry.close();
   }
 }

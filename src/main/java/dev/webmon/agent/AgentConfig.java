@@ -88,13 +88,13 @@ public record AgentConfig(
       ConfigKey.of(
           "agent.metrics-host",
           "0.0.0.0",
-          "Address the /metrics and /health endpoint binds to.",
+          "Address the operations endpoint (/metrics, /health, /ready) binds to.",
           Parser.nonBlank());
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of(
           "agent.metrics-port",
           "9464",
-          "Port of the /metrics (Prometheus) and /health endpoint; 0 picks a free port (logged at start), -1 disables the endpoint.",
+          "Port of the operations endpoint: /metrics (Prometheus), /health (liveness), /ready (readiness); 0 picks a free port (logged at start), -1 disables the endpoint.",
           Parser.intInRange(-1, 65_535));
   public static final ConfigKey<GroupProtocol> GROUP_PROTOCOL =
       ConfigKey.of(

@@ -163,7 +163,11 @@ final class AgentMetrics {
   }
 
   void rebalance(String event, int partitions) {
-    registry.counter("webmon.agent.rebalances", "event", event).increment(partitions);
+    Counter.builder("webmon.agent.rebalances")
+        .description("Partitions of the targets topic assigned, revoked or lost, by event")
+        .tag("event", event)
+        .register(registry)
+        .increment(partitions);
   }
 
   void assignedPartitions(int count) {

@@ -9,10 +9,14 @@ import dev.webmon.config.ConfigKey;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
+import dev.webmon.ops.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,8 +61,22 @@ final class AgentCommand implements Callable<Integer>, ConfigOptions.Configurabl
     AgentConfig config = AgentConfig.from(settings);
     CheckConfig check = CheckConfig.from(settings);
     HttpChecker checker = new HttpChecker(check, config.location(), config.agentId());
-    Agent agent = Agent.start(kafka, topics, config, checker, InstantSource.system());
-    Thread hook = new Thread(agent::close, "webmon-agent-shutdown");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Agent agent = Agent.start(kafka, topics, config, checker, InstantSource.system(), registry);
+    Optional<OpsServer> ops;
+    try {
+      ops = OpsEndpoint.start("Agent", config.metricsHost(), config.metricsPort(), registry, agent::health);
+    } catch (RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+    Thread hook =
+        new Thread(
+            () -> {
+              agent.close();
+              ops.ifPresent(OpsServer::close);
+            },
+            "webmon-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     agent.awaitStop();
     return Main.EXIT_OK;

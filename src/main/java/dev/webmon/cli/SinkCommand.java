@@ -5,17 +5,17 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
-import dev.webmon.metrics.MetricsServer;
+import dev.webmon.ops.OpsServer;
 import dev.webmon.sink.Sink;
 import dev.webmon.sink.SinkConfig;
+import dev.webmon.sink.SinkHealth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +30,6 @@ import picocli.CommandLine.Command;
       "Refused records go to the dead-letter topic with headers naming the error."
     })
 final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable {
-  private static final Logger LOG = LoggerFactory.getLogger(SinkCommand.class);
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -51,24 +50,18 @@ final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable
     SinkConfig config = SinkConfig.from(settings);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Sink sink = Sink.builder(kafka, topics, postgres, config).meterRegistry(registry).start();
-    MetricsServer metrics = null;
+    Optional<OpsServer> ops;
     try {
-      if (config.metricsPort() >= 0) {
-        metrics = MetricsServer.start(config.metricsHost(), config.metricsPort(), registry, () -> health(sink));
-        LOG.info("Sink metrics on http://{}:{}/metrics", config.metricsHost(), metrics.port());
-      }
+      ops = OpsEndpoint.start("Sink", config.metricsHost(), config.metricsPort(), registry, new SinkHealth(sink, config));
     } catch (RuntimeException e) {
       sink.close();
       throw e;
     }
-    MetricsServer server = metrics;
     Thread hook =
         new Thread(
             () -> {
               sink.close();
-              if (server != null) {
-                server.close();
-              }
+              ops.ifPresent(OpsServer::close);
             },
             "webmon-sink-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -81,14 +74,5 @@ final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable
       return Main.EXIT_FAILED;
     }
     return Main.EXIT_OK;
-  }
-
-  /** Healthy while the consumer loop runs; the JSON also says whether PostgreSQL takes batches. */
-  static MetricsServer.Health health(Sink sink) {
-    boolean running = sink.isRunning();
-    String json =
-        "{\"status\":\"" + (running ? "UP" : "DOWN") + "\""
-            + ",\"postgres\":\"" + (sink.postgresAvailable() ? "available" : "unavailable") + "\"}";
-    return new MetricsServer.Health(running, json);
   }
 }

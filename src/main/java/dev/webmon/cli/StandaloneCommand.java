@@ -81,6 +81,9 @@ final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Config
     out.println("  log in as admin with password " + login.adminPassword()
         + (login.generated() ? "   (generated; kept in " + dataDir.resolve("web-credentials.properties") + ")" : ""));
     out.println("  API: curl -H 'Authorization: Bearer " + login.apiToken() + "' " + standalone.webUrl() + "/api/v1/targets");
+    standalone
+        .opsUrl()
+        .ifPresent(url -> out.println("  Metrics: " + url + "/metrics   health: " + url + "/health, " + url + "/ready"));
     out.println("  Ctrl-C stops everything.");
     out.flush();
     stopped.await();

@@ -1,6 +1,7 @@
 package dev.webmon.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.webmon.check.AddressPolicy;
 import dev.webmon.check.CheckConfig;
 import dev.webmon.config.ConfigKey;
@@ -8,15 +9,19 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
+import dev.webmon.ops.OpsServer;
 import dev.webmon.store.Database;
 import dev.webmon.web.KafkaTargetPublisher;
-import dev.webmon.web.TargetPublisher;
 import dev.webmon.web.WebApp;
 import dev.webmon.web.WebConfig;
+import dev.webmon.web.WebHealth;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,14 +72,22 @@ final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable 
             },
             "webmon-web-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (HikariDataSource db = Database.pool(postgres, "web");
-        TargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), web.publishTimeout());
-        WebApp app = WebApp.create(web, db, publisher, addresses, Clock.systemUTC())) {
+        KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), web.publishTimeout());
+        WebApp app = WebApp.create(web, db, publisher, addresses, Clock.systemUTC(), registry)) {
       WebApp.requireSchema(db);
+      db.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
       app.start();
+      Optional<OpsServer> ops =
+          OpsEndpoint.start("Web", web.metricsHost(), web.metricsPort(), registry, new WebHealth(app, db, publisher));
       out.println("webmon web: listening on " + app.url() + " (log in as 'admin'; API: " + app.url() + "api/v1/openapi.json)");
       out.flush();
-      stop.await();
+      try {
+        stop.await();
+      } finally {
+        ops.ifPresent(OpsServer::close);
+      }
       out.println("webmon web: stopping");
       out.flush();
     } finally {

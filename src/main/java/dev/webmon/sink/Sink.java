@@ -241,6 +241,11 @@ public final class Sink implements AutoCloseable {
     return metrics.postgresAvailable();
   }
 
+  /** The consumer's heartbeat, assignment and lag, from the Kafka client's metrics. Any thread. */
+  public ConsumerStatus consumerStatus() {
+    return ConsumerStatus.of(consumer.metrics());
+  }
+
   /** The error that stopped the consumer loop, if one did. */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure);

@@ -145,13 +145,13 @@ public record SinkConfig(
       ConfigKey.of(
           "sink.metrics-host",
           "0.0.0.0",
-          "Address the /metrics and /health endpoint of webmon sink binds to.",
+          "Address the operations endpoint of webmon sink (/metrics, /health, /ready) binds to.",
           Parser.nonBlank());
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of(
           "sink.metrics-port",
           "9465",
-          "Port of the /metrics (Prometheus) and /health endpoint of webmon sink; 0 picks a free port (logged at start), "
+          "Port of the operations endpoint of webmon sink: /metrics (Prometheus), /health (liveness), /ready (readiness); 0 picks a free port (logged at start), "
               + "-1 disables the endpoint.",
           Parser.intInRange(-1, 65_535));
 

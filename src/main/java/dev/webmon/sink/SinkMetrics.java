@@ -69,12 +69,20 @@ final class SinkMetrics {
   private final java.util.Map<String, Counter> consumed = new java.util.concurrent.ConcurrentHashMap<>();
 
   void consumed(String topic) {
-    consumed.computeIfAbsent(topic, t -> registry.counter("webmon.sink.records", "topic", t)).increment();
+    consumed
+        .computeIfAbsent(
+            topic,
+            t -> Counter.builder("webmon.sink.records").description("Records consumed, by topic").tag("topic", t).register(registry))
+        .increment();
   }
 
   /** A record that went to the dead-letter topic, by reason (DecodeError name, WRONG_KEY, DB_REJECTED). */
   void deadLetter(String reason) {
-    registry.counter("webmon.sink.dead.letters", "reason", reason).increment();
+    Counter.builder("webmon.sink.dead.letters")
+        .description("Records sent to the dead-letter topic, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   double deadLetters(String reason) {

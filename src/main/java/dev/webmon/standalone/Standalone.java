@@ -1,6 +1,7 @@
 package dev.webmon.standalone;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.webmon.WebmonException;
 import dev.webmon.agent.Agent;
 import dev.webmon.agent.AgentConfig;
@@ -16,12 +17,18 @@ import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.EmbeddedPostgres;
 import dev.webmon.init.Initializer;
+import dev.webmon.ops.Health;
+import dev.webmon.ops.OpsServer;
 import dev.webmon.sink.Sink;
 import dev.webmon.sink.SinkConfig;
+import dev.webmon.sink.SinkHealth;
 import dev.webmon.store.Database;
 import dev.webmon.web.KafkaTargetPublisher;
 import dev.webmon.web.WebApp;
 import dev.webmon.web.WebConfig;
+import dev.webmon.web.WebHealth;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -45,7 +52,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,6 +83,7 @@ public final class Standalone implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final Consumer<String> progress;
   private String webUrl = "";
+  private Optional<String> opsUrl = Optional.empty();
   private WebCredentials credentials;
 
   private Standalone(Consumer<String> progress) {
@@ -105,6 +115,11 @@ public final class Standalone implements AutoCloseable {
 
   public String webUrl() {
     return webUrl;
+  }
+
+  /** The base URL of the process's /metrics, /health and /ready, unless disabled. */
+  public Optional<String> opsUrl() {
+    return opsUrl;
   }
 
   public WebCredentials credentials() {
@@ -161,7 +176,7 @@ public final class Standalone implements AutoCloseable {
     wired.put(WebConfig.API_TOKEN.name(), credentials.apiToken());
     Map<String, String> defaults = new HashMap<>();
     defaults.put(AgentConfig.LOCATION.name(), DEFAULT_LOCATION);
-    defaults.put(AgentConfig.METRICS_PORT.name(), "0");
+    defaults.put(WebConfig.METRICS_PORT.name(), "0");
     Settings settings = userSettings.withOverrides(wired).withDefaults(defaults);
 
     DemoServer demo = null;
@@ -185,14 +200,20 @@ public final class Standalone implements AutoCloseable {
       throw new WebmonException("init found conflicting topics; fix them as shown above or use another --topics-prefix.");
     }
 
-    Sink sink = Sink.builder(kafka, topics, postgres, SinkConfig.from(settings)).start();
+    // One operations endpoint for the process: sink and web share a registry; the agent's has
+    // its own (its meters carry the common tags location and agent).
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry agentRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    SinkConfig sinkConfig = SinkConfig.from(settings);
+    Sink sink = Sink.builder(kafka, topics, postgres, sinkConfig).meterRegistry(registry).start();
     resources.push(sink);
     step("sink started (Kafka -> PostgreSQL, exactly once)");
 
     AgentConfig agentConfig = AgentConfig.from(settings);
     CheckConfig checkConfig = CheckConfig.from(settings);
     Agent agent =
-        Agent.start(kafka, topics, agentConfig, new HttpChecker(checkConfig, agentConfig.location(), agentConfig.agentId()), InstantSource.system());
+        Agent.start(kafka, topics, agentConfig, new HttpChecker(checkConfig, agentConfig.location(), agentConfig.agentId()),
+            InstantSource.system(), agentRegistry);
     resources.push(agent);
     step("agent started (location " + agentConfig.location() + ")");
 
@@ -201,10 +222,28 @@ public final class Standalone implements AutoCloseable {
     resources.push(webPool);
     KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), webConfig.publishTimeout());
     resources.push(publisher);
-    WebApp web = WebApp.create(webConfig, webPool, publisher, AddressPolicy.fromConfig(checkConfig), Clock.systemUTC()).start();
+    WebApp web =
+        WebApp.create(webConfig, webPool, publisher, AddressPolicy.fromConfig(checkConfig), Clock.systemUTC(), registry)
+            .start();
     resources.push(web);
+    webPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     webUrl = "http://" + displayHost(webConfig.bindAddress()) + ":" + web.port();
     step("web listening at " + webUrl);
+
+    if (webConfig.metricsPort() >= 0) {
+      SinkHealth sinkHealth = new SinkHealth(sink, sinkConfig);
+      WebHealth webHealth = new WebHealth(web, webPool, publisher);
+      OpsServer ops =
+          OpsServer.start(
+              "Standalone",
+              webConfig.metricsHost(),
+              webConfig.metricsPort(),
+              List.of(registry, agentRegistry),
+              () -> Health.combined("standalone", List.of(agent.health(), sinkHealth.health(), webHealth.health())));
+      resources.push(ops);
+      opsUrl = Optional.of(ops.url());
+      step("metrics at " + ops.url() + "/metrics, liveness at " + ops.url() + "/health, readiness at " + ops.url() + "/ready");
+    }
 
     if (demo != null) {
       registerDemoTargets(demo, publisher, webPool);

@@ -3,8 +3,11 @@ package dev.webmon.web;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
+import dev.webmon.ops.Check;
 import dev.webmon.store.UnavailableException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -15,6 +18,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -27,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaTargetPublisher implements TargetPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaTargetPublisher.class);
+  /** The producer refreshes its metadata this often, idle or not: {@link #check()} watches its age. */
+  private static final Duration METADATA_MAX_AGE = Duration.ofSeconds(30);
 
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
@@ -51,6 +59,7 @@ public final class KafkaTargetPublisher implements TargetPublisher {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms);
+    p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, Math.toIntExact(METADATA_MAX_AGE.toMillis()));
     return new KafkaTargetPublisher(
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), topic, timeout);
   }
@@ -83,6 +92,38 @@ public final class KafkaTargetPublisher implements TargetPublisher {
       Thread.currentThread().interrupt();
       throw new UnavailableException("Kafka", "Interrupted while publishing the change: it was not saved.", e);
     }
+  }
+
+  /**
+   * Whether a publish can work now: the topic's partitions are known and the producer's metadata
+   * was refreshed lately (it is every 30 s; an older one means no broker answered). Blocks up to
+   * the publish timeout when the topic's metadata is not known yet, so call it through a {@link
+   * dev.webmon.ops.CachedCheck}.
+   */
+  public Check check() {
+    List<PartitionInfo> partitions;
+    try {
+      partitions = producer.partitionsFor(topic);
+    } catch (KafkaException e) {
+      return Check.failed("kafka", "no metadata for " + topic + ": " + e.getMessage());
+    }
+    double age = metadataAgeSeconds();
+    if (age * 1000 > 2 * METADATA_MAX_AGE.toMillis()) {
+      return Check.failed(
+          "kafka", String.format(Locale.ROOT, "producer metadata is %.0f s old: no broker answered lately", age));
+    }
+    return Check.ok(
+        "kafka", String.format(Locale.ROOT, "%d partition(s) of %s, metadata %.0f s old", partitions.size(), topic, age));
+  }
+
+  private double metadataAgeSeconds() {
+    for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
+      if (e.getKey().group().equals("producer-metrics") && e.getKey().name().equals("metadata-age")
+          && e.getValue().metricValue() instanceof Number n) {
+        return n.doubleValue();
+      }
+    }
+    return Double.MAX_VALUE;
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +59,19 @@ public final class WebApp implements AutoCloseable {
    */
   public static WebApp create(
       WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressPolicy addresses, Clock clock) {
+    return create(config, dataSource, publisher, addresses, clock, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
+   */
+  public static WebApp create(
+      WebConfig config,
+      DataSource dataSource,
+      TargetPublisher publisher,
+      AddressPolicy addresses,
+      Clock clock,
+      MeterRegistry registry) {
     Views views = new Views();
     Targets store = new Targets();
     TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
@@ -79,6 +94,7 @@ public final class WebApp implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               c.startup.showOldJavalinVersionWarning = false;
               c.concurrency.useVirtualThreads = true;
+              c.requestLogger.http(new HttpMetrics(registry, c.unsafe)::record);
               c.http.maxRequestSize = Json.MAX_BODY_BYTES;
               c.http.defaultContentType = "application/json";
               c.staticFiles.add(
@@ -136,6 +152,11 @@ public final class WebApp implements AutoCloseable {
     javalin.start();
     LOG.info("web app listening on {}", url());
     return this;
+  }
+
+  /** Whether the HTTP server runs (started and not stopped). */
+  public boolean isRunning() {
+    return javalin.jettyServer().server().isRunning();
   }
 
   /** The bound port (after {@link #start()}). */

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param sessionTimeout lifetime of a UI login
  * @param cookieSecure when the session cookie carries the Secure attribute
  * @param publishTimeout the longest a write waits for Kafka's acknowledgement before answering 503
+ * @param metricsHost address the operations endpoint binds to
+ * @param metricsPort port of the operations endpoint; 0 picks a free port, -1 disables it
  */
 public record WebConfig(
     int port,
@@ -31,7 +33,9 @@ public record WebConfig(
     boolean openReads,
     Duration sessionTimeout,
     CookieSecure cookieSecure,
-    Duration publishTimeout) {
+    Duration publishTimeout,
+    String metricsHost,
+    int metricsPort) {
 
   /** The shortest clear-text admin password accepted. */
   public static final int MIN_PASSWORD_CHARS = 8;
@@ -98,8 +102,32 @@ public record WebConfig(
           "Longest a target change waits for Kafka to acknowledge it; after that the request fails with 503 and nothing is stored.",
           Parser.duration(Duration.ofSeconds(1), Duration.ofMinutes(2)));
 
+  public static final ConfigKey<String> METRICS_HOST =
+      ConfigKey.of(
+          "web.metrics-host",
+          "0.0.0.0",
+          "Address the operations endpoint of webmon web (/metrics, /health, /ready) binds to; webmon standalone serves the whole process's there.",
+          Parser.nonBlank());
+  public static final ConfigKey<Integer> METRICS_PORT =
+      ConfigKey.of(
+          "web.metrics-port",
+          "9466",
+          "Port of the operations endpoint of webmon web: /metrics (Prometheus), /health (liveness), /ready (readiness, for a load balancer); "
+              + "0 picks a free port (logged at start; webmon standalone's default), -1 disables the endpoint.",
+          Parser.intInRange(-1, 65_535));
+
   public static final List<ConfigKey<?>> KEYS =
-      List.of(PORT, BIND_ADDRESS, ADMIN_PASSWORD, API_TOKEN, OPEN_READS, SESSION_TIMEOUT, COOKIE_SECURE, PUBLISH_TIMEOUT);
+      List.of(
+          PORT,
+          BIND_ADDRESS,
+          ADMIN_PASSWORD,
+          API_TOKEN,
+          OPEN_READS,
+          SESSION_TIMEOUT,
+          COOKIE_SECURE,
+          PUBLISH_TIMEOUT,
+          METRICS_HOST,
+          METRICS_PORT);
 
   /** Validates; secrets are checked for strength but never echoed. */
   public WebConfig {
@@ -109,8 +137,12 @@ public record WebConfig(
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
     Objects.requireNonNull(cookieSecure, "cookieSecure");
     Objects.requireNonNull(publishTimeout, "publishTimeout");
+    Objects.requireNonNull(metricsHost, "metricsHost");
     if (port < 0 || port > 65_535) {
       throw new ConfigException("'" + PORT.name() + "' must be from 0 to 65535.");
+    }
+    if (metricsPort < -1 || metricsPort > 65_535) {
+      throw new ConfigException("'" + METRICS_PORT.name() + "' must be from -1 to 65535.");
     }
     if (!PasswordHasher.isHash(adminPassword.reveal()) && adminPassword.reveal().length() < MIN_PASSWORD_CHARS) {
       throw new ConfigException(
@@ -141,7 +173,9 @@ public record WebConfig(
         s.get(OPEN_READS),
         s.get(SESSION_TIMEOUT),
         s.get(COOKIE_SECURE),
-        s.get(PUBLISH_TIMEOUT));
+        s.get(PUBLISH_TIMEOUT),
+        s.get(METRICS_HOST),
+        s.get(METRICS_PORT));
   }
 
   /** A config for tests and embedded wiring: loopback, a free port, the given secrets. */
@@ -158,13 +192,14 @@ public record WebConfig(
 
   /** A copy with another publish timeout (tests of an unreachable Kafka). */
   public WebConfig withPublishTimeout(Duration timeout) {
-    return new WebConfig(port, bindAddress, adminPassword, apiToken, openReads, sessionTimeout, cookieSecure, timeout);
+    return new WebConfig(
+        port, bindAddress, adminPassword, apiToken, openReads, sessionTimeout, cookieSecure, timeout, metricsHost, metricsPort);
   }
 
   @Override
   public String toString() {
     return "WebConfig[port=" + port + ", bindAddress=" + bindAddress + ", openReads=" + openReads
         + ", sessionTimeout=" + sessionTimeout + ", cookieSecure=" + cookieSecure
-        + ", publishTimeout=" + publishTimeout + "]";
+        + ", publishTimeout=" + publishTimeout + ", metricsHost=" + metricsHost + ", metricsPort=" + metricsPort + "]";
   }
 }

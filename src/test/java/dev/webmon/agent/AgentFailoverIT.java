@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.webmon.event.CheckResult;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
+import dev.webmon.ops.OpsEndpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,6 +141,12 @@ class AgentFailoverIT {
             .pollInterval(Duration.ofMillis(500))
             .until(() -> memberPartitions(admin, group).values().stream().filter(p -> p.size() == 6).count() == 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> !f.results(r -> r.agentId().equals("east-child")).isEmpty());
+        // webmon agent's operations endpoint, as Prometheus and an orchestrator ask it.
+        String childLog = Files.readString(logFile);
+        String ops = OpsEndpoints.loggedUrl(childLog).orElseThrow(() -> new AssertionError(childLog));
+        OpsEndpoints.Answers answers = OpsEndpoints.assertServes(ops, "agent", Duration.ofSeconds(10));
+        assertThat(answers.ready().get("details").get("assignedPartitions").asInt()).isEqualTo(6);
+        assertThat(answers.metrics()).contains("webmon_agent_assigned_partitions{agent=\"east-child\"");
         child.destroy(); // SIGTERM
         Instant stopped = Instant.now();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -171,7 +178,8 @@ class AgentFailoverIT {
             "agent",
             "--location", location,
             "--agent-id", "east-child",
-            "--agent-metrics-port", "-1",
+            "--agent-metrics-port", "0",
+            "--agent-metrics-host", "127.0.0.1",
             "--kafka-bootstrap-servers", f.kafka.bootstrapServers(),
             "--topics-prefix", f.prefix,
             "--check-allowed-networks", "127.0.0.0/8")

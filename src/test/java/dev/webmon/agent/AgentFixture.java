@@ -12,6 +12,8 @@ import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.init.TopicInitializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -129,12 +131,16 @@ final class AgentFixture implements AutoCloseable {
   }
 
   Agent startAgent(String location, String agentId, Map<String, String> overrides) {
+    return startAgent(location, agentId, overrides, new SimpleMeterRegistry());
+  }
+
+  Agent startAgent(String location, String agentId, Map<String, String> overrides, MeterRegistry registry) {
     Map<String, String> s = new HashMap<>(Map.of(AgentConfig.LOCATION.name(), location, AgentConfig.ID.name(), agentId,
         AgentConfig.METRICS_PORT.name(), "-1", AgentConfig.SHUTDOWN_TIMEOUT.name(), "5s"));
     s.putAll(overrides);
     AgentConfig config = AgentConfig.from(Settings.of(s));
     HttpChecker checker = new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), location, agentId);
-    Agent agent = Agent.start(kafka, topics, config, checker, InstantSource.system());
+    Agent agent = Agent.start(kafka, topics, config, checker, InstantSource.system(), registry);
     agents.add(agent);
     return agent;
   }

@@ -7,6 +7,11 @@ import dev.webmon.event.CheckResult;
 import dev.webmon.event.Outcome;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
+import dev.webmon.ops.Health;
+import dev.webmon.ops.OpsServer;
+import dev.webmon.ops.Promtool;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +34,8 @@ class AgentIT {
       // A target that exists before the agent starts, and a poison record next to it.
       f.put(f.target("existing", 1, INTERVAL));
       f.send("existing", "{\"v\":\"1.0\",\"id\":".getBytes(StandardCharsets.UTF_8));
-      Agent agent = f.startAgent("it", "agent-1", Map.of(AgentConfig.METRICS_PORT.name(), "0", AgentConfig.METRICS_HOST.name(), "127.0.0.1"));
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Agent agent = f.startAgent("it", "agent-1", Map.of(), registry);
       await().atMost(Duration.ofSeconds(20)).until(() -> !f.results(r -> r.targetId().equals("existing")).isEmpty());
       CheckResult first = f.results(r -> r.targetId().equals("existing")).get(0);
       assertThat(first.outcome()).isEqualTo(Outcome.UP);
@@ -67,9 +73,18 @@ class AgentIT {
         assertThat(Duration.between(existing.get(i - 1), existing.get(i))).isEqualTo(INTERVAL);
       }
 
-      // Metrics and health endpoint.
-      int port = agent.metricsPort().orElseThrow();
-      HttpClient client = HttpClient.newHttpClient();
+      // Metrics and health endpoint, as webmon agent serves them.
+      try (OpsServer ops = OpsServer.start("Agent", "127.0.0.1", 0, registry, agent::health)) {
+        assertOpsEndpoint(ops.port());
+      }
+      agent.close();
+      assertThat(agent.health().status()).isEqualTo(Health.Status.DOWN);
+      assertThat(agent.health().ready()).isFalse();
+    }
+  }
+
+  private static void assertOpsEndpoint(int port) throws Exception {
+    try (HttpClient client = HttpClient.newHttpClient()) {
       HttpResponse<String> metrics =
           client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.statusCode()).isEqualTo(200);
@@ -80,10 +95,18 @@ class AgentIT {
           .contains("webmon_agent_publish_errors_total")
           .contains("webmon_agent_assigned_partitions{agent=\"agent-1\",location=\"it\"} 12")
           .contains("webmon_agent_invalid_target_records_total");
+      Promtool.assertValid(metrics.body());
       HttpResponse<String> health =
           client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"assignedPartitions\":12").contains("\"targets\":1");
+      HttpResponse<String> ready =
+          client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+      assertThat(ready.body())
+          .contains("\"component\":\"agent\"", "\"ready\":true", "\"name\":\"assignment\",\"ok\":true")
+          .contains("\"name\":\"scheduler\",\"ok\":true")
+          .contains("\"location\":\"it\"", "\"agentId\":\"agent-1\"");
     }
   }
 

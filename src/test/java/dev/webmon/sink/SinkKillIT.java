@@ -13,6 +13,7 @@ import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
+import dev.webmon.ops.Promtool;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,6 +125,15 @@ class SinkKillIT {
           http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"status\":\"UP\"", "\"postgres\":\"available\"");
+      Promtool.assertValid(metrics.body());
+      HttpRequest readyRequest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
+      // Ready once the consumer's first heartbeat after joining went out (within a second).
+      HttpResponse<String> ready =
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(() -> http.send(readyRequest, BodyHandlers.ofString()), r -> r.statusCode() == 200);
+      assertThat(ready.body())
+          .contains("\"component\":\"sink\"", "\"ready\":true", "\"name\":\"kafka\",\"ok\":true", "\"lag\":");
     }
   }
 

@@ -13,6 +13,8 @@ import dev.webmon.config.TopicsConfig;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.EmbeddedPostgres;
 import dev.webmon.infra.KafkaExtension;
+import dev.webmon.ops.Check;
+import dev.webmon.ops.Health;
 import dev.webmon.store.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -75,6 +77,10 @@ class SinkPostgresOutageIT {
       // What /health reports meanwhile: running, PostgreSQL unavailable.
       assertThat(sink.isRunning()).isTrue();
       assertThat(sink.postgresAvailable()).isFalse();
+      Health health = new SinkHealth(sink, sinkConfig).health();
+      assertThat(health.status()).isEqualTo(Health.Status.UP);
+      assertThat(health.ready()).isFalse();
+      assertThat(health.checks()).filteredOn(c -> !c.ok()).extracting(Check::name).containsExactly("postgres");
       pg = EmbeddedPostgres.builder().dataDir(dir).port(port).start();
 
       ds[0] = Database.pool(config, "test");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.webmon.ops.OpsEndpoints;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneIT {
   private static final String TOKEN = "standalone-it-token-0123456789";
   private static final Pattern URL_LINE = Pattern.compile("web listening at (http://\\S+)");
+  private static final Pattern OPS_LINE = Pattern.compile("metrics at (http://\\S+)/metrics");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dataDir;
@@ -70,7 +72,7 @@ class StandaloneIT {
             "--web-api-token", TOKEN,
             "--web-admin-password", "correct-horse-battery",
             "--check-allowed-networks", "127.0.0.0/8",
-            "--agent-metrics-port", "-1");
+            "--web-metrics-host", "127.0.0.1");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     processes.add(p);
     List<String> output = new CopyOnWriteArrayList<>();
@@ -147,6 +149,18 @@ class StandaloneIT {
         .contains("topics and schema created")
         .contains("sink started")
         .contains("agent started");
+    // One operations endpoint for the process, listing each component.
+    String ops =
+        await("standalone prints its metrics URL")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> first.output().stream().map(OPS_LINE::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    OpsEndpoints.Answers answers = OpsEndpoints.assertServes(ops, "standalone", Duration.ofSeconds(60));
+    assertThat(answers.ready().get("details").get("components").findValuesAsText("component"))
+        .containsExactly("agent", "sink", "web");
+    assertThat(answers.metrics()).contains("webmon_agent_checks_in_flight", "webmon_sink_rows_total", "hikaricp_connections");
 
     JsonNode created =
         api(

@@ -1,6 +1,8 @@
 package dev.webmon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,6 +11,8 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
+import dev.webmon.ops.Check;
+import dev.webmon.ops.Health;
 import dev.webmon.store.Targets;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -41,7 +45,7 @@ class UnavailableIT {
     Duration timeout = Duration.ofSeconds(1);
     WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false).withPublishTimeout(timeout);
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "kafkadown");
-        TargetPublisher publisher =
+        KafkaTargetPublisher publisher =
             KafkaTargetPublisher.create(KafkaConfig.plaintext("127.0.0.1:" + deadPort()), "webmon.targets", timeout);
         WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       TargetSpec existing =
@@ -81,6 +85,12 @@ class UnavailableIT {
       assertThat(page.statusCode()).isEqualTo(503);
       assertThat(page.body()).contains("Kafka is unavailable").contains("value=\"https://form.example.com/\"");
       assertThat(count(db, "SELECT count(*) FROM target")).isEqualTo(1);
+
+      // What the load balancer's readiness probe sees: alive, not ready, because of Kafka.
+      Health health = new WebHealth(app, db, publisher).health();
+      assertThat(health.status()).isEqualTo(Health.Status.UP);
+      assertThat(health.ready()).isFalse();
+      assertThat(health.checks()).extracting(Check::name, Check::ok).containsExactly(tuple("postgres", true), tuple("kafka", false));
     }
   }
 
@@ -95,8 +105,14 @@ class UnavailableIT {
     hc.setInitializationFailTimeout(-1);
     WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false);
     try (HikariDataSource db = new HikariDataSource(hc);
-        TargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
+        KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
         WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+      // Not ready because of PostgreSQL, once the producer has the topic's metadata.
+      WebHealth probe = new WebHealth(app, db, publisher);
+      Health health = await().atMost(Duration.ofSeconds(20)).until(probe::health, h -> h.checks().get(1).ok());
+      assertThat(health.ready()).isFalse();
+      assertThat(health.checks().get(0).name()).isEqualTo("postgres");
+      assertThat(health.checks().get(0).ok()).isFalse();
       WebFixture.Client api = new WebFixture.Client("http://127.0.0.1:" + app.port());
       WebFixture.Response created = api.post("/api/v1/targets", "{\"url\":\"https://new.example.com/\"}");
       assertThat(created.status()).as(created.body()).isEqualTo(503);

@@ -7,6 +7,7 @@ import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
+import dev.webmon.ops.OpsEndpoints;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,11 @@ class WebCommandIT {
     assertThat(initProcess.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(initProcess.exitValue()).isZero();
 
-    List<String> web = new ArrayList<>(List.of("web", "--web-port", "0", "--web-bind-address", "127.0.0.1"));
+    List<String> web =
+        new ArrayList<>(
+            List.of(
+                "web", "--web-port", "0", "--web-bind-address", "127.0.0.1", "--web-metrics-port", "0",
+                "--web-metrics-host", "127.0.0.1"));
     web.addAll(common);
     Process p = start(web, env);
     List<String> output = new CopyOnWriteArrayList<>();
@@ -82,6 +87,15 @@ class WebCommandIT {
       WebFixture.Response loopback = api.post("/api/v1/targets", "{\"url\":\"http://127.0.0.1:9/\"}");
       assertThat(loopback.status()).isEqualTo(400);
       assertThat(loopback.body()).contains("check.allowed-networks");
+
+      // The operations endpoint: what a load balancer and Prometheus ask.
+      String ops = OpsEndpoints.loggedUrl(String.join("\n", output)).orElseThrow(() -> new AssertionError(String.join("\n", output)));
+      OpsEndpoints.Answers answers = OpsEndpoints.assertServes(ops, "web", Duration.ofSeconds(30));
+      assertThat(answers.ready().get("checks").findValuesAsText("name")).containsExactly("postgres", "kafka");
+      assertThat(answers.metrics())
+          .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/targets\",status=\"201\"} 1")
+          .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/v1/targets\",status=\"401\"} 1")
+          .contains("hikaricp_connections_active{pool=\"webmon-web\"}");
     } finally {
       p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
       boolean exited = p.waitFor(30, TimeUnit.SECONDS);
