@@ -52,6 +52,7 @@ final class ErrorMapper {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 409 -> "conflict";
+      case 411 -> "length_required";
       case 412 -> "precondition_failed";
       case 413 -> "too_large";
       case 415 -> "unsupported_media_type";

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WebExtension.class)
 @WebExtension.WebSettings("web.trusted-proxies=127.0.0.0/8, ::1")
 class LoginThrottleIT {
-  private static final int USER_LIMIT = 30; // LoginThrottle.MAX_USER_FAILURES
+  private static final int USER_LIMIT = LoginThrottle.MAX_USER_FAILURES;
 
   @Test
   void eachForwardedClientHasItsOwnCounter(WebFixture web) {
