@@ -2,7 +2,6 @@ package dev.webmon.web;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
 import java.util.Optional;
 
@@ -98,7 +97,7 @@ final class Access {
   }
 
   /** The rule of the matched route; a route without one is treated as needing a login. */
-  static Rule rule(Context ctx) {
+  private static Rule rule(Context ctx) {
     for (RouteRole role : ctx.routeRoles()) {
       if (role instanceof Rule r) {
         return r;
@@ -111,7 +110,7 @@ final class Access {
   void check(Context ctx) {
     if (ctx.isMultipart()) {
       // No form here uploads files; Jetty would spool multipart parts to disk before anyone is known.
-      throw new HttpResponseException(415, "Multipart bodies are not accepted: send application/x-www-form-urlencoded or JSON.");
+      throw new RequestBodyRefusedException(415, "Multipart bodies are not accepted: send application/x-www-form-urlencoded or JSON.");
     }
     Rule rule = rule(ctx);
     if (rule == Rule.ASSET || rule == Rule.PUBLIC) {
@@ -157,10 +156,10 @@ final class Access {
   private static void limitUnauthenticatedBody(Context ctx) {
     long length = ctx.req().getContentLengthLong();
     if (length > PUBLIC_MAX_BODY_BYTES) {
-      throw new HttpResponseException(413, "The request body is too large: at most " + PUBLIC_MAX_BODY_BYTES + " bytes here.");
+      throw new RequestBodyRefusedException(413, "The request body is too large: at most " + PUBLIC_MAX_BODY_BYTES + " bytes here.");
     }
     if (length < 0 && ctx.header("Transfer-Encoding") != null) {
-      throw new HttpResponseException(411, "Send the request body with a Content-Length.");
+      throw new RequestBodyRefusedException(411, "Send the request body with a Content-Length.");
     }
   }
 

@@ -38,6 +38,7 @@ final class ErrorMapper {
       case NotFoundException v -> 404;
       case PreconditionFailedException v -> 412;
       case TooManyRequestsException v -> 429;
+      case RequestBodyRefusedException v -> v.status();
       case UnavailableException v -> 503;
       case HttpResponseException h -> h.getStatus();
       default -> 500;
