@@ -230,8 +230,10 @@ public final class HttpChecker implements Checker {
         body = NO_BODY;
       }
       if (!sameOrigin(url, next)) {
-        // The target's headers may carry credentials meant for its own origin only.
+        // The target's headers and body may carry credentials meant for its own origin only; a
+        // 307/308 keeps the method but another origin gets neither.
         targetHeaders = false;
+        body = NO_BODY;
       }
       trace.url = next;
     }

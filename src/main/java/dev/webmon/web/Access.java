@@ -2,20 +2,25 @@ package dev.webmon.web;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.security.RouteRole;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Who is calling and what they may do, decided before every request.
+ * Who is calling and what they may do, decided before every request that matched a route, on the
+ * {@link Rule} of the matched route (its Javalin role; {@link Routes} registers every route with
+ * one), never on the spelling of the path: a trailing slash, doubled slashes or encoded letters
+ * reach the same route and so the same rule. A path that matches no route is 404 for everyone.
  *
  * <ul>
  *   <li>API ({@code /api/}): {@code Authorization: Bearer <web.api-token>} for everything; a UI
  *       session may read, and may write only with its CSRF token in {@code X-CSRF-Token}. Reads
- *       are open to anyone when {@code web.open-reads=true}. Otherwise 401.
+ *       are open to anyone when {@code web.open-reads=true}, except the export. Otherwise 401.
  *   <li>UI: a session (login form) for pages; every form post must carry the session's CSRF
- *       token. Pages are open when {@code web.open-reads=true}; without a session a page
- *       redirects to the login form.
+ *       token. Pages are open when {@code web.open-reads=true}, except the forms that change
+ *       targets; without a session a page redirects to the login form.
  *   <li>Always open: the login form, static assets, {@code /healthz} and the OpenAPI document.
+ *       Before authentication a body is read only from a public route, only up to {@link
+ *       #PUBLIC_MAX_BODY_BYTES} and only with a Content-Length; no route takes multipart bodies.
  * </ul>
  *
  * Thread-safe.
@@ -25,9 +30,23 @@ final class Access {
   static final String LOGIN_COOKIE = "webmon_login";
   static final String CSRF_FIELD = "_csrf";
   static final String CSRF_HEADER = "X-CSRF-Token";
+  /** The largest body a public route (the login form) reads. */
+  static final long PUBLIC_MAX_BODY_BYTES = 8 * 1024;
   private static final String ATTRIBUTE = "webmon.caller";
 
-  private static final Set<String> PUBLIC_EXACT = Set.of("/login", "/healthz", "/api/v1/openapi.json", "/favicon.ico");
+  /** What a route allows; every route carries exactly one. */
+  enum Rule implements RouteRole {
+    /** Anyone, and no session lookup: static assets, the health check, the favicon. */
+    ASSET,
+    /** Anyone; a session is still recognised: the login form, the OpenAPI document. */
+    PUBLIC,
+    /** A session or the token; anyone when {@code web.open-reads=true}. */
+    READ,
+    /** A session or the token, even with open reads: the export (real header values), the target forms. */
+    PRIVATE,
+    /** A session with its CSRF token, or the token. */
+    WRITE
+  }
 
   private final Sessions sessions;
   private final String apiToken;
@@ -72,20 +91,34 @@ final class Access {
     return c == null ? Caller.ANONYMOUS : c;
   }
 
+  /** Whether errors are answered as JSON (API) rather than as a page; presentation only, not access. */
   static boolean isApi(Context ctx) {
     return ctx.path().startsWith("/api/");
   }
 
-  /** The before-handler: authenticates, then allows the request or throws 401/403. */
-  void check(Context ctx) {
-    String path = ctx.path();
-    boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
-    if (path.startsWith("/static/") || path.equals("/healthz") || path.equals("/favicon.ico")) {
-      return; // assets and the health check: no session lookup, no database round trip
+  /** The rule of the matched route; a route without one is treated as needing a login. */
+  private static Rule rule(Context ctx) {
+    for (RouteRole role : ctx.routeRoles()) {
+      if (role instanceof Rule r) {
+        return r;
+      }
     }
-    if (PUBLIC_EXACT.contains(path)) {
-      // The login form authenticates itself; a session is still recognised (already logged in).
-      ctx.attribute(ATTRIBUTE, sessionCaller(ctx).orElse(Caller.ANONYMOUS));
+    return ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD ? Rule.PRIVATE : Rule.WRITE;
+  }
+
+  /** The before-matched handler: authenticates, then allows the request or throws 401/403/411/413/415. */
+  void check(Context ctx) {
+    if (ctx.isMultipart()) {
+      // No form here uploads files; Jetty would spool multipart parts to disk before anyone is known.
+      throw new RequestBodyRefusedException(415, "Multipart bodies are not accepted: send application/x-www-form-urlencoded or JSON.");
+    }
+    Rule rule = rule(ctx);
+    if (rule == Rule.ASSET || rule == Rule.PUBLIC) {
+      limitUnauthenticatedBody(ctx);
+      if (rule == Rule.PUBLIC) {
+        // The login form authenticates itself; a session is still recognised (already logged in).
+        ctx.attribute(ATTRIBUTE, sessionCaller(ctx).orElse(Caller.ANONYMOUS));
+      }
       return;
     }
     String authorization = ctx.header("Authorization");
@@ -99,16 +132,15 @@ final class Access {
     }
     Caller caller = sessionCaller(ctx).orElse(Caller.ANONYMOUS);
     ctx.attribute(ATTRIBUTE, caller);
-    if (read) {
-      if (caller.loggedIn() || (openReads && !isExport(path))) {
+    if (!caller.loggedIn()) {
+      if (rule == Rule.READ && openReads) {
         return;
       }
       throw new UnauthorizedException(
           isApi(ctx) ? "Authentication required: send Authorization: Bearer <web.api-token>." : "Please log in.");
     }
-    if (!caller.loggedIn()) {
-      throw new UnauthorizedException(
-          isApi(ctx) ? "Authentication required: send Authorization: Bearer <web.api-token>." : "Please log in.");
+    if (rule != Rule.WRITE) {
+      return;
     }
     // A session writing: the CSRF token must come back (header for scripts, form field for forms).
     String sent = isApi(ctx) ? ctx.header(CSRF_HEADER) : formCsrf(ctx);
@@ -117,16 +149,25 @@ final class Access {
     }
   }
 
+  /**
+   * Nobody is known yet, so the body must be small and say so up front: without a Content-Length
+   * (chunked) it is refused before a byte of it is read.
+   */
+  private static void limitUnauthenticatedBody(Context ctx) {
+    long length = ctx.req().getContentLengthLong();
+    if (length > PUBLIC_MAX_BODY_BYTES) {
+      throw new RequestBodyRefusedException(413, "The request body is too large: at most " + PUBLIC_MAX_BODY_BYTES + " bytes here.");
+    }
+    if (length < 0 && ctx.header("Transfer-Encoding") != null) {
+      throw new RequestBodyRefusedException(411, "Send the request body with a Content-Length.");
+    }
+  }
+
   private static String formCsrf(Context ctx) {
     if (ctx.isFormUrlencoded() || ctx.isMultipartFormData()) {
       return ctx.formParam(CSRF_FIELD);
     }
     return ctx.header(CSRF_HEADER);
-  }
-
-  /** The export holds header values (credentials), so open reads never cover it. */
-  private static boolean isExport(String path) {
-    return path.equals("/api/v1/targets/export");
   }
 
   private Optional<Caller> sessionCaller(Context ctx) {

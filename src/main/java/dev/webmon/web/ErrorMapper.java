@@ -39,6 +39,7 @@ final class ErrorMapper {
       case NotFoundException v -> 404;
       case PreconditionFailedException v -> 412;
       case TooManyRequestsException v -> 429;
+      case RequestBodyRefusedException v -> v.status();
       case UnavailableException v -> 503;
       case HttpResponseException h -> h.getStatus();
       default -> 500;
@@ -53,6 +54,7 @@ final class ErrorMapper {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 409 -> "conflict";
+      case 411 -> "length_required";
       case 412 -> "precondition_failed";
       case 413 -> "too_large";
       case 415 -> "unsupported_media_type";

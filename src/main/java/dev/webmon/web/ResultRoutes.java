@@ -7,7 +7,6 @@ import dev.webmon.store.ResultPages;
 import dev.webmon.store.StoredTarget;
 import dev.webmon.store.TargetStats;
 import dev.webmon.store.Targets;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,11 +33,11 @@ final class ResultRoutes {
   }
 
   /** Registers the page after the target pages, so that {@code /targets/new} is not an id. */
-  void register(RoutesConfig r) {
-    r.get(RouteParams.API + "/targets/{id}/results", this::results);
-    r.get(RouteParams.API + "/targets/{id}/stats", this::stats);
-    r.get(RouteParams.API + "/targets/{id}/series", this::series);
-    r.get("/targets/{id}", this::page);
+  void register(Routes r) {
+    r.get(RouteParams.API + "/targets/{id}/results", Access.Rule.READ, this::results);
+    r.get(RouteParams.API + "/targets/{id}/stats", Access.Rule.READ, this::stats);
+    r.get(RouteParams.API + "/targets/{id}/series", Access.Rule.READ, this::series);
+    r.get("/targets/{id}", Access.Rule.READ, this::page);
   }
 
   private void results(Context ctx) {

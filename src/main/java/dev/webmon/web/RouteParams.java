@@ -20,6 +20,9 @@ final class RouteParams {
 
   private static final String NAME_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
+  /** The range without {@code from}: the 24 hours before {@code to}. */
+  private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
+
   private RouteParams() {}
 
   /** The {id} path parameter; anything that cannot be an id is simply not found. */
@@ -54,23 +57,38 @@ final class RouteParams {
     throw new ValidationException(name, "must be a whole number from " + min + " to " + max);
   }
 
+  /** The earliest instant a query parameter may name (the database and the JDBC driver take far more). */
+  static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The latest instant a query parameter may name. */
+  static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+  /** An ISO-8601 instant from year 1 to 9999; anything else is a 400 naming the parameter. */
   static Optional<Instant> instantParam(Context ctx, String name) {
     return param(ctx, name)
         .map(
             s -> {
+              Instant t;
               try {
-                return Instant.parse(s);
+                t = Instant.parse(s);
               } catch (DateTimeParseException e) {
                 throw new ValidationException(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
               }
+              if (t.isBefore(MIN_INSTANT) || t.isAfter(MAX_INSTANT)) {
+                throw new ValidationException(name, "must be from " + MIN_INSTANT + " to " + MAX_INSTANT);
+              }
+              return t;
             });
   }
 
   /** {@code from} and {@code to}; without them the 24 hours before {@code now}. */
   static TimeRange range(Context ctx, Instant now) {
+    Optional<Instant> from = instantParam(ctx, "from");
     Instant to = instantParam(ctx, "to").orElse(now);
-    Instant from = instantParam(ctx, "from").orElse(to.minus(Duration.ofHours(24)));
-    return new TimeRange(from, to);
+    if (from.isEmpty() && to.isBefore(MIN_INSTANT.plus(DEFAULT_RANGE))) {
+      throw new ValidationException("to", "must be at least " + DEFAULT_RANGE.toHours() + " h after " + MIN_INSTANT + " without 'from'");
+    }
+    return new TimeRange(from.orElse(to.minus(DEFAULT_RANGE)), to);
   }
 
   /** A half-open range of instants, {@code from <= t < to}. */

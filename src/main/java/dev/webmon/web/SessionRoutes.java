@@ -1,14 +1,13 @@
 package dev.webmon.web;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Sessions: the login form, logging in (one admin user, throttled per client address, with a
- * double-submit token against login CSRF) and logging out.
+ * Sessions: the login form, logging in (one admin user, throttled per client address and per user
+ * name, with a double-submit token against login CSRF) and logging out.
  */
 final class SessionRoutes {
   static final String ADMIN_USER = "admin";
@@ -17,21 +16,24 @@ final class SessionRoutes {
   private final Sessions sessions;
   private final PasswordHasher password;
   private final LoginThrottle throttle;
+  private final ClientAddress clients;
   private final WebConfig config;
 
-  SessionRoutes(Views views, Sessions sessions, PasswordHasher password, LoginThrottle throttle, WebConfig config) {
+  SessionRoutes(
+      Views views, Sessions sessions, PasswordHasher password, LoginThrottle throttle, ClientAddress clients, WebConfig config) {
     this.views = views;
     this.sessions = sessions;
     this.password = password;
     this.throttle = throttle;
+    this.clients = clients;
     this.config = config;
   }
 
-  void register(RoutesConfig r) {
-    r.get("/", ctx -> ctx.redirect("/targets"));
-    r.get("/login", this::loginForm);
-    r.post("/login", this::login);
-    r.post("/logout", this::logout);
+  void register(Routes r) {
+    r.get("/", Access.Rule.READ, ctx -> ctx.redirect("/targets"));
+    r.get("/login", Access.Rule.PUBLIC, this::loginForm);
+    r.post("/login", Access.Rule.PUBLIC, this::login);
+    r.post("/logout", Access.Rule.WRITE, this::logout);
   }
 
   private void loginForm(Context ctx) {
@@ -55,21 +57,20 @@ final class SessionRoutes {
   }
 
   private void login(Context ctx) {
-    String address = ctx.ip();
-    throttle.check(address);
     String cookie = ctx.cookie(Access.LOGIN_COOKIE);
     if (cookie == null || !Sessions.constantTimeEquals(cookie, ctx.formParam("_login"))) {
       renderLogin(ctx, 403, "The login form expired; please try again.");
       return;
     }
     String user = ctx.formParam("user") == null ? "" : ctx.formParam("user").strip();
+    // Counted as a failure before bcrypt runs, so concurrent guesses cannot all pass the throttle.
+    LoginThrottle.Attempt attempt = throttle.begin(clients.of(ctx), user);
     boolean ok = user.equals(ADMIN_USER) & password.matches(ctx.formParam("password"));
     if (!ok) {
-      throttle.failed(address);
       renderLogin(ctx, 401, "Wrong user name or password.");
       return;
     }
-    throttle.succeeded(address);
+    attempt.succeeded();
     Sessions.Session session = sessions.create();
     Cookies.set(ctx, config, Access.SESSION_COOKIE, session.cookieValue(), sessions.timeout(), "Lax");
     Cookies.clear(ctx, config, Access.LOGIN_COOKIE);

@@ -9,7 +9,6 @@ import dev.webmon.store.Jdbc;
 import dev.webmon.store.StoredTarget;
 import dev.webmon.store.TargetList;
 import dev.webmon.store.Targets;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,16 +49,17 @@ final class TargetApiRoutes {
     this.openApi = resource("web/openapi.json");
   }
 
-  void register(RoutesConfig r) {
+  void register(Routes r) {
     String base = RouteParams.API;
-    r.get(base + "/openapi.json", ctx -> ctx.contentType("application/json; charset=utf-8").result(openApi));
-    r.get(base + "/targets", this::list);
-    r.post(base + "/targets", this::create);
-    r.get(base + "/targets/export", this::export);
-    r.post(base + "/targets/import", this::importTargets);
-    r.get(base + "/targets/{id}", this::get);
-    r.put(base + "/targets/{id}", this::update);
-    r.delete(base + "/targets/{id}", this::delete);
+    r.get(base + "/openapi.json", Access.Rule.PUBLIC, ctx -> ctx.contentType("application/json; charset=utf-8").result(openApi));
+    r.get(base + "/targets", Access.Rule.READ, this::list);
+    r.post(base + "/targets", Access.Rule.WRITE, this::create);
+    // The export holds real header values and bodies (credentials): never covered by open reads.
+    r.get(base + "/targets/export", Access.Rule.PRIVATE, this::export);
+    r.post(base + "/targets/import", Access.Rule.WRITE, this::importTargets);
+    r.get(base + "/targets/{id}", Access.Rule.READ, this::get);
+    r.put(base + "/targets/{id}", Access.Rule.WRITE, this::update);
+    r.delete(base + "/targets/{id}", Access.Rule.WRITE, this::delete);
   }
 
   private void list(Context ctx) {

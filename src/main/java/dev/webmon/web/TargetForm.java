@@ -115,7 +115,7 @@ record TargetForm(
     return out;
   }
 
-  /** The inputs of a stored target; sensitive header values masked. */
+  /** The inputs of a stored target; sensitive header values and the body masked. */
   static Map<String, String> valuesOf(TargetSpec s) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", s.name());
@@ -133,7 +133,7 @@ record TargetForm(
         TargetValidator.masked(s.headers()).entrySet().stream()
             .map(e -> e.getKey() + ": " + e.getValue())
             .collect(Collectors.joining("\n")));
-    v.put("body", s.body().orElse(""));
+    v.put("body", TargetValidator.maskedBody(s.body()).orElse(""));
     double timeout = s.timeout().toMillis() / 1000.0;
     v.put("timeoutSeconds", timeout == Math.rint(timeout) ? Long.toString((long) timeout) : Double.toString(timeout));
     v.put("maxRedirects", Integer.toString(s.maxRedirects()));

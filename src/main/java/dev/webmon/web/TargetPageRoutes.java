@@ -6,7 +6,6 @@ import dev.webmon.store.Jdbc;
 import dev.webmon.store.TargetList;
 import dev.webmon.store.Targets;
 import dev.webmon.store.UnavailableException;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
@@ -48,14 +47,14 @@ final class TargetPageRoutes {
     this.results = results;
   }
 
-  void register(RoutesConfig r) {
-    r.get("/targets", this::list);
-    r.get("/targets/new", this::newForm);
-    r.post("/targets", this::create);
-    r.get("/frequencies", this::frequencies);
-    r.get("/targets/{id}/edit", this::editForm);
-    r.post("/targets/{id}", this::update);
-    r.post("/targets/{id}/delete", this::delete);
+  void register(Routes r) {
+    r.get("/targets", Access.Rule.READ, this::list);
+    r.get("/targets/new", Access.Rule.PRIVATE, this::newForm);
+    r.post("/targets", Access.Rule.WRITE, this::create);
+    r.get("/frequencies", Access.Rule.READ, this::frequencies);
+    r.get("/targets/{id}/edit", Access.Rule.PRIVATE, this::editForm);
+    r.post("/targets/{id}", Access.Rule.WRITE, this::update);
+    r.post("/targets/{id}/delete", Access.Rule.WRITE, this::delete);
   }
 
   // ---------------------------------------------------------------- list

@@ -22,7 +22,10 @@ import java.util.function.UnaryOperator;
  * come the address policy and a timeout no longer than the interval. Thread-safe.
  */
 final class TargetValidator {
-  /** Shown instead of the value of a sensitive header; sending it back keeps the stored value. */
+  /**
+   * Shown instead of the value of a sensitive header and instead of a request body (login checks
+   * post passwords); sending it back keeps the stored value.
+   */
   static final String MASK = "******";
 
   static final long DEFAULT_INTERVAL_SECONDS = 60;
@@ -51,21 +54,25 @@ final class TargetValidator {
    * @throws ValidationException naming every offending field
    */
   TargetSpec toSpec(TargetRequest req, String id, long version, Instant updatedAt, String prefix) {
-    return build(req, id, version, updatedAt, Map.of(), prefix);
+    return build(req, id, version, updatedAt, Stored.NONE, prefix);
   }
 
   /**
-   * Validates and builds the next version of {@code previous}; its sensitive header values are
-   * kept where the client sends {@link #MASK}.
+   * Validates and builds the next version of {@code previous}; its sensitive header values and
+   * its body are kept where the client sends {@link #MASK}.
    *
    * @throws ValidationException naming every offending field
    */
   TargetSpec toSpec(TargetRequest req, String id, long version, Instant updatedAt, TargetSpec previous, String prefix) {
-    return build(req, id, version, updatedAt, previous.headers(), prefix);
+    return build(req, id, version, updatedAt, new Stored(previous.headers(), previous.body()), prefix);
   }
 
-  private TargetSpec build(
-      TargetRequest req, String id, long version, Instant updatedAt, Map<String, String> storedHeaders, String prefix) {
+  /** What a {@link #MASK} in a request stands for: the stored target's values, if any. */
+  private record Stored(Map<String, String> headers, Optional<String> body) {
+    static final Stored NONE = new Stored(Map.of(), Optional.empty());
+  }
+
+  private TargetSpec build(TargetRequest req, String id, long version, Instant updatedAt, Stored stored, String prefix) {
     List<FieldError> errors = new ArrayList<>(req.errors());
     Probe probe = new Probe(updatedAt, prefix, errors);
 
@@ -137,7 +144,7 @@ final class TargetValidator {
     for (Map.Entry<String, String> h : req.headers().entrySet()) {
       String value = h.getValue();
       if (value.equals(MASK)) {
-        Optional<String> kept = headerValue(storedHeaders, h.getKey());
+        Optional<String> kept = headerValue(stored.headers(), h.getKey());
         if (kept.isEmpty()) {
           errors.add(new FieldError(prefix + "headers." + h.getKey(), "enter the value (" + MASK + " only keeps a stored value)"));
           continue;
@@ -147,7 +154,14 @@ final class TargetValidator {
       headers.put(h.getKey(), value);
     }
     probe.check(b -> b.headers(headers));
-    req.body().ifPresent(body -> probe.check(b -> b.body(body)));
+    Optional<String> body = req.body();
+    if (body.isPresent() && body.get().equals(MASK)) {
+      body = stored.body();
+      if (body.isEmpty()) {
+        errors.add(new FieldError(prefix + "body", "enter the body (" + MASK + " only keeps a stored body)"));
+      }
+    }
+    body.ifPresent(text -> probe.check(b -> b.body(text)));
     int maxRedirects = req.maxRedirects().orElse(TargetSpec.DEFAULT_MAX_REDIRECTS);
     probe.check(b -> b.maxRedirects(maxRedirects));
     probe.check(b -> b.tags(req.tags()));
@@ -169,7 +183,7 @@ final class TargetValidator {
             .updatedAt(updatedAt);
     req.regex().filter(s -> !s.isEmpty()).ifPresent(b::mustMatch);
     req.mustNotMatch().filter(s -> !s.isEmpty()).ifPresent(b::mustNotMatch);
-    req.body().ifPresent(b::body);
+    body.ifPresent(b::body);
     try {
       return b.build();
     } catch (InvalidEventException e) {
@@ -196,6 +210,11 @@ final class TargetValidator {
         || n.contains("password")
         || n.contains("auth")
         || n.contains("session");
+  }
+
+  /** A request body as views show it: {@link #MASK}, since it may hold credentials. */
+  static Optional<String> maskedBody(Optional<String> body) {
+    return body.map(b -> MASK);
   }
 
   /** Headers with sensitive values replaced by {@link #MASK}. */

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * A target as the API returns it: the fields of {@link TargetRequest} plus id, version and times.
- * Values of sensitive headers (credentials, cookies, keys) are shown as {@link
+ * Values of sensitive headers (credentials, cookies, keys) and the request body are shown as {@link
  * TargetValidator#MASK}; sending the mask back in a PUT keeps the stored value.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,7 +43,7 @@ record TargetView(
         s.expectedStatus().format(),
         s.method(),
         TargetValidator.masked(s.headers()),
-        s.body().orElse(null),
+        TargetValidator.maskedBody(s.body()).orElse(null),
         s.timeout().toMillis() / 1000.0,
         s.maxRedirects(),
         s.tags(),

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,9 @@ public final class WebApp implements AutoCloseable {
     ErrorMapper errors = new ErrorMapper(views);
     TargetApiRoutes targetApi = new TargetApiRoutes(dataSource, service, store, targets, clock);
     SessionRoutes sessionPages =
-        new SessionRoutes(views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock), config);
+        new SessionRoutes(
+            views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),
+            new ClientAddress(config.trustedProxies()), config);
     TargetPageRoutes targetPages = new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
@@ -103,22 +106,30 @@ public final class WebApp implements AutoCloseable {
                     s.directory = "/web/static";
                     s.location = Location.CLASSPATH;
                     s.headers = Map.of("Cache-Control", "public, max-age=3600");
+                    s.roles = Set.of(Access.Rule.ASSET);
                   });
               c.events.handlerAdded(
                   h -> {
-                    if (h.getHttpMethod() != HandlerType.BEFORE && h.getHttpMethod() != HandlerType.AFTER) {
-                      routes.add(h.getHttpMethod() + " " + h.getPath());
+                    if (h.getHttpMethod().isHttpMethod()) {
+                      // Access decides on the matched route's rule: a route without one is a bug.
+                      if (h.getRoles().stream().filter(Access.Rule.class::isInstance).count() != 1) {
+                        throw new IllegalStateException(h.getHttpMethod() + " " + h.getPath() + " needs exactly one Access.Rule");
+                      }
+                      if (h.getHttpMethod() != HandlerType.HEAD) {
+                        routes.add(h.getHttpMethod() + " " + h.getPath());
+                      }
                     }
                   });
               c.routes.before(WebApp::securityHeaders);
-              c.routes.before(access::check);
+              c.routes.beforeMatched(access::check);
               errors.register(c.routes);
-              c.routes.get("/healthz", ctx -> Json.send(ctx, 200, Map.of("status", "ok")));
-              c.routes.get("/favicon.ico", ctx -> ctx.redirect("/static/favicon.svg"));
-              targetApi.register(c.routes);
-              sessionPages.register(c.routes);
-              targetPages.register(c.routes);
-              resultRoutes.register(c.routes); // after targetPages: /targets/new is no id
+              Routes r = new Routes(c.routes);
+              r.get("/healthz", Access.Rule.ASSET, ctx -> Json.send(ctx, 200, Map.of("status", "ok")));
+              r.get("/favicon.ico", Access.Rule.ASSET, ctx -> ctx.redirect("/static/favicon.svg"));
+              targetApi.register(r);
+              sessionPages.register(r);
+              targetPages.register(r);
+              resultRoutes.register(r); // after targetPages: /targets/new is no id
             });
     return new WebApp(javalin, config, routes);
   }

@@ -1,11 +1,13 @@
 package dev.webmon.web;
 
+import dev.webmon.check.Cidr;
 import dev.webmon.config.ConfigException;
 import dev.webmon.config.ConfigKey;
 import dev.webmon.config.Parser;
 import dev.webmon.config.Secret;
 import dev.webmon.config.Settings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,7 @@ import java.util.Objects;
  * @param openReads whether reads (GET) need no login or token
  * @param sessionTimeout lifetime of a UI login
  * @param cookieSecure when the session cookie carries the Secure attribute
+ * @param trustedProxies reverse proxies whose {@code X-Forwarded-For} names the client; empty: ignore the header
  * @param publishTimeout the longest a write waits for Kafka's acknowledgement before answering 503
  * @param metricsHost address the operations endpoint binds to
  * @param metricsPort port of the operations endpoint; 0 picks a free port, -1 disables it
@@ -33,6 +36,7 @@ public record WebConfig(
     boolean openReads,
     Duration sessionTimeout,
     CookieSecure cookieSecure,
+    List<Cidr> trustedProxies,
     Duration publishTimeout,
     String metricsHost,
     int metricsPort) {
@@ -95,6 +99,14 @@ public record WebConfig(
           "AUTO",
           "When the session cookie is marked Secure: AUTO (when the request came over https, directly or per X-Forwarded-Proto), ALWAYS or NEVER.",
           Parser.oneOf(CookieSecure.class));
+  public static final ConfigKey<List<Cidr>> TRUSTED_PROXIES =
+      ConfigKey.of(
+          "web.trusted-proxies",
+          "",
+          "Comma-separated CIDR blocks of the reverse proxies in front of webmon web, e.g. 10.0.0.0/8: a request from one of them is "
+              + "throttled by the client in X-Forwarded-For (the rightmost address that is not a trusted proxy). Empty: X-Forwarded-For is "
+              + "ignored and the TCP peer is the client.",
+          Parser.described(WebConfig::parseCidrs, "a comma-separated list of IPv4/IPv6 CIDR blocks, e.g. 10.0.0.0/8,fd00::/8"));
   public static final ConfigKey<Duration> PUBLISH_TIMEOUT =
       ConfigKey.of(
           "web.publish-timeout",
@@ -125,6 +137,7 @@ public record WebConfig(
           OPEN_READS,
           SESSION_TIMEOUT,
           COOKIE_SECURE,
+          TRUSTED_PROXIES,
           PUBLISH_TIMEOUT,
           METRICS_HOST,
           METRICS_PORT);
@@ -136,6 +149,7 @@ public record WebConfig(
     Objects.requireNonNull(apiToken, "apiToken");
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
     Objects.requireNonNull(cookieSecure, "cookieSecure");
+    trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(publishTimeout, "publishTimeout");
     Objects.requireNonNull(metricsHost, "metricsHost");
     if (port < 0 || port > 65_535) {
@@ -173,6 +187,7 @@ public record WebConfig(
         s.get(OPEN_READS),
         s.get(SESSION_TIMEOUT),
         s.get(COOKIE_SECURE),
+        s.get(TRUSTED_PROXIES),
         s.get(PUBLISH_TIMEOUT),
         s.get(METRICS_HOST),
         s.get(METRICS_PORT));
@@ -193,13 +208,23 @@ public record WebConfig(
   /** A copy with another publish timeout (tests of an unreachable Kafka). */
   public WebConfig withPublishTimeout(Duration timeout) {
     return new WebConfig(
-        port, bindAddress, adminPassword, apiToken, openReads, sessionTimeout, cookieSecure, timeout, metricsHost, metricsPort);
+        port, bindAddress, adminPassword, apiToken, openReads, sessionTimeout, cookieSecure, trustedProxies, timeout, metricsHost, metricsPort);
+  }
+
+  private static List<Cidr> parseCidrs(String text) {
+    List<Cidr> out = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        out.add(Cidr.parse(part));
+      }
+    }
+    return List.copyOf(out);
   }
 
   @Override
   public String toString() {
     return "WebConfig[port=" + port + ", bindAddress=" + bindAddress + ", openReads=" + openReads
-        + ", sessionTimeout=" + sessionTimeout + ", cookieSecure=" + cookieSecure
+        + ", sessionTimeout=" + sessionTimeout + ", cookieSecure=" + cookieSecure + ", trustedProxies=" + trustedProxies
         + ", publishTimeout=" + publishTimeout + ", metricsHost=" + metricsHost + ", metricsPort=" + metricsPort + "]";
   }
 }

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The check engine against real HTTP(S) servers on 127.0.0.1. */
 @Timeout(30)
@@ -295,6 +297,36 @@ class HttpCheckerTest {
       assertThat(r.outcome()).as(describe(r)).isEqualTo(Outcome.UP);
       assertThat(s.requests.get(0).header("authorization")).isEqualTo("Bearer secret");
       assertThat(other.requests.get(0).header("authorization")).isNull();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(ints = {307, 308})
+  void aCrossOrigin307Or308DropsTheBodyAsItDropsTheHeadersAndTheSameOriginKeepsIt(int status) throws Exception {
+    String secret = "user=admin&password=hunter2";
+    try (TestServer other = TestServer.http((req, sock, out) -> respond(out, 200, "other"));
+        TestServer s =
+            TestServer.http(
+                (req, sock, out) -> {
+                  if (req.target().equals("/login")) {
+                    respond(out, status, "Location: /again\r\n", new byte[0]);
+                  } else {
+                    respond(out, status, "Location: " + other.url("/x") + "\r\n", new byte[0]);
+                  }
+                })) {
+      CheckResult r =
+          check(
+              target(s.url("/login"))
+                  .method("POST")
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .body(secret));
+      assertThat(r.outcome()).as(describe(r)).isEqualTo(Outcome.UP);
+      assertThat(s.requests.get(1).method()).isEqualTo("POST");
+      assertThat(s.requests.get(1).bodyText()).as("same origin: the body is re-sent").isEqualTo(secret);
+      TestServer.Request crossed = other.requests.get(0);
+      assertThat(crossed.method()).as("307/308 keep the method").isEqualTo("POST");
+      assertThat(crossed.bodyText()).as("another origin gets no body").isEmpty();
+      assertThat(crossed.header("content-length")).isEqualTo("0");
     }
   }
 

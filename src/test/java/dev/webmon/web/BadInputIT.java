@@ -136,6 +136,23 @@ class BadInputIT {
   }
 
   @Test
+  void extremeTimesAre400NamingTheParameter(WebFixture web) {
+    String minus = "-1000000000-01-01T00:00:00Z";
+    String plus = "%2B300000-01-01T00:00:00Z";
+    String base = "/api/v1/targets/" + existingId;
+    assertRefused(web, () -> web.get(base + "/results?from=" + minus), 400, "from");
+    assertRefused(web, () -> web.get(base + "/results?to=" + plus), 400, "to");
+    assertRefused(web, () -> web.get(base + "/results?to=" + minus), 400, "to");
+    assertRefused(web, () -> web.get(base + "/results?from=" + minus + "&to=" + plus), 400, "from");
+    assertRefused(web, () -> web.get(base + "/series?from=" + minus), 400, "from");
+    assertRefused(web, () -> web.get(base + "/series?to=" + plus), 400, "to");
+    assertRefused(web, () -> web.get(base + "/series?to=" + minus), 400, "to");
+    assertRefused(web, () -> web.get(base + "/results?from=0000-12-31T23:59:59Z"), 400, "from");
+    assertRefused(web, () -> web.get(base + "/results?to=10000-01-01T00:00:00Z"), 400, "to");
+    assertThat(web.get(base + "/results?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z").status()).isEqualTo(200);
+  }
+
+  @Test
   void aBadYamlImportAppliesNothing(WebFixture web) {
     String yaml =
         """

@@ -49,6 +49,47 @@ class SecurityIT {
   }
 
   @Test
+  void noSpellingOfAProtectedRouteGetsThroughAnonymously(WebFixture web) {
+    WebFixture.Response created =
+        web.post(
+            "/api/v1/targets",
+            "{\"name\":\"closed-secret-name\",\"url\":\"https://closed.example.com/\",\"method\":\"POST\","
+                + "\"headers\":{\"X-Api-Key\":\"closed-key-value\"},\"body\":\"pw=closed-body\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    List<String> secrets = List.of("closed-secret-name", "closed-key-value", "closed-body");
+    List<String> reads =
+        List.of(
+            "/api/v1/targets", "/api/v1/targets/export", "/api/v1/targets/" + id, "/api/v1/targets/" + id + "/results",
+            "/api/v1/targets/" + id + "/stats", "/api/v1/targets/" + id + "/series", "/targets", "/targets/new", "/frequencies",
+            "/targets/" + id, "/targets/" + id + "/edit");
+    for (String path : reads) {
+      RouteVariants.assertAnonymousRefused(web, List.of("GET", "HEAD"), path, Optional.empty(), secrets);
+    }
+    long rows = web.targetRows();
+    long offset = web.topicEndOffset();
+    String body = "{\"url\":\"https://anonymous.example.com/\"}";
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/api/v1/targets", Optional.of(body), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/api/v1/targets/import", Optional.of(body), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("PUT", "DELETE"), "/api/v1/targets/" + id, Optional.of(body), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/targets", Optional.of(body), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/targets/" + id, Optional.of(body), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/targets/" + id + "/delete", Optional.of(body), secrets);
+    assertThat(web.targetRows()).isEqualTo(rows);
+    assertThat(web.topicEndOffset()).isEqualTo(offset);
+    assertThat(web.get("/api/v1/targets/" + id).json().get("name").asText()).isEqualTo("closed-secret-name");
+    // Spellings the router takes as the route still work for those who may use it.
+    assertThat(web.get("/api/v1/targets/export/").body()).contains("closed-key-value");
+    assertThat(web.send("HEAD", "/api/v1/targets/" + id + "/", Optional.of(WebFixture.TOKEN), Optional.empty(), "").status())
+        .isEqualTo(200);
+    // Public routes stay public in every method they answer, HEAD included (load balancers).
+    assertThat(web.send("HEAD", "/healthz", Optional.empty(), Optional.empty(), "").status()).isEqualTo(200);
+    assertThat(web.send("GET", "/login/", Optional.empty(), Optional.empty(), "").status()).isEqualTo(200);
+    assertThat(web.send("GET", "/no/such/page", Optional.empty(), Optional.empty(), "").status()).isEqualTo(404);
+    assertThat(web.get("/no/such/page").status()).as("unknown paths are 404 for everyone").isEqualTo(404);
+  }
+
+  @Test
   void aSessionMayReadTheApiButWritesNeedItsCsrfHeader(WebFixture web) {
     UiClient ui = new UiClient(web.base());
     ui.login(WebFixture.PASSWORD);

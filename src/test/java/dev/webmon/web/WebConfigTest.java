@@ -29,7 +29,17 @@ class WebConfigTest {
     assertThat(c.sessionTimeout()).isEqualTo(Duration.ofHours(12));
     assertThat(c.cookieSecure()).isEqualTo(WebConfig.CookieSecure.AUTO);
     assertThat(c.publishTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.trustedProxies()).as("X-Forwarded-For ignored").isEmpty();
     assertThat(c.toString()).doesNotContain("long enough pw").doesNotContain("0123456789abcdef0123");
+  }
+
+  @Test
+  void trustedProxiesAreAListOfCidrBlocks() {
+    Map<String, String> m = valid();
+    m.put("web.trusted-proxies", " 10.0.0.0/8, fd00::/8 ,192.0.2.1");
+    assertThat(WebConfig.from(Settings.of(m)).trustedProxies())
+        .containsExactly(
+            dev.webmon.check.Cidr.parse("10.0.0.0/8"), dev.webmon.check.Cidr.parse("fd00::/8"), dev.webmon.check.Cidr.parse("192.0.2.1/32"));
   }
 
   @ParameterizedTest
@@ -43,6 +53,9 @@ class WebConfigTest {
         "web.session-timeout|1m|web.session-timeout",
         "web.session-timeout|90d|web.session-timeout",
         "web.cookie-secure|sometimes|web.cookie-secure",
+        "web.trusted-proxies|proxy.example.com|web.trusted-proxies",
+        "web.trusted-proxies|10.1.2.3/8|web.trusted-proxies",
+        "web.trusted-proxies|10.0.0.0/33|web.trusted-proxies",
         "web.publish-timeout|0s|web.publish-timeout",
         "web.publish-timeout|10m|web.publish-timeout",
         "web.admin-password|abc12|web.admin-password",

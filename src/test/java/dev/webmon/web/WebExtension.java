@@ -23,6 +23,13 @@ final class WebExtension implements ParameterResolver {
   @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
   @interface BlockPrivateAddresses {}
 
+  /** Extra settings of the class's web app, each {@code key=value}. */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @interface WebSettings {
+    String[] value();
+  }
+
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == WebFixture.class;
@@ -38,10 +45,17 @@ final class WebExtension implements ParameterResolver {
     boolean open = type.isAnnotationPresent(OpenReads.class);
     AddressPolicy addresses =
         type.isAnnotationPresent(BlockPrivateAddresses.class) ? AddressPolicy.allowing(List.of()) : AddressPolicy.allowingAll();
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    WebSettings extra = type.getAnnotation(WebSettings.class);
+    if (extra != null) {
+      for (String s : extra.value()) {
+        settings.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+      }
+    }
     ExtensionContext root = context;
     return classContext
         .getStore(NAMESPACE)
         .computeIfAbsent(
-            WebFixture.class, k -> WebFixture.start(root, open, addresses, java.time.Clock.systemUTC()), WebFixture.class);
+            WebFixture.class, k -> WebFixture.start(root, open, addresses, java.time.Clock.systemUTC(), settings), WebFixture.class);
   }
 }

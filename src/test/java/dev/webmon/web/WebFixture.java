@@ -65,11 +65,24 @@ final class WebFixture implements AutoCloseable {
   }
 
   static WebFixture start(ExtensionContext context, boolean openReads, AddressPolicy addresses, Clock clock) {
+    return start(context, openReads, addresses, clock, Map.of());
+  }
+
+  /** @param settings more web settings (key to value) on top of the test defaults */
+  static WebFixture start(
+      ExtensionContext context, boolean openReads, AddressPolicy addresses, Clock clock, Map<String, String> settings) {
     EmbeddedKafka kafka = KafkaExtension.shared(context);
     String topic = KafkaExtension.uniqueTopic("targets");
     createCompactedTopic(kafka.kafkaConfig(), topic);
     HikariDataSource db = PostgresFixture.freshDatabase(context, "web");
-    WebConfig config = WebConfig.forTests(PASSWORD, TOKEN, openReads);
+    Map<String, String> values = new HashMap<>();
+    values.put(WebConfig.PORT.name(), "0");
+    values.put(WebConfig.BIND_ADDRESS.name(), "127.0.0.1");
+    values.put(WebConfig.ADMIN_PASSWORD.name(), PASSWORD);
+    values.put(WebConfig.API_TOKEN.name(), TOKEN);
+    values.put(WebConfig.OPEN_READS.name(), Boolean.toString(openReads));
+    values.putAll(settings);
+    WebConfig config = WebConfig.from(dev.webmon.config.Settings.of(values));
     TargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
     WebApp app = WebApp.create(config, db, publisher, addresses, clock).start();
     return new WebFixture(kafka, db, topic, publisher, app);
