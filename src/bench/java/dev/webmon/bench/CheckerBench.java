@@ -1,7 +1,7 @@
 package dev.webmon.bench;
 
+import dev.webmon.check.AllowedNetwork;
 import dev.webmon.check.CheckConfig;
-import dev.webmon.check.Cidr;
 import dev.webmon.check.HttpChecker;
 import dev.webmon.event.TargetSpec;
 import java.io.File;
@@ -218,8 +218,8 @@ public final class CheckerBench {
   }
 
   private static CheckConfig allowLoopback(CheckConfig c) {
-    List<Cidr> nets = new ArrayList<>(c.allowedNetworks());
-    nets.add(Cidr.parse("127.0.0.0/8"));
+    List<AllowedNetwork> nets = new ArrayList<>(c.allowedNetworks());
+    nets.add(AllowedNetwork.parse("127.0.0.0/8"));
     return new CheckConfig(nets, c.connectTimeout(), c.maxBodyBytes(), c.userAgent(), c.maxRedirectsCap(), c.dnsMaxInFlight());
   }
 

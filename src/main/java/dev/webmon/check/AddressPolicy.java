@@ -57,24 +57,29 @@ public final class AddressPolicy {
   /** Lookups for validating URLs as they are saved (the web), bounded like the agents' own. */
   private static final Resolver VALIDATION_LOOKUPS = Resolver.system(16);
 
-  private final List<Cidr> allowed;
+  private final List<AllowedNetwork> allowed;
   private final boolean allowsEverything;
 
-  private AddressPolicy(List<Cidr> allowed) {
+  private AddressPolicy(List<AllowedNetwork> allowed) {
     this.allowed = List.copyOf(allowed);
     this.allowsEverything =
-        allowed.stream().anyMatch(c -> c.isIpv4() && c.prefixLength() == 0)
-            && allowed.stream().anyMatch(c -> !c.isIpv4() && c.prefixLength() == 0);
+        allowed.stream().anyMatch(a -> a.port() == 0 && a.network().isIpv4() && a.network().prefixLength() == 0)
+            && allowed.stream().anyMatch(a -> a.port() == 0 && !a.network().isIpv4() && a.network().prefixLength() == 0);
   }
 
   /** The policy of {@code check.allowed-networks}. */
   public static AddressPolicy fromConfig(CheckConfig config) {
-    return allowing(config.allowedNetworks());
+    return of(config.allowedNetworks());
   }
 
-  /** A policy that refuses the special addresses except those in {@code allowedNetworks}. */
+  /** A policy that refuses the special addresses except those in {@code allowed} (on their ports). */
+  public static AddressPolicy of(List<AllowedNetwork> allowed) {
+    return new AddressPolicy(allowed);
+  }
+
+  /** A policy that refuses the special addresses except those in {@code allowedNetworks}, on every port. */
   public static AddressPolicy allowing(List<Cidr> allowedNetworks) {
-    return new AddressPolicy(allowedNetworks);
+    return of(allowedNetworks.stream().map(AllowedNetwork::of).toList());
   }
 
   /** A policy that allows every address (0.0.0.0/0 and ::/0): for tests that do not exercise it. */
@@ -83,17 +88,23 @@ public final class AddressPolicy {
   }
 
   /** The allow-listed blocks. */
-  public List<Cidr> allowedNetworks() {
+  public List<AllowedNetwork> allowedNetworks() {
     return allowed;
   }
 
   /**
-   * Why {@code address} may not be checked, or empty if it may. The text names the address and
-   * its kind, e.g. {@code "10.1.2.3 is a private address (allow it with check.allowed-networks)"}.
+   * Why {@code address} may not be checked on any port, or empty if it may: only entries for
+   * every port count. The text names the address and its kind, e.g. {@code "10.1.2.3 is a private
+   * address (allow it with check.allowed-networks)"}.
    */
   public Optional<String> refusal(InetAddress address) {
+    return refusal(address, -1);
+  }
+
+  /** Why {@code address} may not be checked on {@code port}, or empty if it may. */
+  public Optional<String> refusal(InetAddress address, int port) {
     byte[] bytes = address.getAddress();
-    if (isAllowListed(bytes)) {
+    if (isAllowListed(bytes, port)) {
       return Optional.empty();
     }
     Optional<String> kind = kind(bytes);
@@ -121,8 +132,9 @@ public final class AddressPolicy {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
+    int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     for (InetAddress address : resolve(resolver, host, dnsTimeout)) {
-      Optional<String> refusal = refusal(address);
+      Optional<String> refusal = refusal(address, port);
       if (refusal.isPresent()) {
         return Optional.of(literal ? refusal.get() : "host " + host + " resolves to " + refusal.get());
       }
@@ -146,10 +158,10 @@ public final class AddressPolicy {
     return refusal(address).isEmpty();
   }
 
-  private boolean isAllowListed(byte[] bytes) {
+  private boolean isAllowListed(byte[] bytes, int port) {
     byte[] embedded = embeddedIpv4(bytes);
-    for (Cidr c : allowed) {
-      if (c.contains(bytes) || (embedded != null && c.contains(embedded))) {
+    for (AllowedNetwork a : allowed) {
+      if (a.allows(bytes, port) || (embedded != null && a.allows(embedded, port))) {
         return true;
       }
     }

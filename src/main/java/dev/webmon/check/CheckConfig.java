@@ -13,7 +13,7 @@ import java.util.Objects;
  * the body cap, the User-Agent and the most redirects any target may ask for. The total timeout,
  * redirects, method, headers and patterns are per target ({@code TargetSpec}).
  *
- * @param allowedNetworks CIDR blocks exempt from the {@link AddressPolicy} (tests: 127.0.0.0/8)
+ * @param allowedNetworks CIDR blocks (optionally one port of them) exempt from the {@link AddressPolicy} (tests: 127.0.0.0/8)
  * @param connectTimeout bound of one TCP connect (the target's total timeout bounds it too)
  * @param maxBodyBytes how much of a response body is read (and, after gzip, decoded) at most
  * @param userAgent the User-Agent header sent unless the target sets its own
@@ -22,20 +22,21 @@ import java.util.Objects;
  *     checks of host names fail at once as DNS instead of piling up blocked threads
  */
 public record CheckConfig(
-    List<Cidr> allowedNetworks,
+    List<AllowedNetwork> allowedNetworks,
     Duration connectTimeout,
     long maxBodyBytes,
     String userAgent,
     int maxRedirectsCap,
     int dnsMaxInFlight) {
 
-  public static final ConfigKey<List<Cidr>> ALLOWED_NETWORKS =
+  public static final ConfigKey<List<AllowedNetwork>> ALLOWED_NETWORKS =
       ConfigKey.of(
           "check.allowed-networks",
           "",
           "Comma-separated CIDR blocks that checks may reach although they are loopback, private, link-local etc. "
-              + "(refused by default so that targets cannot probe the agents' own network), e.g. 10.20.0.0/16,fd00:1::/64.",
-          Parser.described(CheckConfig::parseCidrs, "a comma-separated list of IPv4/IPv6 CIDR blocks, e.g. 127.0.0.0/8,::1/128"));
+              + "(refused by default so that targets cannot probe the agents' own network), e.g. 10.20.0.0/16,fd00:1::/64; "
+              + "a block followed by :PORT allows only that port, e.g. 127.0.0.1/32:8081.",
+          Parser.described(CheckConfig::parseAllowed, "a comma-separated list of IPv4/IPv6 CIDR blocks, each optionally with :PORT, e.g. 127.0.0.0/8,::1/128,10.0.0.5/32:8443"));
   public static final ConfigKey<Duration> CONNECT_TIMEOUT =
       ConfigKey.of(
           "check.connect-timeout",
@@ -106,9 +107,9 @@ public record CheckConfig(
 
   /** The defaults, with {@code allowedNetworks} allow-listed (tests pass 127.0.0.0/8). */
   public static CheckConfig defaults(String... allowedNetworks) {
-    List<Cidr> nets = new ArrayList<>();
+    List<AllowedNetwork> nets = new ArrayList<>();
     for (String n : allowedNetworks) {
-      nets.add(Cidr.parse(n));
+      nets.add(AllowedNetwork.parse(n));
     }
     return new CheckConfig(
         nets, Duration.ofSeconds(5), 1024 * 1024, USER_AGENT.defaultValue().orElseThrow(), 10, Integer.parseInt(DNS_MAX_IN_FLIGHT.defaultValue().orElseThrow()));
@@ -122,11 +123,11 @@ public record CheckConfig(
     return new CheckConfig(allowedNetworks, timeout, maxBodyBytes, userAgent, maxRedirectsCap, dnsMaxInFlight);
   }
 
-  private static List<Cidr> parseCidrs(String text) {
-    List<Cidr> out = new ArrayList<>();
+  private static List<AllowedNetwork> parseAllowed(String text) {
+    List<AllowedNetwork> out = new ArrayList<>();
     for (String part : text.split(",")) {
       if (!part.isBlank()) {
-        out.add(Cidr.parse(part));
+        out.add(AllowedNetwork.parse(part));
       }
     }
     return List.copyOf(out);

@@ -280,7 +280,7 @@ public final class HttpChecker implements Checker {
       throws CheckFailure {
     CheckFailure last = null;
     for (InetAddress address : addresses) {
-      Optional<String> refusal = policy.refusal(address);
+      Optional<String> refusal = policy.refusal(address, req.port());
       if (refusal.isPresent()) {
         throw new CheckFailure(Reason.BLOCKED_ADDRESS, hostOf(req) + ": " + refusal.get());
       }

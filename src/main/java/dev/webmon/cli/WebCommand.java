@@ -56,7 +56,7 @@ final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable 
     KafkaConfig kafka = KafkaConfig.from(settings);
     TopicsConfig topics = TopicsConfig.from(settings);
     PostgresConfig postgres = PostgresConfig.from(settings);
-    AddressPolicy addresses = AddressPolicy.allowing(settings.get(CheckConfig.ALLOWED_NETWORKS));
+    AddressPolicy addresses = AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS));
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -183,11 +183,8 @@ public final class Standalone implements AutoCloseable {
     if (options.demo()) {
       demo = DemoServer.start();
       resources.push(demo);
-      java.util.List<String> allowed = new java.util.ArrayList<>();
-      settings.find(CheckConfig.ALLOWED_NETWORKS).ifPresent(l -> l.forEach(c -> allowed.add(c.toString())));
-      allowed.add("127.0.0.1/32");
-      settings = settings.withOverrides(Map.of(CheckConfig.ALLOWED_NETWORKS.name(), String.join(",", allowed)));
-      step("demo site on http://127.0.0.1:" + demo.port() + " (healthy, slow, flapping, failing endpoints; 127.0.0.1 allow-listed)");
+      settings = withDemoAllowed(settings, demo.port());
+      step("demo site on http://127.0.0.1:" + demo.port() + " (healthy, slow, flapping, failing endpoints; only its port allow-listed)");
     }
 
     KafkaConfig kafka = KafkaConfig.from(settings);
@@ -259,6 +256,17 @@ public final class Standalone implements AutoCloseable {
 
   private static String displayHost(String bindAddress) {
     return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "localhost" : bindAddress;
+  }
+
+  /**
+   * {@code settings} with the demo site's port on 127.0.0.1 added to {@code check.allowed-networks}:
+   * that one port only, not all of loopback, where the embedded PostgreSQL and Kafka listen too.
+   */
+  static Settings withDemoAllowed(Settings settings, int demoPort) {
+    java.util.List<String> allowed = new java.util.ArrayList<>();
+    settings.find(CheckConfig.ALLOWED_NETWORKS).ifPresent(l -> l.forEach(a -> allowed.add(a.toString())));
+    allowed.add("127.0.0.1/32:" + demoPort);
+    return settings.withOverrides(Map.of(CheckConfig.ALLOWED_NETWORKS.name(), String.join(",", allowed)));
   }
 
   private static void registerDemoTargets(DemoServer demo, KafkaTargetPublisher publisher, HikariDataSource pool) {

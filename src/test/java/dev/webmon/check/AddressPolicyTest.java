@@ -107,6 +107,18 @@ class AddressPolicyTest {
   }
 
   /** The policy applied to a target's URL (the web app, when a target is created or changed). */
+  @Test
+  void anEntryWithAPortAllowsOnlyThatPort() throws Exception {
+    AddressPolicy p = AddressPolicy.of(List.of(AllowedNetwork.parse("127.0.0.1/32:8081")));
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    assertThat(p.refusal(loopback, 8081)).isEmpty();
+    assertThat(p.refusal(loopback, 5432)).hasValueSatisfying(m -> assertThat(m).contains("loopback"));
+    assertThat(p.refusal(loopback)).as("port unknown: only whole blocks count").isPresent();
+    assertThat(p.refusal(URI.create("http://127.0.0.1:8081/x"), Duration.ofSeconds(1))).isEmpty();
+    assertThat(p.refusal(URI.create("http://127.0.0.1:9092/"), Duration.ofSeconds(1))).isPresent();
+    assertThat(p.refusal(URI.create("http://127.0.0.1/"), Duration.ofSeconds(1))).as("port 80").isPresent();
+  }
+
   @Nested
   class OnUrls {
     private static final Duration DNS = Duration.ofSeconds(2);

@@ -25,7 +25,14 @@ class CheckConfigTest {
   @Test
   void allowedNetworksParseAsCidrBlocks() {
     CheckConfig c = CheckConfig.from(Settings.of(Map.of("check.allowed-networks", " 127.0.0.0/8, ::1 ,10.20.0.0/16,")));
-    assertThat(c.allowedNetworks()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128", "10.20.0.0/16");
+    assertThat(c.allowedNetworks()).extracting(AllowedNetwork::toString).containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128", "10.20.0.0/16");
+  }
+
+  @Test
+  void anAllowedNetworkMayNameOnePort() {
+    CheckConfig c = CheckConfig.from(Settings.of(Map.of("check.allowed-networks", "127.0.0.1/32:8081,fd00::/64:443")));
+    assertThat(c.allowedNetworks()).extracting(AllowedNetwork::port).containsExactly(8081, 443);
+    assertThat(c.allowedNetworks()).extracting(AllowedNetwork::toString).containsExactly("127.0.0.1/32:8081", "fd00:0:0:0:0:0:0:0/64:443");
   }
 
   @ParameterizedTest
@@ -34,6 +41,8 @@ class CheckConfigTest {
       value = {
         "check.allowed-networks; 10.1.0.0/8; did you mean 10.0.0.0/8",
         "check.allowed-networks; intranet; not an IP address",
+        "check.allowed-networks; 127.0.0.1/32:0; not within 1-65535",
+        "check.allowed-networks; 127.0.0.1/32:70000; not within 1-65535",
         "check.connect-timeout; 0s; duration",
         "check.connect-timeout; soon; duration",
         "check.max-body-bytes; 10; size",
