@@ -1,15 +1,19 @@
 package dev.webmon.web;
 
+import dev.webmon.config.Secret;
 import dev.webmon.store.WebSessions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.spec.InvalidKeySpecException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.sql.DataSource;
 
 /**
@@ -20,14 +24,38 @@ import javax.sql.DataSource;
 final class Sessions {
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private static final byte[] CREDENTIAL_SALT = "webmon web_session credential v1".getBytes(StandardCharsets.UTF_8);
+  private static final int CREDENTIAL_ITERATIONS = 100_000;
+
   private final WebSessions table;
+  private final byte[] credential;
   private final Clock clock;
   private final Duration timeout;
 
-  Sessions(DataSource dataSource, Clock clock, Duration timeout) {
+  /** @param credential what sessions are bound to: {@link #credentialOf} the admin password */
+  Sessions(DataSource dataSource, byte[] credential, Clock clock, Duration timeout) {
     this.table = new WebSessions(dataSource);
+    this.credential = credential.clone();
     this.clock = clock;
     this.timeout = timeout;
+  }
+
+  /**
+   * The key sessions made with {@code adminPassword} (as configured: clear text or a bcrypt hash)
+   * are bound to: PBKDF2-HMAC-SHA256 with 100 000 iterations, the same on every web instance with
+   * the same setting, and slow to guess from a copy of the table.
+   */
+  static byte[] credentialOf(Secret adminPassword) {
+    try {
+      PBEKeySpec spec = new PBEKeySpec(adminPassword.reveal().toCharArray(), CREDENTIAL_SALT, CREDENTIAL_ITERATIONS, 256);
+      try {
+        return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+      } finally {
+        spec.clearPassword();
+      }
+    } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
+      throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every JDK", e);
+    }
   }
 
   /**
@@ -39,13 +67,13 @@ final class Sessions {
    */
   record Session(String cookieValue, String csrfToken, Instant expiresAt) {}
 
-  /** Starts a session; also drops expired ones (cheap, indexed). */
+  /** Starts a session; also drops expired ones and those of another admin password (cheap, indexed). */
   Session create() {
     Instant now = clock.instant();
     String cookie = randomToken();
     String csrf = randomToken();
     Instant expires = now.plus(timeout);
-    table.insert(sha256(cookie), csrf, now, expires);
+    table.insert(sha256(cookie), csrf, credential, now, expires);
     return new Session(cookie, csrf, expires);
   }
 
@@ -54,7 +82,7 @@ final class Sessions {
     if (cookieValue == null || cookieValue.length() != 43) {
       return Optional.empty();
     }
-    return table.find(sha256(cookieValue), clock.instant()).map(row -> new Session("", row.csrfToken(), row.expiresAt()));
+    return table.find(sha256(cookieValue), credential, clock.instant()).map(row -> new Session("", row.csrfToken(), row.expiresAt()));
   }
 
   /** Ends a session (logout). */

@@ -78,7 +78,7 @@ public final class WebApp implements AutoCloseable {
     TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
     TargetList targets = new TargetList(dataSource, clock);
     ResultReads results = new ResultReads(dataSource, clock);
-    Sessions sessions = new Sessions(dataSource, clock, config.sessionTimeout());
+    Sessions sessions = new Sessions(dataSource, Sessions.credentialOf(config.adminPassword()), clock, config.sessionTimeout());
     Access access = new Access(sessions, config.apiToken().reveal(), config.openReads());
     ErrorMapper errors = new ErrorMapper(views);
     TargetApiRoutes targetApi = new TargetApiRoutes(dataSource, service, store, targets, clock);
