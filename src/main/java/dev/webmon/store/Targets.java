@@ -75,14 +75,29 @@ public final class Targets {
     }
   }
 
-  /** The stored targets with this URL and name (the identity used by the YAML import), by id. */
-  public List<TargetSpec> findByUrlAndName(Connection c, String url, String name) throws SQLException {
+  /**
+   * The stored targets whose (URL, name) is one of the pairs {@code urls[i]}, {@code names[i]}
+   * (the identity used by the YAML import), each with the pair it matched, by id.
+   */
+  public List<StoredTarget> findByUrlsAndNames(Connection c, List<String> urls, List<String> names) throws SQLException {
+    List<StoredTarget> out = new ArrayList<>();
     try (NamedStatement ps =
-        NamedStatement.prepare(c, "SELECT id, spec::text AS spec FROM target WHERE url = :url AND name = :name ORDER BY id")
-            .text("url", url)
-            .text("name", name)) {
-      return specs(ps);
+            NamedStatement.prepare(
+                c,
+                """
+                SELECT t.id, t.spec::text AS spec, t.created_at FROM target t
+                WHERE (t.url, t.name) IN (SELECT * FROM unnest(:urls::text[], :names::text[]))
+                ORDER BY t.id
+                """)
+                .array("urls", "text", urls.toArray())
+                .array("names", "text", names.toArray())
+                .fetchSize(1000);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new StoredTarget(decode(rs.getString("id"), rs.getString("spec")), rs.getTimestamp("created_at").toInstant()));
+      }
     }
+    return out;
   }
 
   private List<TargetSpec> specs(NamedStatement ps) throws SQLException {
@@ -104,6 +119,23 @@ public final class Targets {
   public boolean upsert(Connection c, TargetSpec spec) throws SQLException {
     try (Upserts upserts = upserts(c)) {
       return upserts.execute(spec, new String(codec.encode(spec), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Upserts many targets in batches of 1000 statements (see {@link #upsert}). */
+  public void upsertAll(Connection c, Collection<TargetSpec> specs) throws SQLException {
+    try (Upserts upserts = upserts(c)) {
+      int pending = 0;
+      for (TargetSpec spec : specs) {
+        upserts.add(spec, new String(codec.encode(spec), StandardCharsets.UTF_8));
+        if (++pending == 1000) {
+          upserts.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        upserts.executeBatch();
+      }
     }
   }
 

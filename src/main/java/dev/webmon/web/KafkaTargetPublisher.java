@@ -5,11 +5,15 @@ import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.store.UnavailableException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,6 +62,57 @@ public final class KafkaTargetPublisher implements TargetPublisher {
   @Override
   public void publish(TargetSpec spec) {
     send(new ProducerRecord<>(topic, spec.id(), codec.encode(spec)), "target " + spec.id() + " v" + spec.version());
+  }
+
+  /**
+   * Sends every record without waiting (the producer batches them), flushes once, then reads the
+   * acknowledgements. Stops sending at the first failure: with the cluster gone every further
+   * record would only wait out its own timeout.
+   */
+  @Override
+  public BitSet publishAll(List<TargetSpec> specs) {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(specs.size());
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    for (TargetSpec spec : specs) {
+      if (failure.get() != null) {
+        break;
+      }
+      try {
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(topic, spec.id(), codec.encode(spec)),
+                (m, e) -> {
+                  if (e != null) {
+                    failure.compareAndSet(null, e);
+                  }
+                }));
+      } catch (KafkaException e) {
+        failure.compareAndSet(null, e);
+      }
+    }
+    try {
+      producer.flush();
+    } catch (KafkaException e) {
+      failure.compareAndSet(null, e);
+    }
+    BitSet acknowledged = new BitSet(specs.size());
+    for (int i = 0; i < acks.size(); i++) {
+      Future<RecordMetadata> ack = acks.get(i);
+      if (ack.isDone() && !ack.isCancelled() && ack.state() == Future.State.SUCCESS) {
+        acknowledged.set(i);
+      }
+    }
+    if (failure.get() != null) {
+      LOG.warn(
+          "Kafka acknowledged {} of {} target(s) within {} ms: {}",
+          acknowledged.cardinality(),
+          specs.size(),
+          timeout.toMillis(),
+          failure.get().toString());
+    } else {
+      LOG.debug("published {} target(s) to {}", specs.size(), topic);
+    }
+    return acknowledged;
   }
 
   @Override
