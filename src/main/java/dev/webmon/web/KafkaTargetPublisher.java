@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class KafkaTargetPublisher implements TargetPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaTargetPublisher.class);
 
+  /** Records sent between two flushes in {@link #publishAll}. */
+  private static final int FLUSH_EVERY = 5_000;
+
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final Duration timeout;
@@ -65,17 +68,20 @@ public final class KafkaTargetPublisher implements TargetPublisher {
   }
 
   /**
-   * Sends every record without waiting (the producer batches them), flushes once, then reads the
-   * acknowledgements. Stops sending at the first failure: with the cluster gone every further
-   * record would only wait out its own timeout.
+   * Sends the records without waiting for each (the producer batches them), flushes, then reads
+   * the acknowledgements. A flush every {@link #FLUSH_EVERY} records keeps each record's wait
+   * (bounded by the publish timeout from its send) short however long the list. Stops sending at
+   * the first failure: with the cluster gone every further record would only wait out its own
+   * timeout.
    */
   @Override
   public BitSet publishAll(List<TargetSpec> specs) {
     List<Future<RecordMetadata>> acks = new ArrayList<>(specs.size());
     AtomicReference<Exception> failure = new AtomicReference<>();
-    for (TargetSpec spec : specs) {
-      if (failure.get() != null) {
-        break;
+    for (int i = 0; i < specs.size() && failure.get() == null; i++) {
+      TargetSpec spec = specs.get(i);
+      if (i > 0 && i % FLUSH_EVERY == 0) {
+        flush(failure);
       }
       try {
         acks.add(
@@ -90,11 +96,7 @@ public final class KafkaTargetPublisher implements TargetPublisher {
         failure.compareAndSet(null, e);
       }
     }
-    try {
-      producer.flush();
-    } catch (KafkaException e) {
-      failure.compareAndSet(null, e);
-    }
+    flush(failure);
     BitSet acknowledged = new BitSet(specs.size());
     for (int i = 0; i < acks.size(); i++) {
       Future<RecordMetadata> ack = acks.get(i);
@@ -113,6 +115,14 @@ public final class KafkaTargetPublisher implements TargetPublisher {
       LOG.debug("published {} target(s) to {}", specs.size(), topic);
     }
     return acknowledged;
+  }
+
+  private void flush(AtomicReference<Exception> failure) {
+    try {
+      producer.flush();
+    } catch (KafkaException e) {
+      failure.compareAndSet(null, e);
+    }
   }
 
   @Override
