@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,20 +124,13 @@ public final class Targets {
     }
   }
 
-  /** Upserts many targets in batches of 1000 statements (see {@link #upsert}). */
+  /** Upserts many targets in one batch (see {@link #upsert}), in id order like every batch. */
   public void upsertAll(Connection c, Collection<TargetSpec> specs) throws SQLException {
     try (Upserts upserts = upserts(c)) {
-      int pending = 0;
       for (TargetSpec spec : specs) {
         upserts.add(spec, new String(codec.encode(spec), StandardCharsets.UTF_8));
-        if (++pending == 1000) {
-          upserts.executeBatch();
-          pending = 0;
-        }
       }
-      if (pending > 0) {
-        upserts.executeBatch();
-      }
+      upserts.executeBatch();
     }
   }
 
@@ -162,10 +157,13 @@ public final class Targets {
 
   /**
    * The upsert statement, prepared once for many targets: one at a time ({@link #execute}) or
-   * batched ({@link #add}, then {@link #executeBatch}). Not thread-safe.
+   * batched ({@link #add}, then {@link #executeBatch}). A batch is written in id order, whoever
+   * writes it: the sink's batches and the web's imports may upsert the same rows at the same time,
+   * and transactions that take row locks in one global order cannot deadlock. Not thread-safe.
    */
   public static final class Upserts implements AutoCloseable {
     private final NamedStatement ps;
+    private final List<Map.Entry<TargetSpec, String>> pending = new ArrayList<>();
 
     private Upserts(NamedStatement ps) {
       this.ps = ps;
@@ -183,13 +181,21 @@ public final class Targets {
     }
 
     /** Adds one target to the batch. */
-    public void add(TargetSpec spec, String json) throws SQLException {
-      bind(spec, json);
-      ps.addBatch();
+    public void add(TargetSpec spec, String json) {
+      pending.add(Map.entry(spec, json));
     }
 
-    /** Upserts the targets added since the last call. */
+    /** Upserts the targets added since the last call, in id order. */
     public void executeBatch() throws SQLException {
+      if (pending.isEmpty()) {
+        return;
+      }
+      pending.sort(Comparator.comparing(e -> e.getKey().id()));
+      for (Map.Entry<TargetSpec, String> e : pending) {
+        bind(e.getKey(), e.getValue());
+        ps.addBatch();
+      }
+      pending.clear();
       ps.executeBatch();
     }
 
