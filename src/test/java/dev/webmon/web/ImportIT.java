@@ -63,6 +63,31 @@ class ImportIT {
   }
 
   @Test
+  void aTargetBeingChangedElsewhereFailsTheWholeImportWith409(WebFixture web) {
+    String id = web.post("/api/v1/targets", "{\"url\":\"https://leased.example.com/\",\"name\":\"leased\"}").json().get("id").asText();
+    // Another web instance is publishing a change of this target right now.
+    web.execute("UPDATE target SET reserved_version = 2, lease_until = now() + interval '1 minute' WHERE id = ?", id);
+    try {
+      String yaml =
+          """
+          - url: https://leased-new.example.com/
+          - name: leased
+            url: https://leased.example.com/
+            intervalSeconds: 300
+          """;
+      long rows = web.targetRows();
+      long offset = web.topicEndOffset();
+      WebFixture.Response r = importYaml(web, yaml);
+      assertThat(r.status()).as(r.body()).isEqualTo(409);
+      assertThat(r.header("Retry-After")).contains("1");
+      assertThat(web.targetRows()).isEqualTo(rows);
+      assertThat(web.topicEndOffset()).isEqualTo(offset);
+    } finally {
+      web.execute("DELETE FROM target WHERE id = ?", id);
+    }
+  }
+
+  @Test
   void tenThousandTargetsExportAndImportBackUnchanged(WebFixture web) throws Exception {
     EventCodec codec = new EventCodec();
     int count = 10_000;

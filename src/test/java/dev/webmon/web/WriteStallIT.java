@@ -216,6 +216,56 @@ class WriteStallIT {
     }
   }
 
+  @Test
+  void anImportKafkaAcknowledgesOnlyPartlyStoresWhatWasAcknowledgedAndSaysSo(ExtensionContext context, EmbeddedKafka kafka)
+      throws Exception {
+    String topic = KafkaExtension.uniqueTopic("targets");
+    WebFixture.createCompactedTopic(kafka.kafkaConfig(), topic);
+    WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false);
+    try (HikariDataSource db = PostgresFixture.freshDatabase(context, "partial");
+        TargetPublisher real = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
+        WebApp app = WebApp.create(config, db, new HalfPublisher(real), AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+      WebFixture.Client api = new WebFixture.Client("http://127.0.0.1:" + app.port());
+      StringBuilder yaml = new StringBuilder();
+      for (int i = 0; i < 10; i++) {
+        yaml.append("- url: https://partial-").append(i).append(".example.com/\n");
+      }
+      WebFixture.Response r =
+          api.send("POST", "/api/v1/targets/import", java.util.Optional.of(WebFixture.TOKEN), java.util.Optional.of(yaml.toString()), "application/yaml");
+      assertThat(r.status()).as(r.body()).isEqualTo(503);
+      assertThat(r.json().get("message").asText()).contains("5 of the 10 changes").contains("again");
+      // What reached Kafka is in the table too, nothing else.
+      assertThat(api.get("/api/v1/targets").json().get("total").asLong()).isEqualTo(5);
+      assertThat(records(kafka, topic)).hasSize(5);
+    }
+  }
+
+  /** Acknowledges every other record of a bulk publish (the others "time out"). */
+  private record HalfPublisher(TargetPublisher real) implements TargetPublisher {
+    @Override
+    public void publish(TargetSpec spec) {
+      real.publish(spec);
+    }
+
+    @Override
+    public java.util.BitSet publishAll(List<TargetSpec> specs) {
+      java.util.BitSet acknowledged = new java.util.BitSet();
+      for (int i = 0; i < specs.size(); i += 2) {
+        real.publish(specs.get(i));
+        acknowledged.set(i);
+      }
+      return acknowledged;
+    }
+
+    @Override
+    public void delete(String id) {
+      real.delete(id);
+    }
+
+    @Override
+    public void close() {}
+  }
+
   /** Publishes for real, then reports a timeout while {@code failures} is positive. */
   private record TimingOutPublisher(TargetPublisher real, AtomicInteger failures) implements TargetPublisher {
     @Override
