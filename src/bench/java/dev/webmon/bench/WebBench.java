@@ -296,7 +296,7 @@ public final class WebBench {
   }
 
   /** The 1-minute load average (Linux), to record how busy the machine was; "?" elsewhere. */
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     } catch (IOException | RuntimeException e) {

@@ -161,6 +161,17 @@ final class Scheduler<T> implements AutoCloseable {
     insert(id, payload, intervalMillis, Math.min(spreadDue, slot), now, tick);
   }
 
+  /**
+   * Schedules (or replaces) {@code id}: first run at its next slot (now, if now is one), then on
+   * its phase. Many targets scheduled at once so start spread over their interval by their phases.
+   */
+  void scheduleAtSlot(String id, T payload, Duration interval) {
+    long tick = ticker.getAsLong();
+    long now = clock.millis();
+    long intervalMillis = intervalMillis(interval);
+    insert(id, payload, intervalMillis, nextSlot(id, intervalMillis, now - 1), now, tick);
+  }
+
   /** Schedules (or replaces) {@code id} with its first run at {@code firstDue}, then on its phase. */
   void schedule(String id, T payload, Duration interval, long firstDueMillis) {
     long tick = ticker.getAsLong();

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.TopicPartition;
@@ -88,9 +87,7 @@ final class TargetFeed implements ConsumerRebalanceListener, AutoCloseable {
   /** Polls once, applies what arrived and notes partitions whose initial load completed. */
   void runOnce(Duration pollTimeout) {
     ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
-    for (ConsumerRecord<String, byte[]> r : records) {
-      table.apply(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
-    }
+    table.applyAll(records);
     if (!loading.isEmpty()) {
       checkLoaded();
     }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +20,16 @@ import org.slf4j.LoggerFactory;
  * their schedules. On assignment a partition is read from its beginning: records before the end
  * offset seen at assignment are the existing table (first check within {@code
  * agent.assignment-spread}, then on phase); later records are live changes (a new or changed
- * target is checked at once). A tombstone deletes; a lower version than the one held is ignored;
+ * target is checked at once, unless its poll brought more than {@link #BURST} of them: then at its
+ * slot, so a bulk import is spread over the interval). A tombstone deletes; a lower version than the one held is ignored;
  * a record that is not a valid target is logged, counted and skipped.
  *
  * <p>Not thread-safe: used by the consumer's poll thread only (rebalance callbacks run there too).
  */
 final class TargetTable {
   private static final Logger log = LoggerFactory.getLogger(TargetTable.class);
+  /** Live new or changed targets in one poll above which their first checks are spread. */
+  static final int BURST = 100;
 
   private final Scheduler<TargetSpec> scheduler;
   private final EventCodec codec;
@@ -34,6 +38,8 @@ final class TargetTable {
   private final Map<TopicPartition, Map<String, TargetSpec>> byPartition = new HashMap<>();
   private final Map<TopicPartition, Long> loadEnd = new HashMap<>();
   private int targetCount;
+  /** True while {@link #applyAll} applies a poll with more than {@link #BURST} live changes. */
+  private boolean spreadLive;
   private volatile Set<Integer> partitionNumbers = Set.of();
 
   TargetTable(Scheduler<TargetSpec> scheduler, EventCodec codec, AgentMetrics metrics, Duration assignmentSpread) {
@@ -94,6 +100,33 @@ final class TargetTable {
     return loadEnd.getOrDefault(tp, 0L);
   }
 
+  /**
+   * Applies the records of one poll. A poll that brings more than {@link #BURST} live new or
+   * changed targets is a bulk change (an import): their first checks go to their slots, spread
+   * over their interval by phase, rather than all at once; each is logged at debug and the poll
+   * once at info. Fewer are checked at once, as single live changes are.
+   */
+  void applyAll(Iterable<ConsumerRecord<String, byte[]>> records) {
+    int live = 0;
+    for (ConsumerRecord<String, byte[]> r : records) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      if (r.value() != null && byPartition.containsKey(tp) && r.offset() >= loadEnd(tp)) {
+        live++;
+      }
+    }
+    spreadLive = live > BURST;
+    try {
+      for (ConsumerRecord<String, byte[]> r : records) {
+        apply(new TopicPartition(r.topic(), r.partition()), r.offset(), r.key(), r.value());
+      }
+    } finally {
+      spreadLive = false;
+    }
+    if (live > BURST) {
+      log.info("{} live target change(s) in one poll: their first checks are spread over their intervals; holding {} target(s)", live, targetCount);
+    }
+  }
+
   /** Applies one record of the targets topic. Never throws for bad data. */
   void apply(TopicPartition tp, long offset, String key, byte[] value) {
     Map<String, TargetSpec> targets = byPartition.get(tp);
@@ -143,7 +176,17 @@ final class TargetTable {
       metrics.targets(targetCount);
     }
     targets.put(key, spec);
-    if (live) {
+    if (live && spreadLive) {
+      scheduler.scheduleAtSlot(key, spec, spec.interval());
+      log.debug(
+          "target {} {} (version {}, every {}): first check at its slot ({}@{})",
+          key,
+          old == null ? "added" : "changed",
+          spec.version(),
+          spec.interval(),
+          tp,
+          offset);
+    } else if (live) {
       scheduler.scheduleNow(key, spec, spec.interval());
       log.info(
           "target {} {} (version {}, every {}): checking now ({}@{})",

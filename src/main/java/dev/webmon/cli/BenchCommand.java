@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     subcommands = {
       BenchCheckerCommand.class,
+      BenchImportCommand.class,
       BenchProducerCommand.class,
       BenchSchedulerCommand.class,
       BenchSinkCommand.class,

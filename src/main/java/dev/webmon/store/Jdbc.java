@@ -34,6 +34,19 @@ public final class Jdbc {
     }
   }
 
+  /**
+   * Takes a connection, checks it answers and gives it back: for writes that must not start (and
+   * publish anything) while PostgreSQL is down, yet must not hold a connection meanwhile.
+   *
+   * @throws UnavailableException if PostgreSQL does not answer
+   */
+  public static void requireReachable(DataSource ds) {
+    boolean valid = read(ds, c -> c.isValid(5));
+    if (!valid) {
+      throw new UnavailableException("PostgreSQL", UNAVAILABLE);
+    }
+  }
+
   /** Runs work in one transaction, committed if it returns, rolled back if it throws. */
   public static <T> T transaction(DataSource ds, Work<T> work) {
     try (Connection c = ds.getConnection()) {

@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,14 +77,29 @@ public final class Targets {
     }
   }
 
-  /** The stored targets with this URL and name (the identity used by the YAML import), by id. */
-  public List<TargetSpec> findByUrlAndName(Connection c, String url, String name) throws SQLException {
+  /**
+   * The stored targets whose (URL, name) is one of the pairs {@code urls[i]}, {@code names[i]}
+   * (the identity used by the YAML import), each with the pair it matched, by id.
+   */
+  public List<StoredTarget> findByUrlsAndNames(Connection c, List<String> urls, List<String> names) throws SQLException {
+    List<StoredTarget> out = new ArrayList<>();
     try (NamedStatement ps =
-        NamedStatement.prepare(c, "SELECT id, spec::text AS spec FROM target WHERE url = :url AND name = :name ORDER BY id")
-            .text("url", url)
-            .text("name", name)) {
-      return specs(ps);
+            NamedStatement.prepare(
+                c,
+                """
+                SELECT t.id, t.spec::text AS spec, t.created_at FROM target t
+                WHERE (t.url, t.name) IN (SELECT * FROM unnest(:urls::text[], :names::text[]))
+                ORDER BY t.id
+                """)
+                .array("urls", "text", urls.toArray())
+                .array("names", "text", names.toArray())
+                .fetchSize(1000);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new StoredTarget(decode(rs.getString("id"), rs.getString("spec")), rs.getTimestamp("created_at").toInstant()));
+      }
     }
+    return out;
   }
 
   private List<TargetSpec> specs(NamedStatement ps) throws SQLException {
@@ -104,6 +121,16 @@ public final class Targets {
   public boolean upsert(Connection c, TargetSpec spec) throws SQLException {
     try (Upserts upserts = upserts(c)) {
       return upserts.execute(spec, new String(codec.encode(spec), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Upserts many targets in one batch (see {@link #upsert}), in id order like every batch. */
+  public void upsertAll(Connection c, Collection<TargetSpec> specs) throws SQLException {
+    try (Upserts upserts = upserts(c)) {
+      for (TargetSpec spec : specs) {
+        upserts.add(spec, new String(codec.encode(spec), StandardCharsets.UTF_8));
+      }
+      upserts.executeBatch();
     }
   }
 
@@ -130,10 +157,13 @@ public final class Targets {
 
   /**
    * The upsert statement, prepared once for many targets: one at a time ({@link #execute}) or
-   * batched ({@link #add}, then {@link #executeBatch}). Not thread-safe.
+   * batched ({@link #add}, then {@link #executeBatch}). A batch is written in id order, whoever
+   * writes it: the sink's batches and the web's imports may upsert the same rows at the same time,
+   * and transactions that take row locks in one global order cannot deadlock. Not thread-safe.
    */
   public static final class Upserts implements AutoCloseable {
     private final NamedStatement ps;
+    private final List<Map.Entry<TargetSpec, String>> pending = new ArrayList<>();
 
     private Upserts(NamedStatement ps) {
       this.ps = ps;
@@ -151,13 +181,21 @@ public final class Targets {
     }
 
     /** Adds one target to the batch. */
-    public void add(TargetSpec spec, String json) throws SQLException {
-      bind(spec, json);
-      ps.addBatch();
+    public void add(TargetSpec spec, String json) {
+      pending.add(Map.entry(spec, json));
     }
 
-    /** Upserts the targets added since the last call. */
+    /** Upserts the targets added since the last call, in id order. */
     public void executeBatch() throws SQLException {
+      if (pending.isEmpty()) {
+        return;
+      }
+      pending.sort(Comparator.comparing(e -> e.getKey().id()));
+      for (Map.Entry<TargetSpec, String> e : pending) {
+        bind(e.getKey(), e.getValue());
+        ps.addBatch();
+      }
+      pending.clear();
       ps.executeBatch();
     }
 

@@ -37,6 +37,7 @@ final class ErrorMapper {
       case UnauthorizedException v -> 401;
       case ForbiddenException v -> 403;
       case NotFoundException v -> 404;
+      case ConflictException v -> 409;
       case PreconditionFailedException v -> 412;
       case TooManyRequestsException v -> 429;
       case RequestBodyRefusedException v -> v.status();
@@ -104,6 +105,8 @@ final class ErrorMapper {
     }
     if (status == 503 || status == 429) {
       ctx.header("Retry-After", "5");
+    } else if (status == 409) {
+      ctx.header("Retry-After", "1");
     }
     respond(ctx, status, message, fields);
   }

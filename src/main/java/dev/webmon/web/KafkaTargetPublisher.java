@@ -6,6 +6,8 @@ import dev.webmon.event.TargetSpec;
 import dev.webmon.ops.Check;
 import dev.webmon.store.UnavailableException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +38,9 @@ public final class KafkaTargetPublisher implements TargetPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaTargetPublisher.class);
   /** The producer refreshes its metadata this often, idle or not: {@link #check()} watches its age. */
   private static final Duration METADATA_MAX_AGE = Duration.ofSeconds(30);
+
+  /** Records sent between two flushes in {@link #publishAll}. */
+  private static final int FLUSH_EVERY = 5_000;
 
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
@@ -67,6 +73,64 @@ public final class KafkaTargetPublisher implements TargetPublisher {
   @Override
   public void publish(TargetSpec spec) {
     send(new ProducerRecord<>(topic, spec.id(), codec.encode(spec)), "target " + spec.id() + " v" + spec.version());
+  }
+
+  /**
+   * Sends the records without waiting for each (the producer batches them), flushes, then reads
+   * the acknowledgements. A flush every {@link #FLUSH_EVERY} records keeps each record's wait
+   * (bounded by the publish timeout from its send) short however long the list. Stops sending at
+   * the first failure: with the cluster gone every further record would only wait out its own
+   * timeout.
+   */
+  @Override
+  public BitSet publishAll(List<TargetSpec> specs) {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(specs.size());
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    for (int i = 0; i < specs.size() && failure.get() == null; i++) {
+      TargetSpec spec = specs.get(i);
+      if (i > 0 && i % FLUSH_EVERY == 0) {
+        flush(failure);
+      }
+      try {
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(topic, spec.id(), codec.encode(spec)),
+                (m, e) -> {
+                  if (e != null) {
+                    failure.compareAndSet(null, e);
+                  }
+                }));
+      } catch (KafkaException e) {
+        failure.compareAndSet(null, e);
+      }
+    }
+    flush(failure);
+    BitSet acknowledged = new BitSet(specs.size());
+    for (int i = 0; i < acks.size(); i++) {
+      Future<RecordMetadata> ack = acks.get(i);
+      if (ack.isDone() && !ack.isCancelled() && ack.state() == Future.State.SUCCESS) {
+        acknowledged.set(i);
+      }
+    }
+    if (failure.get() != null) {
+      LOG.warn(
+          "Kafka acknowledged {} of {} target(s) within {} ms: {}",
+          acknowledged.cardinality(),
+          specs.size(),
+          timeout.toMillis(),
+          failure.get().toString());
+    } else {
+      LOG.debug("published {} target(s) to {}", specs.size(), topic);
+    }
+    return acknowledged;
+  }
+
+  private void flush(AtomicReference<Exception> failure) {
+    try {
+      producer.flush();
+    } catch (KafkaException e) {
+      failure.compareAndSet(null, e);
+    }
   }
 
   @Override

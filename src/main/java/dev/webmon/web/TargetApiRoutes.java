@@ -1,6 +1,5 @@
 package dev.webmon.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -35,14 +34,17 @@ final class TargetApiRoutes {
 
   private final DataSource dataSource;
   private final TargetService service;
+  private final TargetImport importer;
   private final Targets store;
   private final TargetList targets;
   private final Clock clock;
   private final byte[] openApi;
 
-  TargetApiRoutes(DataSource dataSource, TargetService service, Targets store, TargetList targets, Clock clock) {
+  TargetApiRoutes(
+      DataSource dataSource, TargetService service, TargetImport importer, Targets store, TargetList targets, Clock clock) {
     this.dataSource = dataSource;
     this.service = service;
+    this.importer = importer;
     this.store = store;
     this.targets = targets;
     this.clock = clock;
@@ -127,8 +129,8 @@ final class TargetApiRoutes {
   }
 
   private void importTargets(Context ctx) {
-    List<TargetRequest> requests = parseImport(ctx.bodyAsBytes());
-    TargetService.ImportResult result = service.importAll(requests);
+    List<TargetRequest> requests = ImportYaml.parse(ctx.bodyAsBytes());
+    TargetImport.Result result = importer.run(requests);
     List<Map<String, Object>> entries = new ArrayList<>();
     for (int i = 0; i < result.entries().size(); i++) {
       TargetService.Written w = result.entries().get(i);
@@ -145,32 +147,6 @@ final class TargetApiRoutes {
     body.put("unchanged", result.count(TargetService.Action.UNCHANGED));
     body.put("targets", entries);
     Json.send(ctx, 200, body);
-  }
-
-  /** A YAML (or JSON) document: {@code targets: [...]} or a bare list. */
-  private static List<TargetRequest> parseImport(byte[] bytes) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(bytes);
-    } catch (IOException e) {
-      throw new ValidationException("body", "is not valid YAML: " + Json.shortMessage(e));
-    }
-    JsonNode list = root != null && root.isObject() ? root.get("targets") : root;
-    if (list == null || !list.isArray()) {
-      throw new ValidationException("targets", "expected a list of targets (a document with 'targets:' or a bare list)");
-    }
-    if (list.size() > 100_000) {
-      throw new ValidationException("targets", "at most 100000 targets per import");
-    }
-    List<TargetRequest> requests = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode entry = list.get(i);
-      if (!entry.isObject()) {
-        throw new ValidationException("targets[" + i + "]", "must be a mapping of target fields");
-      }
-      requests.add(TargetRequest.fromJson(entry, "targets[" + i + "]."));
-    }
-    return requests;
   }
 
   private static String etag(TargetSpec spec) {

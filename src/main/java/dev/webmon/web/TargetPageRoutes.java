@@ -128,7 +128,7 @@ final class TargetPageRoutes {
         service.update(id, request);
       }
       ctx.redirect("/targets/" + id, HttpStatus.SEE_OTHER);
-    } catch (ValidationException | UnavailableException | PreconditionFailedException e) {
+    } catch (ValidationException | UnavailableException | PreconditionFailedException | ConflictException e) {
       List<FieldError> errors = e instanceof ValidationException v ? v.errors() : List.of();
       String banner = e instanceof ValidationException ? "" : e.getMessage();
       render(ctx, ErrorMapper.status(e), TargetForm.editing(stored(id), values, errors, banner));

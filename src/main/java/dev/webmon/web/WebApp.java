@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
 import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.TargetLeases;
 import dev.webmon.store.TargetList;
 import dev.webmon.store.Targets;
 import io.javalin.Javalin;
@@ -75,13 +76,16 @@ public final class WebApp implements AutoCloseable {
       MeterRegistry registry) {
     Views views = new Views();
     Targets store = new Targets();
-    TargetService service = new TargetService(dataSource, publisher, new TargetValidator(addresses), store, clock);
+    TargetValidator validator = new TargetValidator(addresses);
+    TargetLeases leases = new TargetLeases();
+    TargetService service = new TargetService(dataSource, publisher, validator, store, leases, config.publishTimeout(), clock);
+    TargetImport importer = new TargetImport(dataSource, service, publisher, validator, store, leases);
     TargetList targets = new TargetList(dataSource, clock);
     ResultReads results = new ResultReads(dataSource, clock);
     Sessions sessions = new Sessions(dataSource, Sessions.credentialOf(config.adminPassword()), clock, config.sessionTimeout());
     Access access = new Access(sessions, config.apiToken().reveal(), config.openReads());
     ErrorMapper errors = new ErrorMapper(views);
-    TargetApiRoutes targetApi = new TargetApiRoutes(dataSource, service, store, targets, clock);
+    TargetApiRoutes targetApi = new TargetApiRoutes(dataSource, service, importer, store, targets, clock);
     SessionRoutes sessionPages =
         new SessionRoutes(
             views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,37 @@ class TargetTableTest {
     assertThat(table.targetCount()).isEqualTo(3);
     assertThat(registry.get("webmon.agent.targets").gauge().value()).isEqualTo(3);
     assertThat(registry.get("webmon.agent.assigned.partitions").gauge().value()).isEqualTo(1);
+  }
+
+  @Test
+  void aBulkOfLiveAdditionsIsSpreadOverTheIntervalWhileAFewAreCheckedAtOnce() {
+    table.assigned(Map.of(P0, 0L));
+    List<ConsumerRecord<String, byte[]>> few = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      few.add(new ConsumerRecord<>(P0.topic(), 0, i, "few" + i, bytes(spec("few" + i, 1))));
+    }
+    table.applyAll(few);
+    for (int i = 0; i < 3; i++) {
+      assertThat(scheduler.nextRun("few" + i)).contains(clock.instant());
+    }
+
+    int bulk = 6_000;
+    List<ConsumerRecord<String, byte[]>> poll = new ArrayList<>();
+    for (int i = 0; i < bulk; i++) {
+      poll.add(new ConsumerRecord<>(P0.topic(), 0, 3 + i, "bulk" + i, bytes(spec("bulk" + i, 1))));
+    }
+    table.applyAll(poll);
+    assertThat(table.targetCount()).isEqualTo(bulk + 3);
+    int[] perSecond = new int[60];
+    for (int i = 0; i < bulk; i++) {
+      Instant due = scheduler.nextRun("bulk" + i).orElseThrow();
+      assertThat(due).isBetween(clock.instant(), clock.instant().plusSeconds(60));
+      long second = Duration.between(clock.instant(), due).toSeconds();
+      perSecond[(int) Math.min(59, second)]++;
+    }
+    // Spread over the 60 s interval: no second holds more than twice its share (100).
+    assertThat(java.util.Arrays.stream(perSecond).max().orElseThrow()).isLessThan(200);
+    assertThat(perSecond[0]).isLessThan(200);
   }
 
   @Test

@@ -229,7 +229,12 @@ final class WebFixture implements AutoCloseable {
 
   /** Every record of the targets topic, in partition order (key, value or null for a tombstone). */
   List<ConsumerRecord<String, byte[]>> topicRecords() {
-    try (KafkaConsumer<String, byte[]> c = consumer(kafka.kafkaConfig())) {
+    return records(kafka.kafkaConfig(), topic);
+  }
+
+  /** Every record of {@code topic}, in partition order. */
+  static List<ConsumerRecord<String, byte[]>> records(KafkaConfig kafka, String topic) {
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
       List<TopicPartition> parts = partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
