@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * linear scan) and is dropped when it surfaces; once the marked entries outnumber the live ones
  * the queue is compacted, so it holds at most twice the entries scheduled.
  *
+ * <p>Over 400 lines because the queue, its compaction, the clock-step handling and the liveness
+ * signal share one lock and one invariant (at most one live entry per target); split, each part
+ * would need the others' state.
+ *
  * <p>Thread-safe.
  */
 final class Scheduler<T> implements AutoCloseable {

@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * the JDK HttpClient and OkHttp it does several times more checks per CPU second, and it times
  * every phase exactly (see docs/benchmarks.md, "Checker").
  *
+ * <p>Over 400 lines because one check's hop loop (resolve, police, connect, redirect, verdict)
+ * reads best as one piece; the exchange, response parsing, body decoding and verdict are in
+ * {@link HttpExchange}, {@link ResponseReader}, {@link BodyText} and {@link PatternVerdict}.
+ *
  * <p>Thread-safe; blocking, meant to run on virtual threads; never throws.
  */
 public final class HttpChecker implements Checker {

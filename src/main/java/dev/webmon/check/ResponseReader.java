@@ -13,6 +13,9 @@ import java.util.Arrays;
  * cap. Every read is bounded by the check's deadline. Lenient where browsers are (bare LF line
  * ends, folded headers), strict where ambiguity would hide a broken server (two different
  * Content-Length values, a bad chunk size). Not thread-safe; one per exchange.
+ *
+ * <p>Over 400 lines because HTTP/1.x framing (status line, headers, three body framings) is one
+ * state machine over one buffer.
  */
 final class ResponseReader {
   static final int MAX_HEAD_BYTES = 64 * 1024;

@@ -42,6 +42,9 @@ import java.util.Set;
  * @param maxRedirects redirects followed at most, 0–20
  * @param tags labels, at most 20 distinct, each 1–64 characters of {@code [A-Za-z0-9_.:=/-]}
  * @param updatedAt when this version was written
+ *
+ * <p>Over 400 lines because the record, its compact-constructor validation of every field and
+ * its builder are one contract; the JSON mapping is in {@link TargetJson}.
  */
 public record TargetSpec(
     String id,

@@ -66,6 +66,9 @@ import org.slf4j.LoggerFactory;
  * The whole monitor in one process: embedded PostgreSQL and Kafka broker (unless external ones are
  * configured), init, the sink, an agent and the web app. {@link #close()} stops everything in
  * reverse order. Not thread-safe; start and close from one thread.
+ *
+ * <p>Over 400 lines because it is the one place that wires every component in order, with each
+ * step's failure message; the parts it wires live in their own packages.
  */
 public final class Standalone implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
