@@ -43,6 +43,11 @@ final class DeadLetters {
 
   static final int MAX_DETAIL_CHARS = 1000;
 
+  /** Longest key forwarded; a longer one is cut (header {@code webmon.key.truncated}: its length). */
+  static final int MAX_KEY_BYTES = 16 * 1024;
+
+  static final String KEY_TRUNCATED = "webmon.key.truncated";
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
 
