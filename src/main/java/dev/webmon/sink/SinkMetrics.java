@@ -77,6 +77,16 @@ final class SinkMetrics {
     registry.counter("webmon.sink.dead.letters", "reason", reason).increment();
   }
 
+  /** A dead letter the dead-letter topic refused for good: its record was skipped. */
+  void deadLetterDropped(String reason) {
+    registry.counter("webmon.sink.dead.letters.dropped", "reason", reason).increment();
+  }
+
+  /** Offsets of {@code topic} deleted by retention before the sink read them. */
+  void lostToRetention(String topic, long records) {
+    registry.counter("webmon.sink.records.lost.to.retention", "topic", topic).increment(records);
+  }
+
   double deadLetters(String reason) {
     Counter c = registry.find("webmon.sink.dead.letters").tag("reason", reason).counter();
     return c == null ? 0 : c.count();
