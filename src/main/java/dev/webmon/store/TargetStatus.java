@@ -59,6 +59,17 @@ public final class TargetStatus {
     return rows.size();
   }
 
+  /**
+   * Deletes the status rows of targets not in {@code target}: rows a batch inserted while another
+   * transaction deleted their target (storage maintenance). Returns how many.
+   */
+  public static int deleteOrphans(Connection c) throws SQLException {
+    try (NamedStatement ps =
+        NamedStatement.prepare(c, "DELETE FROM target_status s WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.id = s.target_id)")) {
+      return ps.executeUpdate();
+    }
+  }
+
   private static void upsert(Connection c, String sql, StatusRows.Columns rows) throws SQLException {
     if (rows.size() == 0) {
       return;
