@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The sink's meters (Micrometer): records consumed, rows written, dead letters by reason, batch
  * write time and size, end-to-end latency (producer timestamp to commit), fenced batches,
- * PostgreSQL availability and failed attempts, partitions assigned, revoked and lost. Thread-safe.
+ * PostgreSQL availability and failed attempts, partitions assigned, revoked and lost, dead
+ * letters the dead-letter topic refused for good, offsets lost to retention. Thread-safe.
  */
 final class SinkMetrics {
   private final MeterRegistry registry;

@@ -74,6 +74,7 @@ class SinkEdgeCasesIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (Sink sink = Sink.builder(kafka, topics, db.config(), config()).meterRegistry(registry).start()) {
       await().atMost(WAIT).until(() -> count(ds, "SELECT coalesce(sum(next_offset), 0) FROM sink_offset") == 2);
+      assertThat(sink.isRunning()).isTrue();
     }
     assertThat(count(ds, "SELECT count(*) FROM check_result")).isEqualTo(1);
     List<ConsumerRecord<byte[], byte[]>> dead = SinkTestSupport.readAll(kafka, topics.dlq(), 1, Duration.ofSeconds(30));
@@ -137,6 +138,7 @@ class SinkEdgeCasesIT {
 
     try (Sink sink = Sink.builder(kafka, topics, db.config(), config()).start()) {
       await().atMost(WAIT).until(() -> count(ds, "SELECT count(*) FROM target WHERE id = 'kept'") == 1);
+      assertThat(sink.isRunning()).isTrue();
     }
     assertThat(count(ds, "SELECT count(*) FROM target WHERE id = 'aborted'")).isZero();
     ds.close();
@@ -167,6 +169,7 @@ class SinkEdgeCasesIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (Sink sink = Sink.builder(kafka, topics, db.config(), config).meterRegistry(registry).start()) {
       await().atMost(WAIT).until(() -> count(ds, "SELECT coalesce(sum(next_offset), 0) FROM sink_offset") == 10);
+      assertThat(sink.isRunning()).isTrue();
     }
     assertThat(count(ds, "SELECT count(*) FROM check_result")).isEqualTo(4);
     assertThat(counter(registry, "webmon.sink.records.lost.to.retention", "topic", topics.results())).isEqualTo(4);
@@ -196,6 +199,7 @@ class SinkEdgeCasesIT {
         producer.send(new ProducerRecord<>(topics.results(), "stays".getBytes(StandardCharsets.UTF_8), CODEC.encode(Fixtures.up("stays", "eu", Instant.now(), 1)))).get();
       }
       await().atMost(WAIT).until(() -> count(ds, "SELECT count(*) FROM check_result") == 4);
+      assertThat(sink.isRunning()).isTrue();
     }
     assertThat(count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'gone'")).isZero();
     assertThat(count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'stays'")).isEqualTo(1);
