@@ -154,6 +154,9 @@ public final class ImportBench {
         }
         double agentSeconds = (System.nanoTime() - loadStart) / 1e9;
         out.printf("agent holds %d targets %.2f s after the import started%n", agent.targetCount(), agentSeconds);
+        if (sink.failure().isPresent()) {
+          throw new WebmonException("the sink stopped during the import: " + sink.failure().get());
+        }
         return new Result(o.targets(), json.length(), importSeconds, reimportSeconds, agentSeconds, WebBench.loadAverage());
       }
     } finally {

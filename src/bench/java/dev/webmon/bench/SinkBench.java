@@ -160,6 +160,7 @@ public final class SinkBench {
     }
     try (HikariDataSource ds = Database.pool(postgres, "bench")) {
       new SchemaMigrator(ds).migrate();
+      insertTargets(ds, o.targets());
       Instant base = Instant.now().minus(Duration.ofMillis(o.results() * 10L)).truncatedTo(ChronoUnit.SECONDS);
       ResultGenerator gen = new ResultGenerator(o, base, 1);
       if (o.warmup() > 0) {
@@ -175,6 +176,24 @@ public final class SinkBench {
       } catch (Exception e) {
         out.println("  (could not delete the bench topics " + prefix + ".*: " + e.getMessage() + ")");
       }
+    }
+  }
+
+  /** The generated results' targets, so that the sink writes their status rows (it does only for known targets). */
+  private static void insertTargets(HikariDataSource ds, int n) {
+    dev.webmon.store.Targets store = new dev.webmon.store.Targets();
+    try (java.sql.Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      for (int t = 0; t < n; t++) {
+        store.upsert(
+            c,
+            dev.webmon.event.TargetSpec.builder("bench-target-" + t, java.net.URI.create("https://bench-target-" + t + ".example.com/health"))
+                .version(1)
+                .build());
+      }
+      c.commit();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("could not insert the bench targets", e);
     }
   }
 

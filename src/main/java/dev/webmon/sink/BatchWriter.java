@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one {@link Batch} in one PostgreSQL transaction: the consumed offsets (compare-and-set
- * against what the batch was built on), the results by COPY, the latest status per target and
- * location, the rollup-dirty marks of late hours, and the target changes. Then commits.
+ * against what the batch was built on), the results by COPY, the target changes, the latest status
+ * per target and location (only for targets in the table), and the rollup-dirty marks of late
+ * hours. Then commits.
  *
  * <p>The offset compare-and-set is the fence that makes the sink exactly-once whatever Kafka's
  * group does: a sink instance that lost its partitions without noticing (a long pause, a network
@@ -208,21 +209,23 @@ final class BatchWriter implements BatchStore {
       }
     }
     long t1 = System.nanoTime();
-    int statusRows = upsertStatus(c, batch, refusedResults);
-    long t2 = System.nanoTime();
-    markLateHours(c, batch);
+    // Target changes before the status rows, which are written only for targets in the table: a
+    // target created in this batch gets its status, one deleted in it (or before) gets none.
     refused.addAll(applyTargetChanges(c, batch, mode == Mode.ROW_BY_ROW));
+    long t2 = System.nanoTime();
+    int statusRows = upsertStatus(c, batch, refusedResults);
+    markLateHours(c, batch);
     // Refused records are dead letters of this batch: acknowledged before the offsets move.
     deadLetters.await(refused, DEAD_LETTER_TIMEOUT);
     long t3 = System.nanoTime();
     c.commit();
     if (LOG.isDebugEnabled()) {
       LOG.debug(
-          "Batch of {} record(s): offsets+COPY {} ms, status ({} rows) {} ms, targets+marks {} ms, commit {} ms",
+          "Batch of {} record(s): offsets+COPY {} ms, targets {} ms, status ({} rows)+marks {} ms, commit {} ms",
           batch.records(),
           (t1 - t0) / 1_000_000,
-          statusRows,
           (t2 - t1) / 1_000_000,
+          statusRows,
           (t3 - t2) / 1_000_000,
           (System.nanoTime() - t3) / 1_000_000);
     }

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class KafkaSinkConsumer implements SinkConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSinkConsumer.class);
 
+  private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(10);
+
   private final Consumer<byte[], byte[]> consumer;
 
   KafkaSinkConsumer(Consumer<byte[], byte[]> consumer) {
@@ -31,6 +33,10 @@ final class KafkaSinkConsumer implements SinkConsumer {
         new ConsumerRebalanceListener() {
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // A position until the sink seeks the stored offset (auto.offset.reset is none, and a
+            // partition without one fails the poll). The sink keeps such partitions paused, so
+            // nothing is read from here unless the sink itself seeks to the beginning.
+            consumer.seekToBeginning(partitions);
             rebalance.assigned(partitions);
           }
 
@@ -49,6 +55,11 @@ final class KafkaSinkConsumer implements SinkConsumer {
   @Override
   public Iterable<ConsumerRecord<byte[], byte[]>> poll(Duration timeout) {
     return consumer.poll(timeout);
+  }
+
+  @Override
+  public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+    return consumer.beginningOffsets(partitions, OFFSETS_TIMEOUT);
   }
 
   @Override

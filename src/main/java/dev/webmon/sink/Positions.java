@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes the consumer follow the {@link PartitionOffsets}: reads the stored offsets of newly
  * assigned partitions and seeks there (the beginning when none) before anything is fetched, seeks
- * back after pending batches were dropped, and keeps paused what must not be fetched. Not
+ * back after pending batches were dropped, keeps paused what must not be fetched, and moves
+ * positions that retention left behind to the log start, counting what was lost. Not
  * thread-safe (the consumer thread).
  */
 final class Positions {
@@ -24,11 +26,13 @@ final class Positions {
   private final SinkConsumer consumer;
   private final BatchStore store;
   private final PartitionOffsets offsets;
+  private final SinkMetrics metrics;
 
-  Positions(SinkConsumer consumer, BatchStore store, PartitionOffsets offsets) {
+  Positions(SinkConsumer consumer, BatchStore store, PartitionOffsets offsets, SinkMetrics metrics) {
     this.consumer = consumer;
     this.store = store;
     this.offsets = offsets;
+    this.metrics = metrics;
   }
 
   /**
@@ -61,6 +65,56 @@ final class Positions {
         seek(tp, offset);
       }
     });
+  }
+
+  /**
+   * These partitions' fetch positions are outside their logs. Below the log start, retention
+   * deleted records the sink never read: they are counted as lost ({@code
+   * webmon.sink.records.lost.to.retention}), logged, and the partition goes on at the log start.
+   * Beyond the log end (the topic was recreated or truncated) it reads from the beginning. If the
+   * log start cannot be read now, the positions stay and the next poll reports them again.
+   */
+  void outOfRange(Map<TopicPartition, Long> fetchOffsets) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    List<TopicPartition> tps = new ArrayList<>();
+    for (TopicPartition tp : fetchOffsets.keySet()) {
+      if (assigned.contains(tp)) {
+        tps.add(tp);
+      }
+    }
+    if (tps.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> start;
+    try {
+      start = consumer.beginningOffsets(tps);
+    } catch (KafkaException e) {
+      LOG.warn("Fetch positions {} are out of range and the log start offsets cannot be read ({}); retrying", fetchOffsets, e.toString());
+      return;
+    }
+    for (TopicPartition tp : tps) {
+      long fetch = fetchOffsets.get(tp);
+      Long first = start.get(tp);
+      if (first == null) {
+        continue;
+      }
+      if (fetch < first) {
+        long lost = first - fetch;
+        metrics.lostToRetention(tp.topic(), lost);
+        LOG.warn(
+            "{} record(s) of {} (offsets {} to {}) were deleted by the topic's retention before the sink read them; "
+                + "they are lost. Going on at offset {}",
+            lost,
+            tp,
+            fetch,
+            first - 1,
+            first);
+        consumer.seek(tp, first);
+      } else {
+        LOG.warn("Offset {} of {} is beyond the end of its log (topic recreated or truncated?): reading it from the beginning", fetch, tp);
+        consumer.seekToBeginning(tp);
+      }
+    }
   }
 
   private void seek(TopicPartition tp, long offset) {

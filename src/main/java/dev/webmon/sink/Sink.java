@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -135,7 +136,7 @@ public final class Sink implements AutoCloseable {
       p = new KafkaProducer<>(producerProperties(b.kafka, clientId + "-dlq"));
     } catch (RuntimeException e) {
       if (c != null) {
-        c.close(Duration.ZERO);
+        c.close(CloseOptions.timeout(Duration.ZERO));
       }
       if (mp != null) {
         mp.close();
@@ -147,7 +148,7 @@ public final class Sink implements AutoCloseable {
     this.consumer = c;
     this.producer = p;
     this.metrics = new SinkMetrics(b.registry);
-    DeadLetters deadLetters = new DeadLetters(producer, b.topics.dlq());
+    DeadLetters deadLetters = new DeadLetters(producer, b.topics.dlq(), metrics);
     BatchWriter writer = new BatchWriter(pool, config.groupId(), b.format, config.rollupDelay(), deadLetters, b.clock);
     this.writerThread =
         Executors.newSingleThreadExecutor(
@@ -215,7 +216,7 @@ public final class Sink implements AutoCloseable {
         LOG.warn("Final flush failed: {}", e.toString());
       }
       try {
-        consumer.close(CLOSE_TIMEOUT);
+        consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
       } catch (RuntimeException e) {
         LOG.warn("Closing the consumer failed: {}", e.toString());
       }
@@ -298,7 +299,11 @@ public final class Sink implements AutoCloseable {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The sink seeks every partition itself (stored offset, else the beginning); an offset out of
+    // range (deleted by retention) must reach it, to be counted as lost, not be reset silently.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    // Like the agents: records of aborted transactions never reach PostgreSQL.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Math.toIntExact(config.sessionTimeout().toMillis()));
     // Members learn of a rebalance from a heartbeat response: a short interval keeps a cooperative

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -25,7 +26,21 @@ interface SinkConsumer {
 
   void subscribe(Collection<String> topics, Rebalance rebalance);
 
+  /**
+   * Fetches records. Never resets a position by itself: a fetch position outside the partition's
+   * log (retention deleted the records there) throws.
+   *
+   * @throws OffsetOutOfRangeException naming the partitions and their fetch positions (no records
+   *     were returned by this call; seek them to go on)
+   */
   Iterable<ConsumerRecord<byte[], byte[]>> poll(Duration timeout);
+
+  /**
+   * The first offset still in each partition's log.
+   *
+   * @throws org.apache.kafka.common.KafkaException when the broker does not answer in time
+   */
+  Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions);
 
   Set<TopicPartition> assignment();
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ final class SinkLoop implements SinkConsumer.Rebalance {
     this.clock = clock;
     this.decoder = new RecordDecoder(codec, topics.results(), metrics);
     this.assembler = new BatchAssembler(store, config, clock);
-    this.positions = new Positions(consumer, store, offsets);
+    this.positions = new Positions(consumer, store, offsets, metrics);
     this.pipeline = new WritePipeline(store, writerThread);
     this.backoff = new RetryBackoff(config.retryBackoffMax(), clock, metrics);
     this.reporter = new CommitReporter(consumer, metrics, listener, times, topics.dlq());
@@ -112,7 +113,13 @@ final class SinkLoop implements SinkConsumer.Rebalance {
     pump();
     positions.applyPauses(backoff.waiting() && !pipeline.isEmpty());
     long t0 = System.nanoTime();
-    Iterable<ConsumerRecord<byte[], byte[]>> records = consumer.poll(pollTimeout());
+    Iterable<ConsumerRecord<byte[], byte[]>> records;
+    try {
+      records = consumer.poll(pollTimeout());
+    } catch (OffsetOutOfRangeException e) {
+      positions.outOfRange(e.offsetOutOfRangePartitions());
+      records = List.of();
+    }
     long t1 = System.nanoTime();
     Batch building = assembler.current();
     for (ConsumerRecord<byte[], byte[]> r : records) {

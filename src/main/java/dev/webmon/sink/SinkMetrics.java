@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The sink's meters (Micrometer): records consumed, rows written, dead letters by reason, batch
  * write time and size, end-to-end latency (producer timestamp to commit), fenced batches,
- * PostgreSQL availability and failed attempts, partitions assigned, revoked and lost. Thread-safe.
+ * PostgreSQL availability and failed attempts, partitions assigned, revoked and lost, dead
+ * letters the dead-letter topic refused for good, offsets lost to retention. Thread-safe.
  */
 final class SinkMetrics {
   private final MeterRegistry registry;
@@ -83,6 +84,16 @@ final class SinkMetrics {
         .tag("reason", reason)
         .register(registry)
         .increment();
+  }
+
+  /** A dead letter the dead-letter topic refused for good: its record was skipped. */
+  void deadLetterDropped(String reason) {
+    registry.counter("webmon.sink.dead.letters.dropped", "reason", reason).increment();
+  }
+
+  /** Offsets of {@code topic} deleted by retention before the sink read them. */
+  void lostToRetention(String topic, long records) {
+    registry.counter("webmon.sink.records.lost.to.retention", "topic", topic).increment(records);
   }
 
   double deadLetters(String reason) {

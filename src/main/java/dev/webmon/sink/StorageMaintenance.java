@@ -4,6 +4,7 @@ import dev.webmon.WebmonException;
 import dev.webmon.store.Partitions;
 import dev.webmon.store.PgErrors;
 import dev.webmon.store.Rollups;
+import dev.webmon.store.TargetStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -77,9 +78,10 @@ final class StorageMaintenance {
       int dirtyHoursRecomputed,
       List<String> partitionsDropped,
       long defaultRowsDeleted,
-      long rollupsDeleted) {
+      long rollupsDeleted,
+      int orphanStatusRowsDeleted) {
     static Report skipped() {
-      return new Report(false, 0, 0, 0, List.of(), 0, 0);
+      return new Report(false, 0, 0, 0, List.of(), 0, 0, 0);
     }
 
     boolean changedAnything() {
@@ -88,7 +90,8 @@ final class StorageMaintenance {
           || dirtyHoursRecomputed > 0
           || !partitionsDropped.isEmpty()
           || defaultRowsDeleted > 0
-          || rollupsDeleted > 0;
+          || rollupsDeleted > 0
+          || orphanStatusRowsDeleted > 0;
     }
   }
 
@@ -110,17 +113,20 @@ final class StorageMaintenance {
         List<String> dropped = dropExpiredPartitions(c, now, rolledUntil);
         long defaultDeleted = deleteExpiredDefaultRows(c, now, rolledUntil);
         long rollupsDeleted = deleteExpiredRollups(c, now);
-        Report report = new Report(true, created, rolled, dirty, dropped, defaultDeleted, rollupsDeleted);
+        int orphans = deleteOrphanStatusRows(c);
+        Report report = new Report(true, created, rolled, dirty, dropped, defaultDeleted, rollupsDeleted, orphans);
         if (report.changedAnything()) {
           LOG.info(
               "Storage maintenance: {} partition(s) created, {} hour(s) rolled up, {} dirty hour(s) recomputed, "
-                  + "dropped {}, {} expired row(s) deleted from the default partition, {} expired rollup row(s) deleted",
+                  + "dropped {}, {} expired row(s) deleted from the default partition, {} expired rollup row(s) deleted, "
+                  + "{} status row(s) of deleted targets deleted",
               created,
               rolled,
               dirty,
               dropped,
               defaultDeleted,
-              rollupsDeleted);
+              rollupsDeleted,
+              orphans);
         }
         return report;
       } finally {
@@ -245,6 +251,16 @@ final class StorageMaintenance {
 
   long deleteExpiredRollups(Connection c, Instant now) throws SQLException {
     long deleted = Rollups.deleteBefore(c, now.minus(config.rollupRetention()));
+    c.commit();
+    return deleted;
+  }
+
+  /**
+   * Deletes status rows whose target is gone: a batch can insert a target's first status row while
+   * another transaction (the web, another sink instance) deletes the target.
+   */
+  int deleteOrphanStatusRows(Connection c) throws SQLException {
+    int deleted = TargetStatus.deleteOrphans(c);
     c.commit();
     return deleted;
   }

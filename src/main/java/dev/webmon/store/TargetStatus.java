@@ -6,7 +6,8 @@ import java.sql.SQLException;
 /**
  * The table {@code target_status}: the latest result per target and location (the dashboard's
  * status), written by the sink in its batch transaction. Deleted with its target by {@link
- * Targets#delete}. Stateless.
+ * Targets#delete}; only targets in {@code target} get rows, so results processed after their
+ * target's deletion leave none behind. Stateless.
  */
 public final class TargetStatus {
   private TargetStatus() {}
@@ -17,7 +18,9 @@ public final class TargetStatus {
    * Upsert by primary key: one index probe per row whatever the table's size, and a HOT update
    * (no indexed column changes). {@code {SINCE}} is the new {@code since}: keep the stored one while
    * the state is unchanged (the batch had one run of equal outcomes), or take the batch's (the
-   * state flipped within the batch).
+   * state flipped within the batch). Rows of targets not in {@code target} (deleted, or not
+   * materialised yet) are left out: one probe of {@code target}'s primary key per row, in the same
+   * statement.
    */
   private static final String SQL =
       """
@@ -27,6 +30,7 @@ public final class TargetStatus {
       FROM unnest(:targets::text[], :locations::text[], :results::text[], :started::int8[], :ups::bool[], :reasons::text[],
                   :codes::int4[], :totals::int8[], :tls::int8[], :since::int8[])
            AS i(target_id, location, result_id, started_us, up, reason, status_code, total_us, tls_us, since_us)
+      WHERE EXISTS (SELECT 1 FROM target t WHERE t.id = i.target_id)
       ON CONFLICT (target_id, location) DO UPDATE SET
           result_id = EXCLUDED.result_id, started_at = EXCLUDED.started_at, up = EXCLUDED.up, reason = EXCLUDED.reason,
           status_code = EXCLUDED.status_code, total_us = EXCLUDED.total_us, tls_expires_at = EXCLUDED.tls_expires_at,
@@ -45,7 +49,7 @@ public final class TargetStatus {
   /**
    * Upserts the rows: {@code since} keeps its value while the state is unchanged and becomes the
    * start of the batch's last run of equal outcomes when it changed; a result older than the
-   * stored one changes nothing.
+   * stored one changes nothing; a target not in {@code target} gets no row.
    *
    * @return the number of (target, location) pairs
    */
@@ -53,6 +57,17 @@ public final class TargetStatus {
     upsert(c, SAME_STATE_SQL, rows.sameState);
     upsert(c, FLIPPED_SQL, rows.flipped);
     return rows.size();
+  }
+
+  /**
+   * Deletes the status rows of targets not in {@code target}: rows a batch inserted while another
+   * transaction deleted their target (storage maintenance). Returns how many.
+   */
+  public static int deleteOrphans(Connection c) throws SQLException {
+    try (NamedStatement ps =
+        NamedStatement.prepare(c, "DELETE FROM target_status s WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.id = s.target_id)")) {
+      return ps.executeUpdate();
+    }
   }
 
   private static void upsert(Connection c, String sql, StatusRows.Columns rows) throws SQLException {

@@ -63,7 +63,7 @@ class BatchWriterIT {
     kafka = broker.kafkaConfig();
     topics = SinkTestSupport.topics(kafka, 1);
     producer = SinkTestSupport.producer(kafka);
-    deadLetters = new DeadLetters(producer, topics.dlq());
+    deadLetters = new DeadLetters(producer, topics.dlq(), new SinkMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
   }
 
   @AfterEach
@@ -190,6 +190,7 @@ class BatchWriterIT {
 
   @Test
   void keepsTheNewestStatusPerTargetAndLocationWithTheStartOfItsState() throws Exception {
+    knownTargets("a");
     BatchWriter w = writer(CopyEncoder.Format.BINARY);
     Instant t = NOW.minusSeconds(600);
     write(w, results(up("a", "eu", t, 100), up("a", "eu", t.plusSeconds(60), 200), down("a", "us", t, 300)));
@@ -210,6 +211,32 @@ class BatchWriterIT {
     assertThat(count(ds, "SELECT count(*) FROM check_result")).isEqualTo(9);
   }
 
+  /** Targets in the target table (status rows are written only for those). */
+  private void knownTargets(String... ids) throws Exception {
+    try (Connection c = ds.getConnection()) {
+      for (String id : ids) {
+        new dev.webmon.store.Targets().upsert(c, Fixtures.target(id, 1));
+      }
+    }
+  }
+
+  @Test
+  void aTargetDeletedInThisOrAnEarlierBatchGetsNoStatusRows() throws Exception {
+    BatchWriter w = writer(CopyEncoder.Format.BINARY);
+    // Created and checked in one batch: its status is written (the target change comes first).
+    write(w, batch(List.of(target(0, "x", 1), target(1, "y", 1), resultRecord(RESULTS, 0, nextOffset++, up("x", "eu", NOW, 1)))));
+    assertThat(count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'x'")).isEqualTo(1);
+
+    // Deleted, and results of checks that ran before the deletion in the same batch and the next.
+    write(w, batch(List.of(record(TARGETS, 0, 2, "x", null), resultRecord(RESULTS, 0, nextOffset++, up("x", "us", NOW, 1)))));
+    write(w, results(up("x", "eu", NOW.plusSeconds(1), 1), up("x", "ap", NOW, 1), up("y", "eu", NOW, 1), up("never", "eu", NOW, 1)));
+
+    assertThat(count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'x'")).isZero();
+    assertThat(count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'never'")).isZero();
+    assertThat(count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'y'")).isEqualTo(1);
+    assertThat(count(ds, "SELECT count(*) FROM check_result")).isEqualTo(6);
+  }
+
   private String status(String target, String location) throws Exception {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
@@ -223,7 +250,8 @@ class BatchWriterIT {
   }
 
   @Test
-  void aBatchBuiltOnOffsetsAnotherInstanceMovedWritesNothing() {
+  void aBatchBuiltOnOffsetsAnotherInstanceMovedWritesNothing() throws Exception {
+    knownTargets("a", "b", "c", "d");
     BatchWriter w = writer(CopyEncoder.Format.BINARY);
     Batch first = results(up("a", "eu", NOW, 1));
     Map<TopicPartition, Long> before = new HashMap<>(stored);

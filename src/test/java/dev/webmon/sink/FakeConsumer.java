@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -22,12 +23,15 @@ import org.apache.kafka.common.record.TimestampType;
  * An in-memory {@link SinkConsumer}: a log per partition, positions, pauses, and rebalances the
  * test schedules for the next poll (run inside it, as Kafka does). As strict as Kafka where the
  * sink depends on it: seeking or pausing an unassigned partition fails, and so does fetching a
- * partition the sink never sought (the sink must seek before anything is fetched).
+ * partition the sink never sought (the sink must seek before anything is fetched). Records can be
+ * deleted from a log's start (retention); fetching below it throws {@link
+ * OffsetOutOfRangeException}, as Kafka does with {@code auto.offset.reset=none}.
  */
 final class FakeConsumer implements SinkConsumer {
   private final InstantSource clock;
   private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> logs = new HashMap<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
+  private final Map<TopicPartition, Long> logStart = new HashMap<>();
   private final Set<TopicPartition> assignment = new LinkedHashSet<>();
   private final Set<TopicPartition> paused = new LinkedHashSet<>();
   private final Deque<Runnable> atNextPoll = new ArrayDeque<>();
@@ -52,6 +56,11 @@ final class FakeConsumer implements SinkConsumer {
             tp.topic(), tp.partition(), log.size(), clock.millis(), TimestampType.CREATE_TIME,
             k == null ? -1 : k.length, value == null ? -1 : value.length, k, value, new RecordHeaders(), Optional.empty()));
     return log.size() - 1;
+  }
+
+  /** Retention deleted the partition's records before {@code offset}. */
+  void deleteBefore(TopicPartition tp, long offset) {
+    logStart.put(tp, offset);
   }
 
   /** At the next poll, before fetching: runs {@code action}. */
@@ -114,6 +123,16 @@ final class FakeConsumer implements SinkConsumer {
     while (!atNextPoll.isEmpty()) {
       atNextPoll.poll().run();
     }
+    Map<TopicPartition, Long> outOfRange = new HashMap<>();
+    for (TopicPartition tp : assignment) {
+      Long position = positions.get(tp);
+      if (!paused.contains(tp) && position != null && position < logStart.getOrDefault(tp, 0L)) {
+        outOfRange.put(tp, position);
+      }
+    }
+    if (!outOfRange.isEmpty()) {
+      throw new OffsetOutOfRangeException("fetch positions out of range: " + outOfRange, outOfRange);
+    }
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     for (TopicPartition tp : assignment) {
       if (paused.contains(tp)) {
@@ -163,7 +182,16 @@ final class FakeConsumer implements SinkConsumer {
   @Override
   public void seekToBeginning(TopicPartition partition) {
     requireAssigned(partition);
-    positions.put(partition, 0L);
+    positions.put(partition, logStart.getOrDefault(partition, 0L));
+  }
+
+  @Override
+  public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      out.put(tp, logStart.getOrDefault(tp, 0L));
+    }
+    return out;
   }
 
   @Override

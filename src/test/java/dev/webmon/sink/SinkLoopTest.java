@@ -360,4 +360,24 @@ class SinkLoopTest {
     assertThat(counter("webmon.sink.dead.letters", "reason", "WRONG_KEY")).isEqualTo(2);
     assertThat(counter("webmon.sink.records", "topic", TOPICS.targets())).isEqualTo(4);
   }
+
+  @Test
+  void recordsDeletedByRetentionBeforeTheyWereReadAreCountedAsLostAndTheRestIsWritten() {
+    List<CheckResult> sent = results(R0, 6);
+    store.moveOffset(R0, 1);
+    consumer.deleteBefore(R0, 4);
+    start();
+    consumer.assignAtNextPoll(R0);
+
+    loop.runOnce(); // sought to the stored offset 1, which retention deleted: the fetch is out of range
+    assertThat(counter("webmon.sink.records.lost.to.retention", "topic", TOPICS.results())).isEqualTo(3);
+    assertThat(consumer.position(R0)).as("going on at the log start").contains(4L);
+    loop.runOnce(); // 4 and 5 fetched
+    clock.advance(LINGER);
+    loop.runOnce();
+    loop.runOnce();
+
+    assertThat(ids(store.results())).containsExactlyElementsOf(ids(sent.subList(4, 6)));
+    assertThat(store.offsets()).isEqualTo(Map.of(R0, 6L));
+  }
 }

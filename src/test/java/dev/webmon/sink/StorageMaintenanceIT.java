@@ -92,6 +92,26 @@ class StorageMaintenanceIT {
   }
 
   @Test
+  void statusRowsOfTargetsNoLongerStoredAreDeleted() throws Exception {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      new dev.webmon.store.Targets().upsert(c, Fixtures.target("kept", 1));
+      // "gone": a row a batch inserted while another transaction deleted the target
+      s.execute(
+          """
+          INSERT INTO target_status (target_id, location, result_id, started_at, up, total_us, since)
+          SELECT id, 'eu', gen_random_uuid(), now(), true, 1, now() FROM (VALUES ('kept'), ('gone')) AS v(id)
+          """);
+    }
+
+    StorageMaintenance.Report report = maintenance().runOnce();
+
+    assertThat(report.orphanStatusRowsDeleted()).isEqualTo(1);
+    assertThat(SinkTestSupport.count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'gone'")).isZero();
+    assertThat(SinkTestSupport.count(ds, "SELECT count(*) FROM target_status WHERE target_id = 'kept'")).isEqualTo(1);
+  }
+
+  @Test
   void createsDailyPartitionsAheadAndMovesRowsTheDefaultPartitionCaught() throws Exception {
     insert("early", "eu", Instant.parse("2030-06-16T01:00:00Z"), true, 1000);
     assertThat(partitionOf("early")).isEqualTo("check_result_default");
