@@ -162,7 +162,7 @@ public final class WebBench {
         pg = embedded.postgresConfig();
       }
       PostgresConfig pooled =
-          new PostgresConfig(pg.url(), pg.user(), pg.password(), pg.sslMode(), pg.sslRootCert(), Math.max(pg.poolSize(), Math.min(32, o.concurrency() * 2)), pg.connectTimeout());
+          pg.withPoolSize(Math.max(pg.poolSize(), Math.min(32, o.concurrency() * 2)));
       try (HikariDataSource db = Database.pool(pooled, "bench-web")) {
         new SchemaMigrator(db).migrate();
         long start = System.nanoTime();

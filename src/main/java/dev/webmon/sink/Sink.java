@@ -129,7 +129,7 @@ public final class Sink implements AutoCloseable {
     KafkaProducer<byte[], byte[]> p = null;
     try {
       if (config.maintenance()) {
-        mp = Database.pool(withPoolSize(b.postgres, 1), "sink-maintenance");
+        mp = Database.pool(b.postgres.withPoolSize(1), "sink-maintenance");
       }
       String clientId = "webmon-sink-" + hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
       c = new KafkaConsumer<>(consumerProperties(b.kafka, config, clientId));
@@ -321,19 +321,12 @@ public final class Sink implements AutoCloseable {
   }
 
   static Map<String, Object> producerProperties(KafkaConfig kafka, String clientId) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> p = kafka.producerProperties(clientId);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;
-  }
-
-  private static PostgresConfig withPoolSize(PostgresConfig c, int size) {
-    return new PostgresConfig(c.url(), c.user(), c.password(), c.sslMode(), c.sslRootCert(), size, c.connectTimeout());
   }
 
   private static String hostName() {
