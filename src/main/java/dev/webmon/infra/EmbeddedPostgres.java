@@ -9,7 +9,6 @@ import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.Writer;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -171,7 +170,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       if (!fresh) {
         stopOrphan(pgData);
       }
-      Properties creds = fresh || !Files.exists(credentialsFile) ? new Properties() : load(credentialsFile);
+      Properties creds = fresh || !Files.exists(credentialsFile) ? new Properties() : FileTrees.loadProperties(credentialsFile);
       if (!fresh && creds.getProperty("superuser.password") == null) {
         throw new WebmonException(
             "PostgreSQL data directory " + pgData + " exists but " + credentialsFile
@@ -458,16 +457,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private static Properties load(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-    return p;
   }
 
   private static void store(Properties p, Path file) {

@@ -2,7 +2,6 @@ package dev.webmon.infra;
 
 import dev.webmon.WebmonException;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +33,7 @@ final class KafkaClusterLayout {
     Properties state = new Properties();
     boolean existing = Files.exists(stateFile);
     if (existing) {
-      state = load(stateFile);
+      state = FileTrees.loadProperties(stateFile);
       int had = Integer.parseInt(state.getProperty("nodes"));
       if (had != b.nodeCount) {
         throw new WebmonException(
@@ -194,16 +193,6 @@ final class KafkaClusterLayout {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
-  }
-
-  private static Properties load(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new WebmonException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-    return p;
   }
 
   private static void store(Properties p, Path file) {

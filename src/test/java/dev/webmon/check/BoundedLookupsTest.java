@@ -7,21 +7,17 @@ import dev.webmon.event.CheckResult;
 import dev.webmon.event.Outcome;
 import dev.webmon.event.Reason;
 import dev.webmon.event.TargetSpec;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -30,20 +26,8 @@ class BoundedLookupsTest {
 
   @Test
   void aResolverThatNeverAnswersHoldsAtMostTheBoundAndIpTargetsAreNotDelayed() throws Exception {
-    CountDownLatch never = new CountDownLatch(1);
-    AtomicInteger started = new AtomicInteger();
-    BoundedLookups resolver =
-        new BoundedLookups(
-            host -> {
-              started.incrementAndGet();
-              try {
-                never.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              throw new UnknownHostException(host);
-            },
-            4);
+    GatedLookup never = new GatedLookup(false);
+    BoundedLookups resolver = new BoundedLookups(never, 4);
     HttpChecker checker =
         new HttpChecker(CheckConfig.defaults("127.0.0.0/8"), "loc", "a", SSLContext.getDefault(), resolver, InstantSource.system());
     byte[] page = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1);
@@ -71,35 +55,25 @@ class BoundedLookupsTest {
           busy++;
         }
       }
-      assertThat(started).as("lookups started while the resolver hangs").hasValue(4);
+      assertThat(never.started).as("lookups started while the resolver hangs").hasValue(4);
       assertThat(resolver.inFlight()).isEqualTo(4);
       assertThat(busy).as("checks refused at once with a clear DNS reason").isEqualTo(36);
     } finally {
-      never.countDown();
+      never.open();
     }
   }
 
   @Test
   void permitsComeBackWhenTheLookupsReturn() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    BoundedLookups resolver =
-        new BoundedLookups(
-            host -> {
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
-            },
-            1);
+    GatedLookup release = new GatedLookup(true);
+    BoundedLookups resolver = new BoundedLookups(release, 1);
     try {
       resolver.resolve("a.example", 1_000_000);
     } catch (TimeoutException expected) {
       // the caller gave up; the lookup still holds the permit
     }
     assertThat(resolver.inFlight()).isEqualTo(1);
-    release.countDown();
+    release.open();
     await().atMost(Duration.ofSeconds(5)).until(() -> resolver.inFlight() == 0);
     assertThat(resolver.resolve("b.example", Duration.ofSeconds(5).toNanos())[0].getHostAddress()).isEqualTo("127.0.0.1");
   }
