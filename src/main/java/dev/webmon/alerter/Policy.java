@@ -30,11 +30,12 @@ record Policy(
     int flapChanges,
     Duration flapWindow) {
 
+  // Declared before DEFAULT: the constructor uses it during static initialisation.
+  private static final Duration MAX_WINDOW = Duration.ofDays(1);
+
   /** The {@code default} policy: 2 failures down, 2 passes up, majority quorum, 6 in 30 min. */
   static final Policy DEFAULT =
       new Policy(2, 0, Duration.ZERO, 2, 0, 0, 14, 6, Duration.ofMinutes(30));
-
-  private static final Duration MAX_WINDOW = Duration.ofDays(1);
 
   /** Validates every field. */
   Policy {
