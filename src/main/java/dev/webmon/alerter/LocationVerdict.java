@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param reason the newest failure's reason, when DOWN
  * @param since the first result of its DOWN or DEGRADED status
  */
-record LocationVerdict(String location, Status status, Optional<Reason> reason, Optional<UUID> since) {
+record LocationVerdict(
+    String location, Status status, Optional<Reason> reason, Optional<UUID> since) {
   LocationVerdict {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(status, "status");

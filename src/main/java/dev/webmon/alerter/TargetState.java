@@ -30,7 +30,11 @@ record TargetState(String targetId, SortedMap<String, LocationState> locations) 
     return new TargetState(targetId, new TreeMap<>());
   }
 
-  /** The state after {@code r} (a result of this target); late results change nothing. */
+  /**
+   * The state after {@code r} (a result of this target). A late or duplicate result returns
+   * {@code this}; callers then skip judging, since a verdict at that old instant could find a
+   * now-silent location still reporting.
+   */
   TargetState apply(CheckResult r, Policy p) {
     if (!r.targetId().equals(targetId)) {
       throw new IllegalArgumentException(
