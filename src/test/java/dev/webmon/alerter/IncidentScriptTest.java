@@ -110,6 +110,20 @@ class IncidentScriptTest {
   }
 
   @Test
+  void aSilentLocationLeavesTheQuorumInsteadOfCountingAsDown() {
+    Script s = new Script(Policy.DEFAULT)
+        .pass("a", "12:00").pass("b", "12:00:10").pass("c", "12:00:20")
+        .fail("a", "12:01").fail("b", "12:01:10").pass("c", "12:01:20")
+        .fail("a", "12:02").fail("b", "12:02:10").pass("c", "12:02:20") // b's last result
+        .fail("a", "12:03").pass("c", "12:03:20")
+        .fail("a", "12:04").pass("c", "12:04:20")
+        .tick("12:05:20").tick("12:05:21"); // b silent: 1 of 2 reporting DOWN, k = 2
+    assertThat(s.log()).containsExactly(
+        "12:02:10 OPENED down #1 seq=1 [a:DOWN,b:DOWN]",
+        "12:05:21 RESOLVED down #1 seq=2 []");
+  }
+
+  @Test
   void degradedByQuorumWhenDownAndDegradedTogetherReachK() {
     Script s = new Script(Policy.DEFAULT.withDegradedAboveMs(500))
         .fail("a", "12:00").slow("b", "12:00:10", 900).pass("c", "12:00:20")
