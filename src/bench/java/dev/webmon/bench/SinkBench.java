@@ -260,13 +260,7 @@ public final class SinkBench {
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
       for (long i = 0; i < count; i++) {
         CheckResult r = gen.result(i);
-        producer.send(
-            new ProducerRecord<>(topics.results(), r.targetId().getBytes(StandardCharsets.UTF_8), codec.encode(r)),
-            (md, e) -> {
-              if (e != null) {
-                failed.compareAndSet(null, e);
-              }
-            });
+        send(producer, topics, codec, r, failed);
       }
       producer.flush();
     }
@@ -368,6 +362,18 @@ public final class SinkBench {
     }
   }
 
+  /** Sends one result keyed by its target; the first failure is kept in {@code failed}. */
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer, TopicsConfig topics, EventCodec codec, CheckResult r, AtomicReference<Exception> failed) {
+    producer.send(
+        new ProducerRecord<>(topics.results(), r.targetId().getBytes(StandardCharsets.UTF_8), codec.encode(r)),
+        (md, e) -> {
+          if (e != null) {
+            failed.compareAndSet(null, e);
+          }
+        });
+  }
+
   private static void produceAtRate(Options o, ResultGenerator gen, KafkaConfig kafka, TopicsConfig topics, long from, long count) {
     EventCodec codec = new EventCodec();
     AtomicReference<Exception> failed = new AtomicReference<>();
@@ -382,13 +388,7 @@ public final class SinkBench {
           }
         }
         CheckResult r = gen.result(from + i, Instant.now());
-        producer.send(
-            new ProducerRecord<>(topics.results(), r.targetId().getBytes(StandardCharsets.UTF_8), codec.encode(r)),
-            (md, e) -> {
-              if (e != null) {
-                failed.compareAndSet(null, e);
-              }
-            });
+        send(producer, topics, codec, r, failed);
       }
       producer.flush();
     }
