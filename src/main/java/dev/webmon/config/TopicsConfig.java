@@ -68,4 +68,19 @@ public record TopicsConfig(
   public String dlq() {
     return prefix + ".dlq";
   }
+
+  /** Incident transitions decided by the alerter, keyed by target id. */
+  public String incidents() {
+    return prefix + ".incidents";
+  }
+
+  /** Commands to the alerter (acknowledgements), keyed by target id. */
+  public String incidentCommands() {
+    return prefix + ".incident-commands";
+  }
+
+  /** Named alert policies, compacted, keyed by policy name. */
+  public String alertPolicies() {
+    return prefix + ".alert-policies";
+  }
 }
