@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.store.AlertPolicies;
 import dev.webmon.store.FrequencyViews;
 import dev.webmon.store.TargetLeases;
 import dev.webmon.store.TargetList;
@@ -45,11 +46,13 @@ public final class WebApp implements AutoCloseable {
   private final Javalin javalin;
   private final WebConfig config;
   private final List<String> routes;
+  private final PolicySeed policySeed;
 
-  private WebApp(Javalin javalin, WebConfig config, List<String> routes) {
+  private WebApp(Javalin javalin, WebConfig config, List<String> routes, PolicySeed policySeed) {
     this.javalin = javalin;
     this.config = config;
     this.routes = routes;
+    this.policySeed = policySeed;
   }
 
   /**
@@ -57,11 +60,17 @@ public final class WebApp implements AutoCloseable {
    *
    * @param dataSource the PostgreSQL pool (schema migrated by {@code webmon init})
    * @param publisher where target changes go (the targets topic)
+   * @param policies where alert policy changes go (the alert-policies topic)
    * @param addresses the address policy applied when a target is created or changed
    */
   public static WebApp create(
-      WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressPolicy addresses, Clock clock) {
-    return create(config, dataSource, publisher, addresses, clock, new CompositeMeterRegistry());
+      WebConfig config,
+      DataSource dataSource,
+      TargetPublisher publisher,
+      PolicyPublisher policies,
+      AddressPolicy addresses,
+      Clock clock) {
+    return create(config, dataSource, publisher, policies, addresses, clock, new CompositeMeterRegistry());
   }
 
   /**
@@ -71,6 +80,7 @@ public final class WebApp implements AutoCloseable {
       WebConfig config,
       DataSource dataSource,
       TargetPublisher publisher,
+      PolicyPublisher policies,
       AddressPolicy addresses,
       Clock clock,
       MeterRegistry registry) {
@@ -78,7 +88,10 @@ public final class WebApp implements AutoCloseable {
     Targets store = new Targets();
     TargetValidator validator = new TargetValidator(addresses);
     TargetLeases leases = new TargetLeases();
-    TargetService service = new TargetService(dataSource, publisher, validator, store, leases, config.publishTimeout(), clock);
+    AlertPolicies policyStore = new AlertPolicies();
+    TargetService service =
+        new TargetService(dataSource, publisher, validator, store, leases, policyStore, config.publishTimeout(), clock);
+    PolicyService policyService = new PolicyService(dataSource, policies, policyStore, config.publishTimeout(), clock);
     TargetImport importer = new TargetImport(dataSource, service, publisher, validator, store, leases);
     TargetList targets = new TargetList(dataSource, clock);
     ResultReads results = new ResultReads(dataSource, clock);
@@ -90,7 +103,8 @@ public final class WebApp implements AutoCloseable {
         new SessionRoutes(
             views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),
             new ClientAddress(config.trustedProxies()), config);
-    TargetPageRoutes targetPages = new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results);
+    TargetPageRoutes targetPages =
+        new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
@@ -134,8 +148,11 @@ public final class WebApp implements AutoCloseable {
               sessionPages.register(r);
               targetPages.register(r);
               resultRoutes.register(r); // after targetPages: /targets/new is no id
+              // alert policies (issue 12)
+              new PolicyApiRoutes(policyService).register(r);
+              new PolicyPageRoutes(views, policyService).register(r);
             });
-    return new WebApp(javalin, config, routes);
+    return new WebApp(javalin, config, routes, new PolicySeed(policyService));
   }
 
   /**
@@ -145,7 +162,7 @@ public final class WebApp implements AutoCloseable {
   public static void requireSchema(DataSource dataSource) {
     try (java.sql.Connection c = dataSource.getConnection();
         java.sql.Statement st = c.createStatement()) {
-      st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly LIMIT 0").close();
+      st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly, alert_policy LIMIT 0").close();
       st.executeQuery("SELECT * FROM webmon_hourly('-', now(), now()) LIMIT 0").close();
     } catch (java.sql.SQLException e) {
       throw new dev.webmon.WebmonException(
@@ -165,6 +182,7 @@ public final class WebApp implements AutoCloseable {
   /** Binds the port; returns this. */
   public WebApp start() {
     javalin.start();
+    policySeed.start();
     LOG.info("web app listening on {}", url());
     return this;
   }
@@ -198,6 +216,7 @@ public final class WebApp implements AutoCloseable {
   /** Stops the server; idempotent. */
   @Override
   public void close() {
+    policySeed.close();
     javalin.stop();
   }
 }

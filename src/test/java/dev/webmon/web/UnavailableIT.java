@@ -47,7 +47,9 @@ class UnavailableIT {
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "kafkadown");
         KafkaTargetPublisher publisher =
             KafkaTargetPublisher.create(KafkaConfig.plaintext("127.0.0.1:" + deadPort()), "webmon.targets", timeout);
-        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+        WebApp app =
+            WebApp.create(config, db, publisher, publisher.policies("webmon.alert-policies"), AddressPolicy.allowingAll(), Clock.systemUTC())
+                .start()) {
       TargetSpec existing =
           TargetSpec.builder("existing1", "https://example.com/").name("Existing").updatedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
       try (Connection c = db.getConnection()) {
@@ -106,7 +108,7 @@ class UnavailableIT {
     WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false);
     try (HikariDataSource db = new HikariDataSource(hc);
         KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+        WebApp app = WebApp.create(config, db, publisher, WebFixture.DISCARD_POLICIES, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       // Not ready because of PostgreSQL, once the producer has the topic's metadata.
       WebHealth probe = new WebHealth(app, db, publisher);
       Health health = await().atMost(Duration.ofSeconds(20)).until(probe::health, h -> h.checks().get(1).ok());

@@ -47,15 +47,37 @@ final class WebFixture implements AutoCloseable {
   final EmbeddedKafka kafka;
   final HikariDataSource db;
   final String topic;
+  /** The fixture's alert-policies topic (compacted, one partition). */
+  final String policyTopic;
   final TargetPublisher publisher;
+  final PolicyPublisher policies;
   final WebApp app;
   final Client client;
 
-  private WebFixture(EmbeddedKafka kafka, HikariDataSource db, String topic, TargetPublisher publisher, WebApp app) {
+  /** For tests whose web app never writes policies: drops what it is given. */
+  static final PolicyPublisher DISCARD_POLICIES =
+      new PolicyPublisher() {
+        @Override
+        public void publish(dev.webmon.event.AlertPolicySpec spec) {}
+
+        @Override
+        public void delete(String name) {}
+      };
+
+  private WebFixture(
+      EmbeddedKafka kafka,
+      HikariDataSource db,
+      String topic,
+      String policyTopic,
+      TargetPublisher publisher,
+      PolicyPublisher policies,
+      WebApp app) {
     this.kafka = kafka;
     this.db = db;
     this.topic = topic;
+    this.policyTopic = policyTopic;
     this.publisher = publisher;
+    this.policies = policies;
     this.app = app;
     this.client = new Client("http://127.0.0.1:" + app.port());
   }
@@ -74,6 +96,8 @@ final class WebFixture implements AutoCloseable {
     EmbeddedKafka kafka = KafkaExtension.shared(context);
     String topic = KafkaExtension.uniqueTopic("targets");
     createCompactedTopic(kafka.kafkaConfig(), topic);
+    String policyTopic = KafkaExtension.uniqueTopic("alert-policies");
+    createCompactedTopic(kafka.kafkaConfig(), policyTopic, 1);
     HikariDataSource db = PostgresFixture.freshDatabase(context, "web");
     Map<String, String> values = new HashMap<>();
     values.put(WebConfig.PORT.name(), "0");
@@ -83,15 +107,20 @@ final class WebFixture implements AutoCloseable {
     values.put(WebConfig.OPEN_READS.name(), Boolean.toString(openReads));
     values.putAll(settings);
     WebConfig config = WebConfig.from(dev.webmon.config.Settings.of(values));
-    TargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-    WebApp app = WebApp.create(config, db, publisher, addresses, clock).start();
-    return new WebFixture(kafka, db, topic, publisher, app);
+    KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
+    PolicyPublisher policies = publisher.policies(policyTopic);
+    WebApp app = WebApp.create(config, db, publisher, policies, addresses, clock).start();
+    return new WebFixture(kafka, db, topic, policyTopic, publisher, policies, app);
   }
 
   static void createCompactedTopic(KafkaConfig kafka, String topic) {
+    createCompactedTopic(kafka, topic, 3);
+  }
+
+  static void createCompactedTopic(KafkaConfig kafka, String topic, int partitions) {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       admin
-          .createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
           .all()
           .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
