@@ -179,8 +179,19 @@ final class WebFixture implements AutoCloseable {
     }
 
     Response send(String method, String path, Optional<String> token, Optional<String> body, String contentType) {
+      return send(method, path, token, body, contentType, Map.of());
+    }
+
+    /** A JSON request with the token and an If-Match header. */
+    Response sendWithIfMatch(String method, String path, String json, String ifMatch) {
+      return send(method, path, Optional.of(TOKEN), Optional.of(json), "application/json", Map.of("If-Match", ifMatch));
+    }
+
+    private Response send(
+        String method, String path, Optional<String> token, Optional<String> body, String contentType, Map<String, String> headers) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
       token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+      headers.forEach(b::header);
       if (body.isPresent()) {
         b.header("Content-Type", contentType);
         b.method(method, HttpRequest.BodyPublishers.ofString(body.get()));
@@ -254,6 +265,21 @@ final class WebFixture implements AutoCloseable {
       List<TopicPartition> parts = partitions(c, topic);
       return c.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
     }
+  }
+
+  /** Stored alert policies (rows a create in flight holds at version 0 do not count). */
+  long policyRows() {
+    return queryLong("SELECT count(*) FROM alert_policy WHERE version > 0");
+  }
+
+  /** End offset of the alert-policies topic: grows by one per published record. */
+  long policyTopicEndOffset() {
+    return endOffset(kafka.kafkaConfig(), policyTopic);
+  }
+
+  /** Every record of the alert-policies topic, in order (key, value or null for a tombstone). */
+  List<ConsumerRecord<String, byte[]>> policyRecords() {
+    return records(kafka.kafkaConfig(), policyTopic);
   }
 
   /** Every record of the targets topic, in partition order (key, value or null for a tombstone). */
