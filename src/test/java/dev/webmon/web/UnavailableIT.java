@@ -75,6 +75,15 @@ class UnavailableIT {
       assertThat(still.json().get("url").asText()).isEqualTo("https://example.com/");
       assertThat(still.json().get("version").asLong()).isEqualTo(1);
 
+      // An alert policy write is refused the same way: nothing stored (a create's lease row stays invisible).
+      WebFixture.Response policy = api.post("/api/v1/alert-policies", "{\"name\":\"while-down\",\"quorum\":2}");
+      assertThat(policy.status()).as(policy.body()).isEqualTo(503);
+      assertThat(policy.json().get("message").asText()).contains("Kafka is unavailable");
+      assertThat(api.get("/api/v1/alert-policies/while-down").status()).isEqualTo(404);
+      assertThat(count(db, "SELECT count(*) FROM alert_policy WHERE version > 0")).isEqualTo(1);
+      // The seeded default is still waiting to be published.
+      assertThat(count(db, "SELECT count(*) FROM alert_policy WHERE NOT published AND version > 0")).isEqualTo(1);
+
       // The same through the form: the page says so, the input is kept, nothing is stored.
       UiClient ui = new UiClient("http://127.0.0.1:" + app.port());
       ui.login(WebFixture.PASSWORD);
