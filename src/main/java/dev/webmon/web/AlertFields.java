@@ -28,15 +28,15 @@ final class AlertFields {
 
   static final List<Input> INPUTS =
       List.of(
-          new Input("failureThreshold", "Failures in a row", "consecutive failed checks that make a location down (1-100)"),
-          new Input("failuresInWindow", "Failures in window", "failures within the window that make a location down (0 = off)"),
-          new Input("windowSeconds", "Window (seconds)", "span of the failures-in-window rule (1-86400; 0 = off)"),
-          new Input("recoveryThreshold", "Passes to recover", "consecutive passed checks that bring a location back up (1-100)"),
-          new Input("degradedAboveMs", "Degraded above (ms)", "response time above which a check is slow (0 = off)"),
-          new Input("quorum", "Quorum", "locations that must agree (0 = a majority of those reporting)"),
-          new Input("tlsExpiryWarningDays", "Certificate warning (days)", "warn when the certificate expires within (0-365)"),
-          new Input("flapChanges", "Flapping: changes", "more state changes than this within the flap window is flapping (1-1000)"),
-          new Input("flapWindowSeconds", "Flapping: window (seconds)", "span of the flapping rule (60-86400)"));
+          new Input("failureThreshold", "Failures in a row", "consecutive failed checks that make a location down, 1-100"),
+          new Input("failuresInWindow", "Failures in window", "failures within the window that make a location down; 0 = off"),
+          new Input("windowSeconds", "Window (seconds)", "span of the failures-in-window rule, 1-86400; 0 = off"),
+          new Input("recoveryThreshold", "Passes to recover", "consecutive passed checks that bring a location back up, 1-100"),
+          new Input("degradedAboveMs", "Degraded above (ms)", "response time above which a check is slow; 0 = off"),
+          new Input("quorum", "Quorum", "locations that must agree; 0 = a majority of those reporting"),
+          new Input("tlsExpiryWarningDays", "Certificate warning (days)", "warn when the certificate expires within this many days, 0-365"),
+          new Input("flapChanges", "Flapping: changes", "more state changes than this within the flap window is flapping, 1-1000"),
+          new Input("flapWindowSeconds", "Flapping: window (seconds)", "span of the flapping rule, 60-86400"));
 
   private AlertFields() {}
 
