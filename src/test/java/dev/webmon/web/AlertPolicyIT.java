@@ -155,6 +155,27 @@ class AlertPolicyIT {
   }
 
   @Test
+  void anImportNamingAnUnknownPolicyAppliesNothing(WebFixture web) {
+    String yaml =
+        """
+        targets:
+          - url: https://import-policy.example.com/a
+          - url: https://import-policy.example.com/b
+            alertPolicy: not-there
+            alertOverrides:
+              quorum: 2
+        """;
+    long rows = web.targetRows();
+    long offset = web.topicEndOffset();
+    WebFixture.Response r =
+        web.send("POST", "/api/v1/targets/import", Optional.of(WebFixture.TOKEN), Optional.of(yaml), "application/yaml");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().get("fields").findValuesAsText("field")).containsExactly("targets[1].alertPolicy");
+    assertThat(web.targetRows()).isEqualTo(rows);
+    assertThat(web.topicEndOffset()).isEqualTo(offset);
+  }
+
+  @Test
   void fieldsMergeOverDefaultAndAChangeOfDefaultThatBreaksAnotherPolicyIsRefused(WebFixture web) {
     // Over the seeded default (rule off), failuresInWindow needs its window.
     WebFixture.Response incomplete = web.post("/api/v1/alert-policies", "{\"name\":\"count-only\",\"failuresInWindow\":5}");
