@@ -67,10 +67,24 @@ public final class AlertPolicies {
    * holds a live lease on it.
    */
   public Reservation reserve(Connection c, String name, Duration ttl) throws SQLException {
+    return reserve(c, name, ttl, false);
+  }
+
+  /**
+   * Like {@link #reserve}, but only while the row is unpublished: another instance that published
+   * it since it was listed leaves nothing to reserve (missing).
+   */
+  public Reservation reserveUnpublished(Connection c, String name, Duration ttl) throws SQLException {
+    return reserve(c, name, ttl, true);
+  }
+
+  private Reservation reserve(Connection c, String name, Duration ttl, boolean onlyUnpublished) throws SQLException {
+    // FOR UPDATE re-checks the condition on the row as committed by a writer it waited for.
     try (NamedStatement ps =
             NamedStatement.prepare(
                 c,
-                "SELECT coalesce(lease_until > now(), false) AS leased FROM alert_policy WHERE name = :name AND version > 0 FOR UPDATE")
+                "SELECT coalesce(lease_until > now(), false) AS leased FROM alert_policy"
+                    + " WHERE name = :name AND version > 0" + (onlyUnpublished ? " AND NOT published" : "") + " FOR UPDATE")
                 .text("name", name);
         ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {

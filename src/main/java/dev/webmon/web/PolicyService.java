@@ -139,18 +139,21 @@ final class PolicyService {
 
   /**
    * Publishes every stored policy Kafka has not seen yet (the {@code default} the migration
-   * seeded), each at its stored version under a lease; one being written by another request is
-   * left to that write.
+   * seeded), each at its stored version under a lease.
    *
    * @return how many were published
-   * @throws WebmonException if Kafka or PostgreSQL fails (the rest stay pending)
+   * @throws WebmonException if Kafka or PostgreSQL fails, or another request holds the lease of
+   *     one (409); the rest stay pending
    */
   int publishPending() {
     int published = 0;
     for (String name : Jdbc.read(dataSource, store::unpublished)) {
-      AlertPolicies.Reservation r = Jdbc.transaction(dataSource, c -> store.reserve(c, name, leaseTtl));
+      AlertPolicies.Reservation r = Jdbc.transaction(dataSource, c -> store.reserveUnpublished(c, name, leaseTtl));
+      if (r.busy()) {
+        throw busy(name); // retried: the other write may be another instance's seed that dies
+      }
       if (r.lease().isEmpty()) {
-        continue;
+        continue; // published meanwhile
       }
       AlertPolicies.Lease lease = r.lease().get();
       Optional<AlertPolicySpec> spec = find(name).filter(s -> s.version() == lease.storedVersion());
