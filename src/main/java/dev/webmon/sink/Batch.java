@@ -18,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The work of one PostgreSQL transaction: decoded results, target changes, incident events, dead
- * letters, and for each partition the offset range it covers. Built by the consumer thread. Not thread-safe.
+ * letters, and for each partition the offset range it covers. Built by the consumer thread. Not
+ * thread-safe.
  */
 final class Batch {
   /** Offset stored in sink_offset before this batch ({@link #NONE}: no row yet) and after it. */

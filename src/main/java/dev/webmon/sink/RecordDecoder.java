@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes consumed records into a batch: results, target changes and incident events, or dead
- * letters for the records refused (a {@link dev.webmon.event.DecodeError} name, or {@link #WRONG_KEY} when the key
- * is not the event's id). Counts consumed records and dead letters. Not thread-safe (the consumer
- * thread).
+ * letters for the records refused (a {@link dev.webmon.event.DecodeError} name, or {@link
+ * #WRONG_KEY} when the key is not the event's id). Counts consumed records and dead letters. Not
+ * thread-safe (the consumer thread).
  */
 final class RecordDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
@@ -27,7 +27,10 @@ final class RecordDecoder {
   private final String incidentsTopic;
   private final SinkMetrics metrics;
 
-  /** Records of {@code resultsTopic} are results, of {@code incidentsTopic} incident events, any other's are targets. */
+  /**
+   * Records of {@code resultsTopic} are results, of {@code incidentsTopic} incident events, any
+   * other's are targets.
+   */
   RecordDecoder(EventCodec codec, String resultsTopic, String incidentsTopic, SinkMetrics metrics) {
     this.codec = codec;
     this.resultsTopic = resultsTopic;

@@ -308,8 +308,10 @@ public final class IncidentWrites {
         severities[i] = e.severity().wireName();
         atUs[i] = StatusRows.epochMicros(e.at());
         locations[i] = locationsJson(e.locations());
-        notes[i] =
-            e.kind() == IncidentEvent.Kind.ACKNOWLEDGED ? e.acknowledgement().flatMap(IncidentEvent.Acknowledgement::note).orElse(null) : null;
+        // The note belongs to the acknowledging transition; later events only repeat it.
+        if (e.kind() == IncidentEvent.Kind.ACKNOWLEDGED) {
+          notes[i] = e.acknowledgement().flatMap(IncidentEvent.Acknowledgement::note).orElse(null);
+        }
         quorums[i] = e.quorum();
         reportings[i] = e.reporting();
       }
