@@ -109,7 +109,13 @@ final class AlertFields {
         of(one);
         valid[i] = values[i];
       } catch (InvalidEventException e) {
-        errors.add(error(e, prefix));
+        FieldError f = error(e, prefix);
+        // A value beyond int was clamped to reach the range check: name the value as sent.
+        String clamped = ", was " + integer(values[i]).orElseThrow();
+        errors.add(
+            f.message().endsWith(clamped) && values[i] != (int) (long) values[i]
+                ? new FieldError(f.field(), f.message().replace(clamped, ", was " + values[i]))
+                : f);
       }
     }
     return of(valid);

@@ -86,6 +86,9 @@ class AlertRulesTest {
             Json.MAPPER.readTree("{\"failureThreshold\":0,\"windowSeconds\":90000,\"flapWindowSeconds\":\"1h\",\"quorum\":2}"), "x.", errors);
     assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("x.failureThreshold", "x.windowSeconds", "x.flapWindowSeconds");
     assertThat(f).as("the valid fields are kept").isEqualTo(NONE.over(fields("{\"quorum\":2}")));
+    List<FieldError> huge = new ArrayList<>();
+    AlertFields.fromJson(Json.MAPPER.readTree("{\"flapChanges\":99999999999}"), "", huge);
+    assertThat(huge).singleElement().satisfies(e -> assertThat(e.message()).contains("1000").endsWith("was 99999999999"));
   }
 
   @Test
