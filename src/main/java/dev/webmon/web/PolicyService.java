@@ -184,6 +184,7 @@ final class PolicyService {
       errors.add(AlertFields.error(e, ""));
     }
     try {
+      // The tags alone, under a valid name, so that a bad name does not hide a bad tag.
       new AlertPolicySpec(AlertPolicySpec.DEFAULT, 1, request.tags(), request.fields(), Instant.EPOCH);
     } catch (InvalidEventException e) {
       errors.add(AlertFields.error(e, ""));
