@@ -120,7 +120,7 @@ class ViewsTest {
     TargetList.Row row =
         new TargetList.Row(
             "t1", "Shop", "https://example.com/", 300, List.of("prod", "eu"), 1, TargetList.Status.DEGRADED, 3, 2,
-            NOW.minusSeconds(90), 99.5, null, 100.0, 123.4, List.of(100.0, 200.0), List.of(1.0, 1.0));
+            NOW.minusSeconds(90), 99.5, null, 100.0, 123.4, List.of(100.0, 200.0), List.of(1.0, 1.0), null);
     TargetListPage list = TargetListPage.of(filter, new TargetList.Page(List.of(row), 2, 10, 25), NOW, "Old shop", "");
 
     String html = new Views().render("targets", page("Targets", "list", list));
