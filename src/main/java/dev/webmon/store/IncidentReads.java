@@ -62,7 +62,7 @@ public final class IncidentReads {
    * Two branches so that the active ones come from the partial index {@code incident_active}
    * (few rows) and only the resolved ones need the (bounded, top-N) sort.
    */
-  private static final String LIST =
+  static final String LIST =
       """
       (SELECT %1$s, false AS resolved FROM incident i
        WHERE i.state <> 'resolved' AND %2$s

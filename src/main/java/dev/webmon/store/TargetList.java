@@ -156,7 +156,7 @@ public final class TargetList {
    * The newest open (or acknowledged) availability incident of every target that has one, from
    * the partial index {@code incident_active}: only unresolved incidents are read.
    */
-  private static final String ACTIVE =
+  static final String ACTIVE =
       """
       active AS MATERIALIZED (
           SELECT DISTINCT ON (target_id) target_id, id, severity

@@ -47,14 +47,18 @@ final class WebFixture implements AutoCloseable {
   final EmbeddedKafka kafka;
   final HikariDataSource db;
   final String topic;
+  /** The incident-commands topic acks go to. */
+  final String commandsTopic;
   final TargetPublisher publisher;
   final WebApp app;
   final Client client;
 
-  private WebFixture(EmbeddedKafka kafka, HikariDataSource db, String topic, TargetPublisher publisher, WebApp app) {
+  private WebFixture(
+      EmbeddedKafka kafka, HikariDataSource db, String topic, String commandsTopic, TargetPublisher publisher, WebApp app) {
     this.kafka = kafka;
     this.db = db;
     this.topic = topic;
+    this.commandsTopic = commandsTopic;
     this.publisher = publisher;
     this.app = app;
     this.client = new Client("http://127.0.0.1:" + app.port());
@@ -83,15 +87,25 @@ final class WebFixture implements AutoCloseable {
     values.put(WebConfig.OPEN_READS.name(), Boolean.toString(openReads));
     values.putAll(settings);
     WebConfig config = WebConfig.from(dev.webmon.config.Settings.of(values));
-    TargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-    WebApp app = WebApp.create(config, db, publisher, addresses, clock).start();
-    return new WebFixture(kafka, db, topic, publisher, app);
+    String commandsTopic = KafkaExtension.uniqueTopic("incident-commands");
+    createTopic(kafka.kafkaConfig(), commandsTopic, Map.of("cleanup.policy", "delete"));
+    KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
+    WebApp app =
+        WebApp.create(
+                config, db, publisher, publisher.incidentCommands(commandsTopic), addresses, clock,
+                new io.micrometer.core.instrument.composite.CompositeMeterRegistry())
+            .start();
+    return new WebFixture(kafka, db, topic, commandsTopic, publisher, app);
   }
 
   static void createCompactedTopic(KafkaConfig kafka, String topic) {
+    createTopic(kafka, topic, Map.of("cleanup.policy", "compact"));
+  }
+
+  static void createTopic(KafkaConfig kafka, String topic, Map<String, String> configs) {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       admin
-          .createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          .createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(configs)))
           .all()
           .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
