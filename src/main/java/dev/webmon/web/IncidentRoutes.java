@@ -107,6 +107,9 @@ final class IncidentRoutes {
     if (note.length() > IncidentCommand.MAX_NOTE) {
       throw new ValidationException("note", "must be at most " + IncidentCommand.MAX_NOTE + " characters");
     }
+    if (note.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\r' && ch != '\t')) {
+      throw new ValidationException("note", "must not contain control characters other than line breaks and tabs");
+    }
     return note.isEmpty() ? Optional.empty() : Optional.of(note);
   }
 
