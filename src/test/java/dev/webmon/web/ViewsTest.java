@@ -76,7 +76,13 @@ class ViewsTest {
             new StoredTarget(spec, NOW), "7d", "fra", true, stats,
             new ResultPages.ResultPage(List.of(down), NOW.minusSeconds(3600), NOW, null), NOW);
 
-    String html = new Views().render("target", page("Shop", "view", view));
+    Map<String, Object> model = page("Shop", "view", view);
+    IncidentPage.Row open =
+        new IncidentPage.Row("i1", "/incidents/i1", "t1", "Shop", "open", "down", "down", "5 min ago", "", "5 min", "fra", "");
+    model.put("incidents", List.of(open));
+    model.put("openIncidents", List.of(open));
+    String html = new Views().render("target", model);
+    assertThat(html).contains("Open incident: <a href=\"/incidents/i1\">down</a>").contains("<tr data-id=\"i1\" class=\"incident open\">");
 
     assertThat(view.seriesUrl()).isEqualTo("/api/v1/targets/t1/series?window=7d&location=fra");
     assertThat(html)
