@@ -120,7 +120,7 @@ final class IncidentRoutes {
   private IncidentCommand acknowledge(Context ctx, UUID id, Optional<String> note) {
     IncidentReads.Incident incident = incidents.find(id).orElseThrow(() -> notFound(id));
     if (incident.resolved()) {
-      throw new ConflictException("Incident " + id + " is resolved: there is nothing to acknowledge.");
+      throw new StateConflictException("Incident " + id + " is resolved: there is nothing to acknowledge.");
     }
     String by = Access.caller(ctx).kind() == Access.Kind.SESSION ? SessionRoutes.ADMIN_USER : "api-token";
     IncidentCommand command =
@@ -164,7 +164,7 @@ final class IncidentRoutes {
     try {
       acknowledge(ctx, id, note(Optional.ofNullable(ctx.formParam("note")).orElse("")));
       ctx.redirect("/incidents/" + id + "?ack=sent", HttpStatus.SEE_OTHER);
-    } catch (ValidationException | ConflictException | UnavailableException e) {
+    } catch (ValidationException | StateConflictException | UnavailableException e) {
       renderPage(ctx, ErrorMapper.status(e), id, "", e.getMessage());
     }
   }

@@ -168,6 +168,7 @@ class IncidentApiIT {
     WebFixture.Response gone = web.post("/api/v1/incidents/" + resolved + "/ack", "{}");
     assertThat(gone.status()).as(gone.body()).isEqualTo(409);
     assertThat(gone.json().get("message").asText()).contains("resolved");
+    assertThat(gone.header("Retry-After")).isEmpty(); // retrying does not unresolve it
     assertThat(web.post("/api/v1/incidents/" + UUID.randomUUID() + "/ack", "{}").status()).isEqualTo(404);
     assertThat(web.post("/api/v1/incidents/nope/ack", "{}").status()).isEqualTo(404);
     // Anonymous and a session without its CSRF token may not ack.
@@ -205,6 +206,10 @@ class IncidentApiIT {
             .orElseThrow();
     assertThat(last.by()).isEqualTo("admin");
     assertThat(ui.get("/incidents/" + open + "?ack=sent").body()).contains("id=\"ack-notice\"");
+    HttpResponse<String> refused = ui.post("/incidents/" + resolved + "/ack", form);
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("id=\"ack-error\"").contains("is resolved").doesNotContain("id=\"ack-form\"");
+    assertThat(WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic)).isEqualTo(before + 1);
 
     String target = web.get("/api/v1/incidents/" + open).json().get("targetId").asText();
     HttpResponse<String> targetPage = ui.get("/targets/" + target);
