@@ -168,6 +168,42 @@ class IncidentReadsIT {
   }
 
   @Test
+  void whatTheSinkWritesIsWhatTheWebReads() throws SQLException {
+    UUID id = UUID.randomUUID();
+    List<dev.webmon.event.IncidentEvent> life = IncidentFixtures.lifecycle(id, "t1");
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      IncidentWrites.write(c, IncidentWrites.rows(life.subList(0, 4)));
+      c.commit();
+    }
+    IncidentReads.Detail d = reads.detail(id, NOW).orElseThrow();
+    assertThat(d.incident().state()).isEqualTo("acknowledged");
+    assertThat(d.incident().severity()).isEqualTo("down");
+    assertThat(d.incident().lane()).isEqualTo("availability");
+    assertThat(d.incident().acknowledgedBy()).isEqualTo("alice");
+    assertThat(d.incident().ackNote()).isEqualTo("on it");
+    assertThat(d.incident().causeResultId()).isEqualTo(IncidentFixtures.cause(id));
+    assertThat(d.incident().locations()).extracting(IncidentReads.Location::location, IncidentReads.Location::state, IncidentReads.Location::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a", "DOWN", "HTTP_STATUS"), org.assertj.core.groups.Tuple.tuple("b", "DOWN", "HTTP_STATUS"),
+            org.assertj.core.groups.Tuple.tuple("c", "DOWN", "HTTP_STATUS"));
+    assertThat(d.incident().locations().get(0).sinceResultId()).isNotNull();
+    assertThat(d.timeline()).extracting(IncidentReads.Event::kind).containsExactly("OPENED", "UPDATED", "ACKNOWLEDGED", "UPDATED");
+    assertThat(d.timeline().get(1).severity()).isEqualTo("degraded");
+    assertThat(d.timeline().get(2).note()).isEqualTo("on it");
+    assertThat(ids(reads.list(IncidentReads.Query.first(50).state("acknowledged")))).containsExactly(id);
+
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      IncidentWrites.write(c, IncidentWrites.rows(life.subList(4, 5)));
+      c.commit();
+    }
+    assertThat(reads.find(id).orElseThrow().resolvedAt()).isEqualTo(IncidentFixtures.at(5));
+    assertThat(ids(reads.list(IncidentReads.Query.first(50).state("resolved")))).containsExactly(id);
+    assertThat(reads.list(IncidentReads.Query.first(50).state("acknowledged")).items()).isEmpty();
+  }
+
+  @Test
   void theActiveIncidentsAreReadFromThePartialIndex() throws SQLException {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
