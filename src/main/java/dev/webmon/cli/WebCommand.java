@@ -77,7 +77,8 @@ final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable 
         KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), web.publishTimeout());
         WebApp app =
             WebApp.create(
-                web, db, publisher, publisher.policies(topics.alertPolicies()), addresses, Clock.systemUTC(), registry)) {
+                web, db, publisher, publisher.policies(topics.alertPolicies()),
+                publisher.incidentCommands(topics.incidentCommands()), addresses, Clock.systemUTC(), registry)) {
       WebApp.requireSchema(db);
       db.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
       app.start();

@@ -224,7 +224,8 @@ public final class Standalone implements AutoCloseable {
     resources.push(publisher);
     WebApp web =
         WebApp.create(
-                webConfig, webPool, publisher, publisher.policies(topics.alertPolicies()), AddressPolicy.fromConfig(checkConfig),
+                webConfig, webPool, publisher, publisher.policies(topics.alertPolicies()),
+                publisher.incidentCommands(topics.incidentCommands()), AddressPolicy.fromConfig(checkConfig),
                 Clock.systemUTC(), registry)
             .start();
     resources.push(web);

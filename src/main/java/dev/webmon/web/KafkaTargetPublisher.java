@@ -134,6 +134,17 @@ public final class KafkaTargetPublisher implements TargetPublisher {
     }
   }
 
+  /**
+   * A publisher of incident commands to {@code topic} on this publisher's producer (same bounds
+   * on every wait); it lives as long as this publisher.
+   */
+  public IncidentCommandPublisher incidentCommands(String topic) {
+    return command ->
+        send(
+            new ProducerRecord<>(topic, command.targetId(), codec.encode(command)),
+            "acknowledgement of incident " + command.incidentId() + " (target " + command.targetId() + ")");
+  }
+
   @Override
   public void delete(String id) {
     send(new ProducerRecord<>(topic, id, null), "deletion of target " + id);

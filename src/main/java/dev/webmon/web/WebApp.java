@@ -3,6 +3,7 @@ package dev.webmon.web;
 import dev.webmon.check.AddressPolicy;
 import dev.webmon.store.AlertPolicies;
 import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.IncidentReads;
 import dev.webmon.store.TargetLeases;
 import dev.webmon.store.TargetList;
 import dev.webmon.store.Targets;
@@ -74,13 +75,31 @@ public final class WebApp implements AutoCloseable {
   }
 
   /**
-   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}),
+   * without a publisher of incident commands: an ack of an incident answers 503.
    */
   public static WebApp create(
       WebConfig config,
       DataSource dataSource,
       TargetPublisher publisher,
       PolicyPublisher policies,
+      AddressPolicy addresses,
+      Clock clock,
+      MeterRegistry registry) {
+    return create(config, dataSource, publisher, policies, IncidentCommandPublisher.unavailable(), addresses, clock, registry);
+  }
+
+  /**
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
+   *
+   * @param commands where acknowledgements of incidents go (the incident-commands topic)
+   */
+  public static WebApp create(
+      WebConfig config,
+      DataSource dataSource,
+      TargetPublisher publisher,
+      PolicyPublisher policies,
+      IncidentCommandPublisher commands,
       AddressPolicy addresses,
       Clock clock,
       MeterRegistry registry) {
@@ -105,7 +124,9 @@ public final class WebApp implements AutoCloseable {
             new ClientAddress(config.trustedProxies()), config);
     TargetPageRoutes targetPages =
         new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService);
-    ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results);
+    IncidentReads incidentReads = new IncidentReads(dataSource);
+    ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results, incidentReads);
+    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
         Javalin.create(
@@ -148,9 +169,9 @@ public final class WebApp implements AutoCloseable {
               sessionPages.register(r);
               targetPages.register(r);
               resultRoutes.register(r); // after targetPages: /targets/new is no id
-              // alert policies (issue 12)
               new PolicyApiRoutes(policyService).register(r);
               new PolicyPageRoutes(views, policyService).register(r);
+              incidentRoutes.register(r);
             });
     return new WebApp(javalin, config, routes, new PolicySeed(policyService));
   }
@@ -163,6 +184,7 @@ public final class WebApp implements AutoCloseable {
     try (java.sql.Connection c = dataSource.getConnection();
         java.sql.Statement st = c.createStatement()) {
       st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly, alert_policy LIMIT 0").close();
+      st.executeQuery("SELECT 1 FROM incident, incident_event LIMIT 0").close();
       st.executeQuery("SELECT * FROM webmon_hourly('-', now(), now()) LIMIT 0").close();
     } catch (java.sql.SQLException e) {
       throw new dev.webmon.WebmonException(

@@ -218,6 +218,34 @@ class BadInputIT {
   }
 
   @Test
+  void badIncidentQueriesAndAcksNameTheParameterAndPublishNothing(WebFixture web) throws java.sql.SQLException {
+    java.util.UUID incident = java.util.UUID.randomUUID();
+    dev.webmon.store.IncidentRows.incident(
+        web.db, incident, existingId, "down", "open", java.time.Instant.now(), null, java.util.UUID.randomUUID(), "[]");
+    String list = "/api/v1/incidents";
+    assertRefused(web, () -> web.get(list + "?state=sideways"), 400, "state");
+    assertRefused(web, () -> web.get(list + "?state=OPEN"), 400, "state");
+    assertRefused(web, () -> web.get(list + "?severity=catastrophic"), 400, "severity");
+    assertRefused(web, () -> web.get(list + "?targetId=%3Cscript%3E"), 400, "targetId");
+    assertRefused(web, () -> web.get(list + "?from=yesterday"), 400, "from");
+    assertRefused(web, () -> web.get(list + "?to=%2B300000-01-01T00:00:00Z"), 400, "to");
+    assertRefused(web, () -> web.get(list + "?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), 400, "from");
+    assertRefused(web, () -> web.get(list + "?limit=0"), 400, "limit");
+    assertRefused(web, () -> web.get(list + "?limit=201"), 400, "limit");
+    assertRefused(web, () -> web.get(list + "?cursor=garbage!"), 400, "cursor");
+    String ack = "/api/v1/incidents/" + incident + "/ack";
+    long commands = WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic);
+    assertRefused(web, () -> web.post(ack, "{\"note\":\"" + "n".repeat(1001) + "\"}"), 400, "note");
+    assertRefused(web, () -> web.post(ack, "{\"note\":42}"), 400, "note");
+    assertRefused(web, () -> web.post(ack, "{\"note\":\"bell\\u0007\"}"), 400, "note");
+    assertRefused(web, () -> web.post(ack, "{\"notes\":\"x\"}"), 400, "notes");
+    assertRefused(web, () -> web.post(ack, "{note: nope"), 400, "body");
+    assertRefused(web, () -> web.post(ack, "[]"), 400, "body");
+    assertRefused(web, () -> web.send("POST", ack, Optional.of(WebFixture.TOKEN), Optional.of("note=x"), "text/plain"), 400, "body");
+    assertThat(WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic)).as("records in the commands topic").isEqualTo(commands);
+  }
+
+  @Test
   void extremeTimesAre400NamingTheParameter(WebFixture web) {
     String minus = "-1000000000-01-01T00:00:00Z";
     String plus = "%2B300000-01-01T00:00:00Z";

@@ -31,9 +31,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The UI in a real browser: Debian's headless Chromium driven through its own chromedriver (no
  * browser download; Selenium Manager is never asked). Logs in, adds a target through the form
- * (first with a bad URL), sees it listed, sees results and the chart drawn. Screenshots go to
- * target/screenshots. Then adds an alert policy and attaches it to a new target (last: the first
- * test counts the targets from zero).
+ * (first with a bad URL), sees it listed, sees results and the chart drawn; opens the incidents
+ * page, an incident, and acks it. Screenshots go to target/screenshots. Then adds an alert policy
+ * and attaches it to a new target (last: the first test counts the targets from zero).
  */
 @ExtendWith(WebExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -215,6 +215,58 @@ class BrowserIT {
     driver.get(base + "/targets/" + id + "/edit");
     assertThat(driver.findElement(By.cssSelector("#alertPolicy option[value='browser-policy']")).isSelected()).isTrue();
     assertNoAlert();
+  }
+
+  @Test
+  void openTheIncidentsPageAnIncidentAndAckIt(WebFixture web) throws Exception {
+    String base = web.base();
+    WebFixture.Response created = web.post("/api/v1/targets", "{\"url\":\"https://incident.example.com/\",\"name\":\"Incident shop\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String target = created.json().get("id").asText();
+    Instant opened = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(12));
+    java.util.UUID cause = dev.webmon.store.IncidentRows.resultId(opened.minusSeconds(60));
+    dev.webmon.store.IncidentRows.result(web.db, target, "eu-west", opened.minusSeconds(60), cause, false, "TIMEOUT");
+    String locations = dev.webmon.store.IncidentRows.locations("eu-west", "DOWN", "TIMEOUT", cause, "us-east", "DOWN", SecurityIT.XSS, null);
+    java.util.UUID incident = java.util.UUID.randomUUID();
+    dev.webmon.store.IncidentRows.incident(web.db, incident, target, "down", "open", opened, null, cause, locations);
+    dev.webmon.store.IncidentRows.event(web.db, incident, 1, "OPENED", "down", opened, locations, null);
+
+    driver.get(base + "/healthz");
+    driver.manage().deleteAllCookies(); // logged out, whichever test ran before
+    driver.get(base + "/incidents");
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().contains("/login"));
+    driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/incidents"));
+    assertThat(driver.findElement(By.id("nav-incidents")).getDomAttribute("aria-current")).isEqualTo("page");
+    WebElement row = driver.findElement(By.cssSelector("#incidents-table tr[data-id='" + incident + "']"));
+    assertThat(row.getText()).contains("open").contains("down").contains("eu-west, us-east");
+    screenshot("06-incidents");
+    row.findElement(By.cssSelector("a[href='/incidents/" + incident + "']")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/incidents/" + incident));
+    assertThat(driver.findElement(By.id("incident-timeline")).getText()).contains("opened");
+    assertThat(driver.findElement(By.id("incident-locations")).getText()).contains("eu-west").contains(SecurityIT.XSS);
+    assertThat(driver.findElement(By.id("incident-results")).getText()).contains("TIMEOUT").contains("cause");
+    driver.findElement(By.cssSelector("#incident-locations a[href='#result-" + cause + "']")).click();
+    assertNoAlert();
+    screenshot("07-incident");
+
+    long before = WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic);
+    driver.findElement(By.id("ack-note")).sendKeys("on it");
+    driver.findElement(By.id("ack")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("?ack=sent"));
+    assertThat(driver.findElement(By.id("ack-notice")).getText()).contains("Acknowledgement sent");
+    assertThat(WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic)).isEqualTo(before + 1);
+    screenshot("08-incident-acked");
+
+    driver.get(base + "/targets/" + target);
+    assertThat(driver.findElement(By.cssSelector(".open-incident")).getText()).contains("down");
+    assertThat(driver.findElement(By.id("target-incidents")).getText()).contains("open");
+    // Logged out again and this test's rows gone: the other test starts from an empty app.
+    driver.manage().deleteAllCookies();
+    web.execute("DELETE FROM incident WHERE id = ?", incident);
+    web.execute("DELETE FROM check_result WHERE target_id = ?", target);
+    web.execute("DELETE FROM target WHERE id = ?", target);
   }
 
   private WebElement awaitChart() {

@@ -49,6 +49,8 @@ final class WebFixture implements AutoCloseable {
   final String topic;
   /** The fixture's alert-policies topic (compacted, one partition). */
   final String policyTopic;
+  /** The incident-commands topic acks go to. */
+  final String commandsTopic;
   final TargetPublisher publisher;
   final PolicyPublisher policies;
   final WebApp app;
@@ -69,6 +71,7 @@ final class WebFixture implements AutoCloseable {
       HikariDataSource db,
       String topic,
       String policyTopic,
+      String commandsTopic,
       TargetPublisher publisher,
       PolicyPublisher policies,
       WebApp app) {
@@ -76,6 +79,7 @@ final class WebFixture implements AutoCloseable {
     this.db = db;
     this.topic = topic;
     this.policyTopic = policyTopic;
+    this.commandsTopic = commandsTopic;
     this.publisher = publisher;
     this.policies = policies;
     this.app = app;
@@ -107,10 +111,16 @@ final class WebFixture implements AutoCloseable {
     values.put(WebConfig.OPEN_READS.name(), Boolean.toString(openReads));
     values.putAll(settings);
     WebConfig config = WebConfig.from(dev.webmon.config.Settings.of(values));
+    String commandsTopic = KafkaExtension.uniqueTopic("incident-commands");
+    createTopic(kafka.kafkaConfig(), commandsTopic, 3, Map.of("cleanup.policy", "delete"));
     KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
     PolicyPublisher policies = publisher.policies(policyTopic);
-    WebApp app = WebApp.create(config, db, publisher, policies, addresses, clock).start();
-    return new WebFixture(kafka, db, topic, policyTopic, publisher, policies, app);
+    WebApp app =
+        WebApp.create(
+                config, db, publisher, policies, publisher.incidentCommands(commandsTopic), addresses, clock,
+                new io.micrometer.core.instrument.composite.CompositeMeterRegistry())
+            .start();
+    return new WebFixture(kafka, db, topic, policyTopic, commandsTopic, publisher, policies, app);
   }
 
   static void createCompactedTopic(KafkaConfig kafka, String topic) {
@@ -118,9 +128,13 @@ final class WebFixture implements AutoCloseable {
   }
 
   static void createCompactedTopic(KafkaConfig kafka, String topic, int partitions) {
+    createTopic(kafka, topic, partitions, Map.of("cleanup.policy", "compact"));
+  }
+
+  static void createTopic(KafkaConfig kafka, String topic, int partitions, Map<String, String> configs) {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       admin
-          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
           .all()
           .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
