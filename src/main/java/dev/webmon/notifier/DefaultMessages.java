@@ -1,6 +1,7 @@
 package dev.webmon.notifier;
 
 import dev.webmon.event.IncidentSeverity;
+import dev.webmon.event.LocationStatus;
 import java.util.Locale;
 
 /**
@@ -114,11 +115,13 @@ final class DefaultMessages {
 
   private static String what(Markup m, Notification n, String name) {
     Notification.Incident i = n.incident();
-    long down = n.locations().size();
-    String from = " from " + down + " of " + i.reporting() + " reporting locations (quorum " + i.quorum() + ").";
+    long down = n.locations().stream().filter(l -> l.state() == LocationStatus.State.DOWN).count();
+    long failing = n.locations().stream()
+        .filter(l -> l.state() == LocationStatus.State.DOWN || l.state() == LocationStatus.State.DEGRADED).count();
+    String of = " of " + i.reporting() + " reporting locations (quorum " + i.quorum() + ").";
     return switch (i.severity()) {
-      case DOWN -> name + " is down" + from;
-      case DEGRADED -> name + " is degraded (slow or failing)" + from;
+      case DOWN -> name + " is down from " + down + of;
+      case DEGRADED -> name + " is degraded (slow or failing) from " + failing + of;
       case NO_DATA -> "No location reports on " + name + ": every location is silent.";
       case FLAPPING -> name + " is flapping: its state keeps changing.";
       case CERTIFICATE ->
