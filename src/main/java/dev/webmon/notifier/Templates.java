@@ -86,8 +86,18 @@ final class Templates {
     try {
       return engineFor(type).getTemplate(source);
     } catch (PebbleException e) {
-      throw new TemplateException(field, e.getMessage(), e);
+      throw new TemplateException(field, describe(e), e);
     }
+  }
+
+  /** Pebble's message and line, without the template name (which, for a string template, is the whole text). */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof PebbleException p) {
+        return p.getPebbleMessage() + (p.getLineNumber() == null ? "" : " (line " + p.getLineNumber() + ")");
+      }
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   private static String evaluate(PebbleTemplate t, String field, Notification n) {
@@ -95,7 +105,7 @@ final class Templates {
     try {
       t.evaluate(out, n.templateModel(), Locale.ROOT);
     } catch (IOException | RuntimeException e) {
-      throw new TemplateException(field, String.valueOf(e.getMessage()), e);
+      throw new TemplateException(field, describe(e), e);
     }
     return out.toString();
   }
