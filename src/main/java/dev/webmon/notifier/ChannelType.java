@@ -1,8 +1,6 @@
 package dev.webmon.notifier;
 
-import java.util.Locale;
-
-/** The kinds of channel a notification can go to; the wire name is the lower-case name. */
+/** The kinds of channel a notification can go to. */
 enum ChannelType {
   WEBHOOK,
   SLACK,
@@ -12,10 +10,5 @@ enum ChannelType {
   OPSGENIE,
   TELEGRAM,
   NTFY,
-  EMAIL;
-
-  /** {@code webhook}, {@code slack}, … as the API and the configuration write it. */
-  String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+  EMAIL
 }

@@ -2,7 +2,12 @@ package dev.webmon.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.infra.CertificateAuthority;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -135,6 +140,42 @@ class HttpDeliveryTest {
       assertThat(d).isInstanceOf(Delivery.Failed.class);
       assertThat(d.detail()).doesNotContain("tok");
       assertThat(r.requests).isEmpty();
+    }
+  }
+
+  private static HttpsServer https(javax.net.ssl.SSLContext tls) throws Exception {
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
+  @Test
+  void tlsIsVerifiedCertificateAndHostName() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create("notifier-test-ca");
+    HttpDelivery trusting = new HttpDelivery(Http.LOOPBACK, Duration.ofSeconds(2), Duration.ofSeconds(5), Http.CLOCK,
+        ca.clientSslContext());
+    HttpsServer good = https(ca.issueLocalhost().sslContext());
+    HttpsServer otherName = https(ca.issueServer("other.example", List.of("other.example"), List.of()).sslContext());
+    try {
+      URI url = URI.create("https://127.0.0.1:" + good.getAddress().getPort() + "/hook");
+      assertThat(trusting.send(post(url))).isInstanceOf(Delivery.Delivered.class);
+      // the JVM's trust store does not know the test CA
+      Delivery untrusted = Http.delivery().send(post(url));
+      assertThat(untrusted).isInstanceOf(Delivery.Retryable.class);
+      assertThat(untrusted.detail()).contains("TLS with 127.0.0.1 failed");
+      // a trusted certificate for another name
+      Delivery mismatch = trusting.send(post(URI.create("https://127.0.0.1:" + otherName.getAddress().getPort() + "/")));
+      assertThat(mismatch).isInstanceOf(Delivery.Retryable.class);
+      assertThat(mismatch.detail()).contains("TLS with 127.0.0.1 failed");
+    } finally {
+      good.stop(0);
+      otherName.stop(0);
     }
   }
 
