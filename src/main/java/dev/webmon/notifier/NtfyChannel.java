@@ -1,6 +1,7 @@
 package dev.webmon.notifier;
 
 import dev.webmon.config.Secret;
+import dev.webmon.event.IncidentSeverity;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -99,7 +100,7 @@ final class NtfyChannel implements Channel {
         switch (n.incident().kind()) {
           case ACKNOWLEDGED -> "eyes";
           case RESOLVED -> "white_check_mark";
-          case OPENED, UPDATED -> n.incident().severity() == dev.webmon.event.IncidentSeverity.DOWN
+          case OPENED, UPDATED -> n.incident().severity() == IncidentSeverity.DOWN
               ? "rotating_light" : "warning";
         };
     return emoji + "," + n.incident().severity().wireName();

@@ -2,6 +2,7 @@ package dev.webmon.notifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.webmon.config.Secret;
+import dev.webmon.event.IncidentEvent;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ final class OpsgenieChannel implements Channel {
   ObjectNode body(Notification n) {
     Message m = renderer.render(n);
     ObjectNode root = Json.object();
-    if (n.incident().kind() == dev.webmon.event.IncidentEvent.Kind.OPENED) {
+    if (n.incident().kind() == IncidentEvent.Kind.OPENED) {
       root.put("message", Json.cut(m.subject().strip(), 130));
       root.put("alias", n.incident().id().toString());
       root.put("description", Json.cut(m.body(), 15_000));
@@ -106,7 +107,7 @@ final class OpsgenieChannel implements Channel {
       return root;
     }
     String user =
-        n.incident().kind() == dev.webmon.event.IncidentEvent.Kind.ACKNOWLEDGED
+        n.incident().kind() == IncidentEvent.Kind.ACKNOWLEDGED
             ? n.incident().acknowledgement().map(a -> a.by()).orElse(SOURCE)
             : SOURCE;
     root.put("user", Json.cut(user, 100));

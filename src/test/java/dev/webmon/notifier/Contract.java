@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Assertions shared by the channel contract tests. */
 final class Contract {
@@ -21,11 +24,31 @@ final class Contract {
     }
   }
 
-  /** The request is a POST of exactly {@code expectedJson} (as JSON: order of fields aside) to {@code path}. */
-  static void assertPostJson(Receiver.Request r, String path, String expectedJson) {
+  /**
+   * The request is a POST of exactly {@code expectedJson} (as JSON: order of fields aside) to
+   * {@code path}, with exactly the headers the client always sends, {@code Content-Type:
+   * application/json} and {@code extraHeaders}.
+   */
+  static void assertPostJson(Receiver.Request r, String path, String expectedJson, Map<String, String> extraHeaders) {
     assertThat(r.method()).isEqualTo("POST");
     assertThat(r.pathAndQuery()).isEqualTo(path);
-    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    Map<String, String> expected = new TreeMap<>();
+    expected.put("content-type", "application/json");
+    extraHeaders.forEach((k, v) -> expected.put(k.toLowerCase(Locale.ROOT), v));
+    assertHeaders(r, expected);
     assertThat(json(r.text())).isEqualTo(json(expectedJson.replace("$LINK", LINK)));
+  }
+
+  static void assertPostJson(Receiver.Request r, String path, String expectedJson) {
+    assertPostJson(r, path, expectedJson, Map.of());
+  }
+
+  /** Exactly {@code expected} (lower-case names) besides Host, Content-Length and User-Agent. */
+  static void assertHeaders(Receiver.Request r, Map<String, String> expected) {
+    Map<String, String> actual = new TreeMap<>(r.headers());
+    assertThat(actual.remove("host")).startsWith("127.0.0.1:");
+    assertThat(actual.remove("content-length")).isEqualTo(Integer.toString(r.body().length));
+    assertThat(actual.remove("user-agent")).isEqualTo(HttpDelivery.USER_AGENT);
+    assertThat(actual).isEqualTo(new TreeMap<>(expected));
   }
 }

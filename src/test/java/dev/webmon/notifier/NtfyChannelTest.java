@@ -31,12 +31,13 @@ class NtfyChannelTest {
         Receiver.Request req = r.requests.get(i);
         assertThat(req.method()).isEqualTo("POST");
         assertThat(req.pathAndQuery()).isEqualTo("/webmon-alerts");
-        assertThat(req.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
-        assertThat(req.header("Title")).isEqualTo(expected[i][0]);
-        assertThat(req.header("Priority")).isEqualTo(expected[i][1]);
-        assertThat(req.header("Tags")).isEqualTo(expected[i][2]);
-        assertThat(req.header("Click")).isEqualTo(Contract.LINK);
-        assertThat(req.header("Authorization")).isEqualTo("Bearer tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2");
+        Contract.assertHeaders(req, java.util.Map.of(
+            "content-type", "text/plain; charset=utf-8",
+            "title", expected[i][0],
+            "priority", expected[i][1],
+            "tags", expected[i][2],
+            "click", Contract.LINK,
+            "authorization", "Bearer tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2"));
         assertThat(req.text()).isEqualTo(expected[i][3] + " " + Contract.LINK);
       }
     }

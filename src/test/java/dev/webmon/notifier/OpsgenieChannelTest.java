@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class OpsgenieChannelTest {
   private static final String KEY = "eb243592-faa2-4ba2-a551-1afdf565c889";
+  private static final java.util.Map<String, String> AUTH = java.util.Map.of("Authorization", "GenieKey " + KEY);
 
   private static OpsgenieChannel channel(Receiver r) {
     return new OpsgenieChannel(Incidents.CHANNEL,
@@ -28,11 +29,11 @@ class OpsgenieChannelTest {
           {"message":"OPENED Shop home page","alias":"%s","description":"open $LINK","tags":["webmon","down"],
            "details":{"targetId":"shop-home","targetUrl":"https://shop.example.com/","incident":"$LINK","seq":"1"},
            "entity":"Shop home page","source":"webmon","priority":"P1"}
-          """.formatted(Incidents.ID));
+          """.formatted(Incidents.ID), AUTH);
       Contract.assertPostJson(r.requests.get(1), "/v2/alerts/" + Incidents.ID + "/acknowledge?identifierType=alias",
-          "{\"user\":\"alice\",\"source\":\"webmon\",\"note\":\"acknowledged $LINK\"}");
+          "{\"user\":\"alice\",\"source\":\"webmon\",\"note\":\"acknowledged $LINK\"}", AUTH);
       Contract.assertPostJson(r.requests.get(2), "/v2/alerts/" + Incidents.ID + "/close?identifierType=alias",
-          "{\"user\":\"webmon\",\"source\":\"webmon\",\"note\":\"resolved $LINK\"}");
+          "{\"user\":\"webmon\",\"source\":\"webmon\",\"note\":\"resolved $LINK\"}", AUTH);
     }
   }
 
@@ -41,7 +42,7 @@ class OpsgenieChannelTest {
     try (Receiver r = new Receiver().answer(202, "{}")) {
       channel(r).send(Incidents.notification(Incidents.updated()));
       Contract.assertPostJson(r.only(), "/v2/alerts/" + Incidents.ID + "/notes?identifierType=alias",
-          "{\"user\":\"webmon\",\"source\":\"webmon\",\"note\":\"open $LINK\"}");
+          "{\"user\":\"webmon\",\"source\":\"webmon\",\"note\":\"open $LINK\"}", AUTH);
     }
   }
 

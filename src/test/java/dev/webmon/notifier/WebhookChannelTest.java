@@ -52,9 +52,10 @@ class WebhookChannelTest {
         Receiver.Request req = r.requests.get(i);
         assertThat(req.method()).isEqualTo("POST");
         assertThat(req.pathAndQuery()).isEqualTo("/hooks/webmon");
-        assertThat(req.header("Content-Type")).isEqualTo("application/json");
-        assertThat(req.header("Idempotency-Key")).isEqualTo(Incidents.ID + ":" + seqs[i] + ":" + Incidents.CHANNEL);
-        assertThat(req.header("X-Webmon-Signature")).isEqualTo("sha256=" + independentHmac(SECRET, req.body()));
+        Contract.assertHeaders(req, java.util.Map.of(
+            "content-type", "application/json",
+            "idempotency-key", Incidents.ID + ":" + seqs[i] + ":" + Incidents.CHANNEL,
+            "x-webmon-signature", "sha256=" + independentHmac(SECRET, req.body())));
         var body = Contract.json(req.text());
         assertThat(body.get("v").asText()).isEqualTo("1.0");
         assertThat(body.get("dedupKey").asText()).isEqualTo(req.header("Idempotency-Key"));
