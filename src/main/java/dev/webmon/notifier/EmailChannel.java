@@ -44,15 +44,15 @@ final class EmailChannel implements Channel {
   record Settings(String host, int port, String username, Secret password, String from, List<String> to) {
     Settings {
       if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
-        throw new IllegalArgumentException("host must be a host name or address");
+        throw new InvalidSettingException("host", "must be a host name or address");
       }
       if (port < 1 || port > 65_535) {
-        throw new IllegalArgumentException("port must be 1-65535");
+        throw new InvalidSettingException("port", "must be 1-65535");
       }
       address(from, "from");
       to = List.copyOf(to);
       if (to.isEmpty() || to.size() > 50) {
-        throw new IllegalArgumentException("to must list 1-50 addresses");
+        throw new InvalidSettingException("to", "must list 1-50 addresses");
       }
       to.forEach(a -> address(a, "to"));
     }
@@ -177,7 +177,7 @@ final class EmailChannel implements Channel {
     try {
       return new InternetAddress(text, true);
     } catch (AddressException e) {
-      throw new IllegalArgumentException(field + " is not an email address: " + e.getMessage(), e);
+      throw new InvalidSettingException(field, "is not an email address: " + e.getMessage(), e);
     }
   }
 

@@ -30,7 +30,7 @@ final class NtfyChannel implements Channel {
   record Settings(URI serverUrl, Secret topic, Optional<Secret> accessToken) {
     Settings {
       if (!TOPIC.matcher(topic.reveal()).matches()) {
-        throw new IllegalArgumentException("topic must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        throw new InvalidSettingException("topic", "must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
       }
     }
   }

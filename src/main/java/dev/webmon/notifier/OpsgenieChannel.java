@@ -35,7 +35,7 @@ final class OpsgenieChannel implements Channel {
   record Settings(URI apiUrl, Secret apiKey) {
     Settings {
       if (apiKey.reveal().isBlank()) {
-        throw new IllegalArgumentException("apiKey must not be empty");
+        throw new InvalidSettingException("apiKey", "must not be empty");
       }
     }
 

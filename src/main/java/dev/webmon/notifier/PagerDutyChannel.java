@@ -25,7 +25,7 @@ final class PagerDutyChannel implements Channel {
   record Settings(URI eventsUrl, Secret routingKey) {
     Settings {
       if (routingKey.reveal().isBlank()) {
-        throw new IllegalArgumentException("routingKey must not be empty");
+        throw new InvalidSettingException("routingKey", "must not be empty");
       }
     }
   }

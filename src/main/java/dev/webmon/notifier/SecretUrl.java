@@ -13,7 +13,7 @@ record SecretUrl(Secret value) {
   SecretUrl {
     URI u = parse(value.reveal());
     if (u == null) {
-      throw new IllegalArgumentException("must be an absolute http or https URL with a host and no user info");
+      throw new InvalidSettingException("url", "must be an absolute http or https URL with a host and no user info");
     }
   }
 

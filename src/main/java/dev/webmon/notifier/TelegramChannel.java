@@ -31,10 +31,10 @@ final class TelegramChannel implements Channel {
   record Settings(URI apiUrl, Secret botToken, String chatId) {
     Settings {
       if (!TOKEN.matcher(botToken.reveal()).matches()) {
-        throw new IllegalArgumentException("botToken must look like 123456:ABC… as @BotFather gives it");
+        throw new InvalidSettingException("botToken", "must look like 123456:ABC… as @BotFather gives it");
       }
       if (!CHAT.matcher(chatId).matches()) {
-        throw new IllegalArgumentException("chatId must be a numeric chat id or @channelusername");
+        throw new InvalidSettingException("chatId", "must be a numeric chat id or @channelusername");
       }
     }
   }

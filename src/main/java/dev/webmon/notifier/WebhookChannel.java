@@ -24,7 +24,7 @@ final class WebhookChannel implements Channel {
   record Settings(SecretUrl url, Secret secret) {
     Settings {
       if (secret.reveal().length() < 16) {
-        throw new IllegalArgumentException("secret must have at least 16 characters");
+        throw new InvalidSettingException("secret", "must have at least 16 characters");
       }
     }
   }
