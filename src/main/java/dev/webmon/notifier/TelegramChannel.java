@@ -22,7 +22,7 @@ final class TelegramChannel implements Channel {
   static final URI API = URI.create("https://api.telegram.org");
   static final int MAX_TEXT = 4096;
   private static final Pattern TOKEN = Pattern.compile("[0-9]{1,20}:[A-Za-z0-9_-]{20,100}");
-  private static final Pattern CHAT = Pattern.compile("-?[0-9]{1,20}|@[A-Za-z0-9_]{5,32}");
+  private static final Pattern CHAT = Pattern.compile("-?[0-9]{1,16}|@[A-Za-z0-9_]{5,32}");
 
   /**
    * @param botToken from @BotFather, {@code 123456:ABC…} (a secret: it is in the request path)

@@ -57,6 +57,9 @@ class TelegramChannelTest {
         .hasMessageContaining("botToken").hasMessageNotContaining("123/../x");
     assertThatThrownBy(() -> new TelegramChannel.Settings(TelegramChannel.API, new Secret(TOKEN), "chat"))
         .hasMessageContaining("chatId");
+    // longer than any chat id, and than a long: refused when saved rather than failing at send time
+    assertThatThrownBy(() -> new TelegramChannel.Settings(TelegramChannel.API, new Secret(TOKEN), "99999999999999999999"))
+        .hasMessageContaining("chatId");
     assertThat(new TelegramChannel.Settings(TelegramChannel.API, new Secret(TOKEN), "42").toString()).doesNotContain(TOKEN);
   }
 }
