@@ -272,6 +272,8 @@ final class Driven implements AutoCloseable {
     private Optional<Integer> recoveryThreshold = Optional.empty();
     private Optional<Integer> quorum = Optional.empty();
     private Optional<Integer> tlsDays = Optional.empty();
+    private Optional<Integer> flapChanges = Optional.empty();
+    private Optional<Duration> flapWindow = Optional.empty();
 
     FieldsBuilder failureThreshold(int n) {
       failureThreshold = Optional.of(n);
@@ -304,9 +306,15 @@ final class Driven implements AutoCloseable {
       return this;
     }
 
+    FieldsBuilder flapping(int changes, Duration span) {
+      flapChanges = Optional.of(changes);
+      flapWindow = Optional.of(span);
+      return this;
+    }
+
     PolicyFields build() {
       return new PolicyFields(failureThreshold, failuresInWindow, window, recoveryThreshold,
-          Optional.empty(), quorum, tlsDays, Optional.empty(), Optional.empty());
+          Optional.empty(), quorum, tlsDays, flapChanges, flapWindow);
     }
   }
 
