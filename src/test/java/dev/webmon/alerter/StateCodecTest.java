@@ -45,10 +45,10 @@ class StateCodecTest {
         new PolicyFields(Optional.of(3), Optional.of(4), Optional.of(Duration.ofMinutes(5)),
             Optional.empty(), Optional.of(800L), Optional.of(2), Optional.of(30), Optional.empty(),
             Optional.of(Duration.ofHours(1))));
-    assertThat(StateCodec.decodeWatch(StateCodec.encode(w))).isEqualTo(w);
+    assertThat(StateCodec.decodeWatch("t", StateCodec.encode(w))).isEqualTo(w);
     Watch bare = new Watch(1, "x", Duration.ofMinutes(1), Duration.ofSeconds(10), List.of(),
         Optional.empty(), PolicyFields.NONE);
-    assertThat(StateCodec.decodeWatch(StateCodec.encode(bare))).isEqualTo(bare);
+    assertThat(StateCodec.decodeWatch("t", StateCodec.encode(bare))).isEqualTo(bare);
   }
 
   @Test
@@ -57,7 +57,7 @@ class StateCodecTest {
     byte[] future = bytes.clone();
     future[0] = 2;
     assertThatThrownBy(() -> StateCodec.decodeAlerts("t", future))
-        .isInstanceOf(WebmonException.class).hasMessageContaining("format 2");
+        .isInstanceOf(WebmonException.class).hasMessageContaining("target t has format 2");
     assertThatThrownBy(() -> StateCodec.decodeAlerts("t", Arrays.copyOf(bytes, bytes.length - 1)))
         .isInstanceOf(WebmonException.class).hasMessageContaining("truncated");
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
