@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * results ──────────┐
- * targets ──────────┼─> alerts (AlertProcessor) ──> incidents (IncidentEvent JSON, key target id)
+ * targets ──────────┼─> alerts (AlertProcessor) ──> incidents
  * incident-commands ┘     │ stores target-specs, target-state (in memory, changelogged)
  *                         │ global store policies <── alert-policies (PolicyProcessor)
  *                         └ wall-clock punctuation every tick
