@@ -115,7 +115,6 @@ class AlerterTopologyIT {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    p.put("processing.exception.handler.global.enabled", "true");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     KafkaStreams streams =
         new KafkaStreams(AlerterTopology.build(topics, Clock.systemUTC(), Duration.ofSeconds(1)), p);
