@@ -63,8 +63,45 @@ final class DefaultMessages {
     return new Message(type == ChannelType.SLACK ? slackEscape(subject) : subject, body(Markup.of(type), n));
   }
 
-  /** Plain text (Slack's is escaped by {@link #of}): channels show it as a title, summary or header. */
+  /** Plain text: a grouped message's, a give-up report's or a transition's subject. */
   static String subject(Notification n) {
+    if (n.giveUp().isPresent()) {
+      Notification.GiveUp g = n.giveUp().get();
+      return "[GIVE UP] " + g.kind() + " of " + n.target().name() + " not delivered to " + g.channelId();
+    }
+    if (n.group().size() > 1) {
+      StringBuilder s = new StringBuilder("[" + label(n.incident().severity()) + "] " + n.group().size() + " targets: ");
+      for (int i = 0; i < n.group().size(); i++) {
+        s.append(i == 0 ? "" : ", ").append(n.group().get(i).target().name());
+      }
+      return Json.cut(s.toString(), 250);
+    }
+    return transitionSubject(n);
+  }
+
+  static String body(Markup m, Notification n) {
+    if (n.giveUp().isPresent()) {
+      Notification.GiveUp g = n.giveUp().get();
+      return "webmon gave up delivering the " + g.kind() + " notification of " + m.bold(m.escape(n.target().name()))
+          + " to channel " + m.escape(g.channelId()) + " after " + g.attempts() + " attempts.\nLast outcome: "
+          + m.escape(g.lastError()) + "\n" + m.link(n.links().incident().toString(), "Open the incident in webmon");
+    }
+    if (n.group().size() > 1) {
+      StringBuilder b = new StringBuilder(n.group().size() + " incidents opened together:");
+      for (Notification.Member member : n.group()) {
+        Notification.Incident i = member.incident();
+        b.append("\n- ").append(m.bold(m.escape(member.target().name()))).append(": ")
+            .append(i.severity().wireName()).append(" since ").append(i.openedAt()).append(" — ")
+            .append(m.link(member.links().incident().toString(), "incident"));
+      }
+      b.append("\nEach incident is resolved on its own.");
+      return b.toString();
+    }
+    return transitionBody(m, n);
+  }
+
+  /** Plain text (Slack's is escaped by {@link #of}): channels show it as a title, summary or header. */
+  static String transitionSubject(Notification n) {
     Notification.Incident i = n.incident();
     String name = n.target().name();
     return switch (i.kind()) {
@@ -80,7 +117,7 @@ final class DefaultMessages {
     return s.wireName().replace('-', ' ').toUpperCase(Locale.ROOT);
   }
 
-  static String body(Markup m, Notification n) {
+  static String transitionBody(Markup m, Notification n) {
     Notification.Incident i = n.incident();
     String name = m.bold(m.escape(n.target().name()));
     StringBuilder b = new StringBuilder();

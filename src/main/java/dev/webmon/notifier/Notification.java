@@ -30,6 +30,9 @@ import java.util.UUID;
  * @param links where to look in the web UI
  * @param channelId the channel this notification is for
  * @param dedupKey {@code incidentId + ":" + seq + ":" + channelId}
+ * @param group when several incidents go out as one message (grouping): every one of them, this
+ *     notification's own first; empty otherwise
+ * @param giveUp when this notification tells the admin channel that another was given up
  */
 record Notification(
     Target target,
@@ -38,7 +41,33 @@ record Notification(
     List<UUID> failingResultIds,
     Links links,
     String channelId,
-    String dedupKey) {
+    String dedupKey,
+    List<Member> group,
+    Optional<GiveUp> giveUp) {
+
+  /** One incident of a grouped message. */
+  record Member(Target target, Incident incident, Links links) {}
+
+  /**
+   * What was given up.
+   *
+   * @param channelId the channel that could not be reached
+   * @param kind the kind of the notification given up (OPENED, REMINDER, …)
+   * @param attempts how many attempts were made
+   * @param lastError the last attempt's outcome
+   */
+  record GiveUp(String channelId, String kind, int attempts, String lastError) {}
+
+  Notification(
+      Target target,
+      Incident incident,
+      List<Location> locations,
+      List<UUID> failingResultIds,
+      Links links,
+      String channelId,
+      String dedupKey) {
+    this(target, incident, locations, failingResultIds, links, channelId, dedupKey, List.of(), Optional.empty());
+  }
 
   /** The target as the notification names it; {@code url} when the caller knows it. */
   record Target(String id, String name, Optional<URI> url) {
@@ -102,6 +131,30 @@ record Notification(
     Objects.requireNonNull(links, "links");
     Objects.requireNonNull(channelId, "channelId");
     Objects.requireNonNull(dedupKey, "dedupKey");
+    group = List.copyOf(group);
+    Objects.requireNonNull(giveUp, "giveUp");
+  }
+
+  /** This notification under another dedup key (the outbox row's: reminders, escalations, give-ups). */
+  Notification withDedupKey(String key) {
+    return new Notification(target, incident, locations, failingResultIds, links, channelId, key, group, giveUp);
+  }
+
+  /**
+   * One message for several OPENED notifications of one channel: this one's fields, the key
+   * {@code key}, and every incident listed in {@link #group()} (this one first).
+   */
+  Notification groupedWith(List<Notification> others, String key) {
+    List<Member> members = new ArrayList<>();
+    members.add(new Member(target, incident, links));
+    others.forEach(o -> members.add(new Member(o.target, o.incident, o.links)));
+    return new Notification(target, incident, locations, failingResultIds, links, channelId, key, members, giveUp);
+  }
+
+  /** This notification as the report that one of its kind, to another channel, was given up. */
+  Notification asGiveUp(GiveUp what, String key) {
+    return new Notification(target, incident, locations, failingResultIds, links, channelId, key, group,
+        Optional.of(what));
   }
 
   /**
@@ -163,7 +216,9 @@ record Notification(
         failingResultIds,
         links,
         channelId,
-        dedupKey);
+        dedupKey,
+        group,
+        giveUp);
   }
 
   /**
@@ -183,6 +238,17 @@ record Notification(
     m.put("links", l);
     m.put("dedupKey", dedupKey);
     m.put("channelId", channelId);
+    if (!group.isEmpty()) {
+      m.put("group", group.stream().map(Notification::memberMap).toList());
+    }
+    giveUp.ifPresent(g -> {
+      Map<String, Object> gm = new LinkedHashMap<>();
+      gm.put("channelId", g.channelId());
+      gm.put("kind", g.kind());
+      gm.put("attempts", g.attempts());
+      gm.put("lastError", g.lastError());
+      m.put("giveUp", gm);
+    });
     return m;
   }
 
@@ -218,6 +284,16 @@ record Notification(
     i.put("reporting", incident.reporting());
     i.put("policy", incident.policy());
     return i;
+  }
+
+  /** A grouped incident as templates and the webhook body see it: {@code target}, {@code incident}, {@code link}. */
+  static Map<String, Object> memberMap(Member member) {
+    Notification n = new Notification(member.target(), member.incident(), List.of(), List.of(), member.links(), "-", "-");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", n.targetMap());
+    m.put("incident", n.incidentMap());
+    m.put("link", member.links().incident().toString());
+    return m;
   }
 
   static Map<String, Object> locationMap(Location l) {

@@ -20,6 +20,9 @@ final class WebhookChannel implements Channel {
   /** The body's schema version; a new optional field bumps the minor. */
   static final String VERSION = "1.0";
 
+  /** The version of a body carrying the optional {@code group} or {@code giveUp} (added in 1.1). */
+  static final String VERSION_WITH_EXTRAS = "1.1";
+
   /** @param secret the HMAC key, at least 16 characters */
   record Settings(SecretUrl url, Secret secret) {
     Settings {
@@ -63,7 +66,8 @@ final class WebhookChannel implements Channel {
 
   byte[] body(Notification n) {
     ObjectNode root = Json.object();
-    root.put("v", VERSION);
+    boolean extras = !n.group().isEmpty() || n.giveUp().isPresent();
+    root.put("v", extras ? VERSION_WITH_EXTRAS : VERSION);
     root.put("dedupKey", n.dedupKey());
     root.put("channelId", n.channelId());
     root.set("target", Json.MAPPER.valueToTree(n.targetMap()));
@@ -73,6 +77,12 @@ final class WebhookChannel implements Channel {
     ObjectNode links = root.putObject("links");
     links.put("web", n.links().web().toString());
     links.put("incident", n.links().incident().toString());
+    if (!n.group().isEmpty()) {
+      root.set("group", Json.MAPPER.valueToTree(n.group().stream().map(Notification::memberMap).toList()));
+    }
+    if (n.giveUp().isPresent()) {
+      root.set("giveUp", Json.MAPPER.valueToTree(n.templateModel().get("giveUp")));
+    }
     Message m = renderer.render(n);
     ObjectNode message = root.putObject("message");
     message.put("subject", m.subject());
