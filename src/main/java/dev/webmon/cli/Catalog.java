@@ -6,6 +6,7 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.KeyCatalog;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.TopicsConfig;
+import dev.webmon.notifier.NotifierConfig;
 import dev.webmon.sink.SinkConfig;
 import dev.webmon.web.WebConfig;
 
@@ -24,6 +25,7 @@ final class Catalog {
           .group("Agent", AgentConfig.KEYS)
           .group("Checks", CheckConfig.KEYS)
           .group("Sink", SinkConfig.KEYS)
+          .group("Notifier", NotifierConfig.KEYS)
           .group("Web", WebConfig.KEYS)
           .build();
 

@@ -1,0 +1,82 @@
+package dev.webmon.cli;
+
+import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.CheckConfig;
+import dev.webmon.config.ConfigKey;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.PostgresConfig;
+import dev.webmon.config.Settings;
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.notifier.Notifier;
+import dev.webmon.notifier.NotifierConfig;
+import dev.webmon.notifier.NotifierHealth;
+import dev.webmon.ops.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code webmon notifier}: incident transitions to the channels, at least once, until SIGTERM/SIGINT. */
+@Command(
+    name = "notifier",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Deliver every incident transition of <prefix>.incidents to the channels its routes name (webhook, Slack, Teams, "
+          + "Discord, PagerDuty, Opsgenie, Telegram, ntfy, email), at least once with a dedup key, retrying a receiver "
+          + "that is down. Runs until stopped.",
+      "Run any number of instances: the consumer group shares the partitions, the outbox in PostgreSQL the channels."
+    })
+final class NotifierCommand implements Callable<Integer>, ConfigOptions.Configurable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
+    keys.addAll(TopicsConfig.KEYS);
+    keys.addAll(PostgresConfig.KEYS);
+    keys.add(CheckConfig.ALLOWED_NETWORKS);
+    keys.addAll(NotifierConfig.KEYS);
+    return keys;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = ConfigOptions.settings(spec, configKeys());
+    NotifierConfig config = NotifierConfig.from(settings);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Notifier notifier =
+        Notifier.builder(KafkaConfig.from(settings), TopicsConfig.from(settings), PostgresConfig.from(settings), config)
+            .addressPolicy(AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS)))
+            .meterRegistry(registry)
+            .start();
+    Optional<OpsServer> ops;
+    try {
+      ops = OpsEndpoint.start("Notifier", config.metricsHost(), config.metricsPort(), registry, new NotifierHealth(notifier));
+    } catch (RuntimeException e) {
+      notifier.close();
+      throw e;
+    }
+    Thread hook =
+        new Thread(
+            () -> {
+              notifier.close();
+              ops.ifPresent(OpsServer::close);
+            },
+            "webmon-notifier-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    while (!notifier.awaitStopped(Duration.ofSeconds(1))) {
+      // runs until a signal closes it or a loop fails
+    }
+    if (notifier.failure().isPresent()) {
+      notifier.close();
+      spec.commandLine().getErr().println("webmon notifier: stopped by an error: " + notifier.failure().get());
+      return Main.EXIT_FAILED;
+    }
+    return Main.EXIT_OK;
+  }
+}
