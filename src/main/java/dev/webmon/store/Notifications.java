@@ -87,8 +87,11 @@ public final class Notifications {
           + "due_at, created_at) "
           + "SELECT k, ch, i::uuid, s, kd, t, sv, p::jsonb, d::timestamptz, cr::timestamptz FROM unnest("
           + ":keys::text[], :channels::text[], :incidents::text[], :seqs::int8[], :kinds::text[], :targets::text[], "
-          + ":severities::text[], :payloads::text[], :due::text[], :created::text[]) AS u(k, ch, i, s, kd, t, sv, p, d, cr) "
+          + ":severities::text[], :payloads::text[], :due::text[], :created::text[]) WITH ORDINALITY "
+          + "AS u(k, ch, i, s, kd, t, sv, p, d, cr, ord) "
           + "WHERE EXISTS (SELECT 1 FROM notify_channel c WHERE c.id = ch) "
+          // ids in the order given: a channel's rows are delivered by id, which keeps each incident's order
+          + "ORDER BY ord "
           + "ON CONFLICT (dedup_key) DO NOTHING";
 
   /** Enqueues the rows; a dedup key already queued is skipped. Returns how many were new. */
