@@ -64,7 +64,7 @@ class NotifierKillIT {
     try (Receiver hook = new Receiver()) {
       NotifierFixture.webhook(ds, "hook", hook.url("/").toString(), true);
       ExecutorService producer = Executors.newSingleThreadExecutor();
-      Future<?> producing = producer.submit(() -> produce(kafka, topics, events, longRun ? 60 : 20));
+      Future<?> producing = producer.submit(() -> produce(kafka, topics, events, longRun ? 3 : 6));
       try {
         for (int run = 1; run <= kills; run++) {
           int before = hook.requests.size();
