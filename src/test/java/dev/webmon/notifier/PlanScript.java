@@ -111,6 +111,16 @@ final class PlanScript {
     return out;
   }
 
+  /** The first pass at or after {@code from} while up, if one comes by {@code until}. */
+  Optional<Instant> firstPass(Instant from, Instant until) {
+    for (Instant at = openedAt.plus(tick); !at.isAfter(until); at = at.plus(tick)) {
+      if (!at.isBefore(from) && !isDown(at)) {
+        return Optional.of(at);
+      }
+    }
+    return Optional.empty();
+  }
+
   private boolean isDown(Instant now) {
     return down.stream().anyMatch(w -> !now.isBefore(w[0]) && now.isBefore(w[1]));
   }
