@@ -54,20 +54,35 @@ final class Escalations implements AutoCloseable {
   /** How often the loop looks for due rows. */
   static final Duration POLL = Duration.ofSeconds(1);
 
-  /** Rows claimed per transaction; a full batch is followed at once by the next. */
+  /** Rows claimed per transaction by default; a full batch is followed at once by the next. */
   static final int BATCH = 100;
 
   private final DataSource ds;
   private final Clock clock;
   private final Duration poll;
+  private final int batch;
   private final EventCodec codec = new EventCodec();
   private final CountDownLatch closed = new CountDownLatch(1);
   private Thread thread;
 
-  Escalations(DataSource ds, Clock clock, Duration poll) {
+  Escalations(DataSource ds, Clock clock) {
+    this(ds, clock, POLL, BATCH);
+  }
+
+  /**
+   * A scheduler on {@code ds} whose "now" is {@code clock}'s.
+   *
+   * @param poll how often the loop looks for due rows
+   * @param batch rows claimed per transaction
+   */
+  Escalations(DataSource ds, Clock clock, Duration poll, int batch) {
+    if (batch < 1 || poll.isNegative() || poll.isZero()) {
+      throw new IllegalArgumentException("poll must be positive and batch at least 1");
+    }
     this.ds = ds;
     this.clock = clock;
     this.poll = poll;
+    this.batch = batch;
   }
 
   /** Records a transition the engine consumed, on its connection and transaction. */
@@ -91,7 +106,7 @@ final class Escalations implements AutoCloseable {
   }
 
   /**
-   * One pass: claims up to {@link #BATCH} due rows, inserts the notifications due at the clock's
+   * One pass: claims up to {@code batch} due rows, inserts the notifications due at the clock's
    * now and advances the rows, in one transaction.
    *
    * @return the rows claimed
@@ -99,7 +114,7 @@ final class Escalations implements AutoCloseable {
   int runOnce() {
     Instant now = clock.instant();
     return Jdbc.transaction(ds, c -> {
-      List<Schedules.Claimed> claimed = Schedules.claimDue(c, now, BATCH);
+      List<Schedules.Claimed> claimed = Schedules.claimDue(c, now, batch);
       for (Schedules.Claimed cl : claimed) {
         Schedules.Row row = cl.row();
         EscalationPlan.State state = state(row);
@@ -134,7 +149,7 @@ final class Escalations implements AutoCloseable {
     try {
       do {
         try {
-          while (runOnce() == BATCH && closed.getCount() > 0) {
+          while (runOnce() == batch && closed.getCount() > 0) {
             // a full batch: more may be due
           }
         } catch (WebmonException e) {
