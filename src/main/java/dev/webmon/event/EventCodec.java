@@ -15,7 +15,8 @@ import dev.webmon.WebmonException;
 import java.io.IOException;
 
 /**
- * Encodes and decodes the events of {@code webmon.targets} and {@code webmon.results} as JSON
+ * Encodes and decodes the events of {@code webmon.targets}, {@code webmon.results}, {@code
+ * webmon.incidents}, {@code webmon.incident-commands} and {@code webmon.alert-policies} as JSON
  * (schema in {@code docs/events.md}). Thread-safe: share one instance.
  *
  * <p>Decoding is strict and total: any input that is not exactly a valid event of schema major 1
@@ -102,6 +103,48 @@ public final class EventCodec {
     return checkSize(out.toByteArray());
   }
 
+  /**
+   * Encodes an incident transition as UTF-8 JSON.
+   *
+   * @throws InvalidEventException (field {@code $}) if the encoding exceeds {@link #maxBytes()}
+   */
+  public byte[] encode(IncidentEvent incident) {
+    return write(g -> IncidentJson.write(incident, g), "incident " + incident.incidentId());
+  }
+
+  /**
+   * Encodes an incident command as UTF-8 JSON.
+   *
+   * @throws InvalidEventException (field {@code $}) if the encoding exceeds {@link #maxBytes()}
+   */
+  public byte[] encode(IncidentCommand command) {
+    return write(g -> CommandJson.write(command, g), "command " + command.commandId());
+  }
+
+  /**
+   * Encodes an alert policy as UTF-8 JSON.
+   *
+   * @throws InvalidEventException (field {@code $}) if the encoding exceeds {@link #maxBytes()}
+   */
+  public byte[] encode(AlertPolicySpec policy) {
+    return write(g -> PolicyJson.write(policy, g), "policy " + policy.name());
+  }
+
+  @FunctionalInterface
+  private interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private byte[] write(Writer writer, String what) {
+    ByteArrayBuilder out = new ByteArrayBuilder(512);
+    try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+      writer.write(g);
+    } catch (IOException e) {
+      throw new WebmonException("cannot encode " + what, e);
+    }
+    return checkSize(out.toByteArray());
+  }
+
   private byte[] checkSize(byte[] bytes) {
     if (bytes.length > maxBytes) {
       throw new InvalidEventException(
@@ -128,6 +171,36 @@ public final class EventCodec {
    */
   public CheckResult decodeResult(byte[] bytes) {
     return decode(bytes, ResultJson::read);
+  }
+
+  /**
+   * Decodes an incident transition.
+   *
+   * @param bytes UTF-8 JSON; null is refused as EMPTY
+   * @throws DecodeException for any input that is not a valid incident event; nothing else
+   */
+  public IncidentEvent decodeIncident(byte[] bytes) {
+    return decode(bytes, IncidentJson::read);
+  }
+
+  /**
+   * Decodes an incident command.
+   *
+   * @param bytes UTF-8 JSON; null is refused as EMPTY
+   * @throws DecodeException for any input that is not a valid command; nothing else
+   */
+  public IncidentCommand decodeCommand(byte[] bytes) {
+    return decode(bytes, CommandJson::read);
+  }
+
+  /**
+   * Decodes an alert policy.
+   *
+   * @param bytes UTF-8 JSON; null (a tombstone) is refused as EMPTY
+   * @throws DecodeException for any input that is not a valid policy; nothing else
+   */
+  public AlertPolicySpec decodePolicy(byte[] bytes) {
+    return decode(bytes, PolicyJson::read);
   }
 
   /** Reads the fields of the root object after its first token. */

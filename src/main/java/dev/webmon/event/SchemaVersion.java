@@ -11,6 +11,9 @@ import java.io.IOException;
 final class SchemaVersion {
   static final String FIELD = "v";
   static final String CURRENT = "1.0";
+
+  /** What a target with alerting fields ({@code alertPolicy}, {@code alertOverrides}) writes. */
+  static final String ALERTING = "1.1";
   static final int MAJOR = 1;
 
   private SchemaVersion() {}

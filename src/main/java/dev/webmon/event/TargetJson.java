@@ -26,7 +26,9 @@ final class TargetJson {
 
   static void write(TargetSpec t, JsonGenerator g) throws IOException {
     g.writeStartObject();
-    g.writeStringField(SchemaVersion.FIELD, SchemaVersion.CURRENT);
+    // 1.1 added alertPolicy and alertOverrides; a target without them stays 1.0.
+    g.writeStringField(
+        SchemaVersion.FIELD, t.usesAlerting() ? SchemaVersion.ALERTING : SchemaVersion.CURRENT);
     g.writeStringField("id", t.id());
     g.writeNumberField("version", t.version());
     g.writeStringField("name", t.name());
@@ -60,6 +62,10 @@ final class TargetJson {
       g.writeEndArray();
     }
     g.writeStringField("updatedAt", Instants.format(t.updatedAt()));
+    if (t.alertPolicy().isPresent()) {
+      g.writeStringField("alertPolicy", t.alertPolicy().get());
+    }
+    PolicyJson.writeFields("alertOverrides", t.alertOverrides(), g);
     g.writeEndObject();
   }
 
@@ -85,6 +91,8 @@ final class TargetJson {
     int maxRedirects = 0;
     List<String> tags = List.of();
     Instant updatedAt = null;
+    String alertPolicy = null;
+    PolicyFields alertOverrides = PolicyFields.NONE;
 
     Unknown unknown = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -155,6 +163,14 @@ final class TargetJson {
           seen = JsonFields.mark(seen, 15, field);
           tags = tags(p);
         }
+        case "alertPolicy" -> {
+          seen = JsonFields.mark(seen, 16, field);
+          alertPolicy = JsonFields.string(p, field);
+        }
+        case "alertOverrides" -> {
+          seen = JsonFields.mark(seen, 17, field);
+          alertOverrides = PolicyJson.readFields(p, field);
+        }
         default -> {
           // A field of a later minor version: skipped, but still checked for duplicates.
           unknown = Unknown.skip(p, field, unknown);
@@ -182,7 +198,9 @@ final class TargetJson {
         timeout,
         maxRedirects,
         tags,
-        updatedAt);
+        updatedAt,
+        Optional.ofNullable(alertPolicy),
+        alertOverrides);
   }
 
   private static StatusRanges statusRanges(JsonParser p) throws IOException {
@@ -203,7 +221,7 @@ final class TargetJson {
     return headers;
   }
 
-  private static List<String> tags(JsonParser p) throws IOException {
+  static List<String> tags(JsonParser p) throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
       throw JsonFields.wrongType("tags", "an array", p.currentToken());
     }

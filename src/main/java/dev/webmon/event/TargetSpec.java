@@ -42,6 +42,9 @@ import java.util.Set;
  * @param maxRedirects redirects followed at most, 0–20
  * @param tags labels, at most 20 distinct, each 1–64 characters of {@code [A-Za-z0-9_.:=/-]}
  * @param updatedAt when this version was written
+ * @param alertPolicy the name of the alert policy for this target (else by tag, else {@code
+ *     default}); a name as {@link AlertPolicySpec#name()}
+ * @param alertOverrides alert thresholds set for this target alone, over its policy
  *
  * <p>Over 400 lines because the record, its compact-constructor validation of every field and
  * its builder are one contract; the JSON mapping is in {@link TargetJson}.
@@ -61,7 +64,9 @@ public record TargetSpec(
     Duration timeout,
     int maxRedirects,
     List<String> tags,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Optional<String> alertPolicy,
+    PolicyFields alertOverrides) {
 
   /** Shortest interval between checks. */
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
@@ -127,6 +132,14 @@ public record TargetSpec(
     Validate.between(maxRedirects, 0, MAX_REDIRECTS, "maxRedirects");
     tags = tags(tags);
     Validate.instant(updatedAt, "updatedAt");
+    Validate.notNull(alertPolicy, "alertPolicy")
+        .ifPresent(n -> AlertPolicySpec.name(n, "alertPolicy"));
+    Validate.notNull(alertOverrides, "alertOverrides");
+  }
+
+  /** Whether this target uses a field of schema 1.1 (an alert policy or overrides). */
+  boolean usesAlerting() {
+    return alertPolicy.isPresent() || !alertOverrides.isEmpty();
   }
 
   private static void regex(Optional<String> regex, String field) {
@@ -203,7 +216,7 @@ public record TargetSpec(
     }
   }
 
-  private static List<String> tags(List<String> tags) {
+  static List<String> tags(List<String> tags) {
     Validate.notNull(tags, "tags");
     if (tags.size() > MAX_TAGS) {
       throw new InvalidEventException(
@@ -254,6 +267,8 @@ public record TargetSpec(
     b.maxRedirects = maxRedirects;
     b.tags.addAll(tags);
     b.updatedAt = updatedAt;
+    b.alertPolicy = alertPolicy.orElse(null);
+    b.alertOverrides = alertOverrides;
     return b;
   }
 
@@ -283,6 +298,8 @@ public record TargetSpec(
         + ", maxRedirects=" + maxRedirects
         + ", tags=" + tags
         + ", updatedAt=" + updatedAt
+        + ", alertPolicy=" + alertPolicy
+        + ", alertOverrides=" + alertOverrides
         + "]";
   }
 
@@ -303,6 +320,8 @@ public record TargetSpec(
     private int maxRedirects = DEFAULT_MAX_REDIRECTS;
     private final List<String> tags = new ArrayList<>();
     private Instant updatedAt = Instant.EPOCH;
+    private String alertPolicy;
+    private PolicyFields alertOverrides = PolicyFields.NONE;
 
     private Builder(String id, URI url) {
       this.id = id;
@@ -432,6 +451,24 @@ public record TargetSpec(
       return this;
     }
 
+    /** Names the target's alert policy. */
+    public Builder alertPolicy(String name) {
+      this.alertPolicy = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Removes the named alert policy (tags or {@code default} decide). */
+    public Builder clearAlertPolicy() {
+      this.alertPolicy = null;
+      return this;
+    }
+
+    /** Sets the target's own alert thresholds (default: none). */
+    public Builder alertOverrides(PolicyFields overrides) {
+      this.alertOverrides = Objects.requireNonNull(overrides, "overrides");
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -453,7 +490,9 @@ public record TargetSpec(
           timeout,
           maxRedirects,
           tags,
-          updatedAt);
+          updatedAt,
+          Optional.ofNullable(alertPolicy),
+          alertOverrides);
     }
   }
 }

@@ -58,6 +58,18 @@ public final class TopicInitializer implements AutoCloseable {
     CONFLICT
   }
 
+  /** How long Kafka keeps incident transitions: room to replay into a new sink or notifier. */
+  static final Duration INCIDENTS_RETENTION = Duration.ofDays(30);
+
+  /** How long Kafka keeps acknowledgements and other commands to the alerter. */
+  static final Duration COMMANDS_RETENTION = Duration.ofDays(7);
+
+  private static Map<String, String> deleteAfter(Duration retention) {
+    return Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+        TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+  }
+
   /** The topics webmon needs with their required settings. */
   List<NewTopic> desiredTopics(int brokers) {
     short rf = (short) (topics.replicationFactor() > 0 ? topics.replicationFactor() : Math.min(3, brokers));
@@ -79,6 +91,13 @@ public final class TopicInitializer implements AutoCloseable {
             Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(topics.dlqRetention().toMillis()))));
+    // Keyed by target id and partitioned like results, so a target's results, incidents and
+    // commands meet in one alerter task.
+    out.add(topic(topics.incidents(), topics.partitions(), rf, deleteAfter(INCIDENTS_RETENTION)));
+    out.add(
+        topic(topics.incidentCommands(), topics.partitions(), rf, deleteAfter(COMMANDS_RETENTION)));
+    // Few and small: every alerter instance reads all of them (a global store).
+    out.add(topic(topics.alertPolicies(), 1, rf, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return out;
   }
 
