@@ -68,6 +68,7 @@ public final class Alerter implements AutoCloseable {
     this.streams = streams;
     this.temporaryStateDir = temporaryStateDir;
     this.applicationId = applicationId;
+    registry.config().meterFilter(new KafkaMeterNames());
     this.threadsReplaced =
         Counter.builder("webmon.alerter.stream.threads.replaced")
             .description("Stream threads that died of an unexpected error and were replaced")
@@ -90,7 +91,8 @@ public final class Alerter implements AutoCloseable {
    * then starts the Streams client; it joins the group and processes in the background.
    *
    * @param clock the wall clock of the punctuation (silence, windows)
-   * @param registry receives the alerter's own meters and Kafka Streams' client metrics
+   * @param registry receives the alerter's own meters and Kafka Streams' client metrics; give the
+   *     alerter a registry of its own (it adds a filter for the Kafka client metric names)
    * @throws WebmonException naming what is missing when Kafka is unreachable or the topics do not
    *     exist
    */
@@ -139,6 +141,9 @@ public final class Alerter implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // The global (policies) thread fails like the stream threads on a processing error instead of
+    // Streams warning at every start that it is not configured.
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // Changelogs and repartition topics get the replication webmon's own topics get.
     p.put(
         StreamsConfig.REPLICATION_FACTOR_CONFIG,

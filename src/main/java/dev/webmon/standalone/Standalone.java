@@ -206,16 +206,18 @@ public final class Standalone implements AutoCloseable {
     }
 
     // One operations endpoint for the process: sink and web share a registry; the agent's has
-    // its own (its meters carry the common tags location and agent).
+    // its own (its meters carry the common tags location and agent), and so has the alerter's
+    // (its filter renames the Kafka Streams client metrics).
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PrometheusMeterRegistry agentRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry alerterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SinkConfig sinkConfig = SinkConfig.from(settings);
     Sink sink = Sink.builder(kafka, topics, postgres, sinkConfig).meterRegistry(registry).start();
     resources.push(sink);
     step("sink started (Kafka -> PostgreSQL, exactly once)");
 
     Alerter alerter =
-        Alerter.start(kafka, topics, AlerterConfig.from(settings), Clock.systemUTC(), registry);
+        Alerter.start(kafka, topics, AlerterConfig.from(settings), Clock.systemUTC(), alerterRegistry);
     resources.push(alerter);
     step("alerter started (incidents, exactly once)");
 
@@ -248,7 +250,7 @@ public final class Standalone implements AutoCloseable {
               "Standalone",
               webConfig.metricsHost(),
               webConfig.metricsPort(),
-              List.of(registry, agentRegistry),
+              List.of(registry, agentRegistry, alerterRegistry),
               () -> Health.combined("standalone", List.of(agent.health(), sinkHealth.health(), alerter.health(), webHealth.health())));
       resources.push(ops);
       opsUrl = Optional.of(ops.url());
