@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param at the instant judged
  * @param quorum k used
  * @param reporting locations not silent at {@code at}
- * @param failing every location not UP at {@code at} (DOWN, DEGRADED or silent), by name
+ * @param locations every location's state at {@code at} (UNKNOWN when silent), by name
  * @param newestResultId the newest result of any location; empty when none was ever seen
  */
 record Verdict(
@@ -21,12 +21,32 @@ record Verdict(
     Instant at,
     int quorum,
     int reporting,
-    List<LocationVerdict> failing,
+    List<LocationVerdict> locations,
     Optional<UUID> newestResultId) {
   Verdict {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(at, "at");
-    failing = List.copyOf(failing);
+    locations = List.copyOf(locations);
     Objects.requireNonNull(newestResultId, "newestResultId");
+  }
+
+  /** The locations not UP (DOWN, DEGRADED or silent), by name. */
+  List<LocationVerdict> failing() {
+    return locations.stream().filter(l -> l.status() != Status.UP).toList();
+  }
+
+  /** Whether the locations not UP, and their states, are those of {@code seen} (names and states). */
+  boolean sameFailing(List<LocationVerdict> seen) {
+    List<LocationVerdict> now = failing();
+    if (now.size() != seen.size()) {
+      return false;
+    }
+    for (int i = 0; i < now.size(); i++) {
+      if (!now.get(i).location().equals(seen.get(i).location())
+          || now.get(i).status() != seen.get(i).status()) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -17,7 +17,7 @@ class IncidentScriptTest {
     assertThat(s.log()).containsExactly(
         "12:04 OPENED down #1 seq=1 [a:DOWN]",
         "12:06 RESOLVED down #1 seq=2 []");
-    assertThat(s.transitions().get(0).failing().get(0).since())
+    assertThat(s.transitions().get(0).locations().get(0).since())
         .as("cause: the first failing result of the streak (id 4)")
         .contains(new java.util.UUID(0, 4));
   }
