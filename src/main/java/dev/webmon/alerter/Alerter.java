@@ -141,9 +141,6 @@ public final class Alerter implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    // The global (policies) thread fails like the stream threads on a processing error instead of
-    // Streams warning at every start that it is not configured.
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // Changelogs and repartition topics get the replication webmon's own topics get.
     p.put(
         StreamsConfig.REPLICATION_FACTOR_CONFIG,
