@@ -212,8 +212,16 @@ final class AlerterFixture implements AutoCloseable {
     return args;
   }
 
+  /**
+   * Starts {@code webmon alerter}; unless {@code extra} names one, its state directory is a new
+   * one under target/ (a killed process cannot remove a temporary one).
+   */
   JarProcess startAlerter(String logName, String... extra) throws java.io.IOException {
-    return JarProcess.start(logs.resolve(logName), alerterArgs(extra));
+    List<String> args = alerterArgs(extra);
+    if (!args.contains("--alerter-state-dir")) {
+      args.addAll(List.of("--alerter-state-dir", logs.resolve("state-" + logName).toString()));
+    }
+    return JarProcess.start(logs.resolve(logName), args);
   }
 
   @Override
