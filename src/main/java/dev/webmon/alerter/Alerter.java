@@ -217,10 +217,14 @@ public final class Alerter implements AutoCloseable {
     int threads = 0;
     KafkaStreams.State s = state;
     if (s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING) {
-      for (ThreadMetadata t : streams.metadataForLocalThreads()) {
-        threads++;
-        active += t.activeTasks().size();
-        standby += t.standbyTasks().size();
+      try {
+        for (ThreadMetadata t : streams.metadataForLocalThreads()) {
+          threads++;
+          active += t.activeTasks().size();
+          standby += t.standbyTasks().size();
+        }
+      } catch (IllegalStateException e) {
+        return new int[] {0, 0, 0}; // it began to stop since the state was read
       }
     }
     return new int[] {active, standby, threads};
