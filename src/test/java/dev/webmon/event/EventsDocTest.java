@@ -73,6 +73,39 @@ class EventsDocTest {
   }
 
   @Test
+  void incidentCommandAndPolicyExamplesDecodeAndReencodeToTheSameFields() throws IOException {
+    List<String> incidents = blocks("incident");
+    assertThat(incidents).hasSizeGreaterThanOrEqualTo(3);
+    for (String example : incidents) {
+      IncidentEvent e = CODEC.decodeIncident(example.getBytes(StandardCharsets.UTF_8));
+      assertSameFields(example, CODEC.encode(e));
+    }
+    List<String> commands = blocks("command");
+    assertThat(commands).isNotEmpty();
+    for (String example : commands) {
+      IncidentCommand c = CODEC.decodeCommand(example.getBytes(StandardCharsets.UTF_8));
+      assertSameFields(example, CODEC.encode(c));
+    }
+    List<String> policies = blocks("policy");
+    assertThat(policies).isNotEmpty();
+    for (String example : policies) {
+      AlertPolicySpec p = CODEC.decodePolicy(example.getBytes(StandardCharsets.UTF_8));
+      assertSameFields(example, CODEC.encode(p));
+    }
+  }
+
+  private static void decode(String kind, byte[] input) {
+    switch (kind) {
+      case "target" -> CODEC.decodeTarget(input);
+      case "result" -> CODEC.decodeResult(input);
+      case "incident" -> CODEC.decodeIncident(input);
+      case "command" -> CODEC.decodeCommand(input);
+      case "policy" -> CODEC.decodePolicy(input);
+      default -> throw new AssertionError("unknown event kind " + kind);
+    }
+  }
+
+  @Test
   void errorExamplesFailAsDocumented() throws IOException {
     List<String> lines = blocks("errors").get(0).lines().toList();
     assertThat(lines).isNotEmpty();
@@ -80,14 +113,7 @@ class EventsDocTest {
       String[] parts = line.trim().split("\\s+", 4);
       byte[] input = parts[3].getBytes(StandardCharsets.UTF_8);
       Optional<String> field = parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]);
-      assertThatThrownBy(
-              () -> {
-                if (parts[0].equals("target")) {
-                  CODEC.decodeTarget(input);
-                } else {
-                  CODEC.decodeResult(input);
-                }
-              })
+      assertThatThrownBy(() -> decode(parts[0], input))
           .as(line)
           .isInstanceOfSatisfying(
               DecodeException.class,
@@ -110,7 +136,9 @@ class EventsDocTest {
   private static Set<String> tableFields(String heading) throws IOException {
     String doc = doc();
     String section = doc.substring(doc.indexOf(heading));
-    section = section.substring(0, section.indexOf("<!-- example"));
+    int example = section.indexOf("<!-- example");
+    int next = section.indexOf("\n## ", 1);
+    section = section.substring(0, next < 0 ? example : Math.min(example, next));
     Set<String> fields = new LinkedHashSet<>();
     Matcher m = Pattern.compile("(?m)^\\| `(\\w+)`").matcher(section);
     while (m.find()) {
@@ -127,10 +155,26 @@ class EventsDocTest {
 
   @Test
   void fieldTablesListExactlyTheEncodedFieldsInOrder() throws IOException {
-    TargetSpec full = Samples.target().toBuilder().body("{}").build();
+    TargetSpec full =
+        Samples.target().toBuilder()
+            .body("{}")
+            .alertPolicy("critical")
+            .alertOverrides(Samples.allPolicyFields())
+            .build();
     assertThat(tableFields("## `TargetSpec`"))
         .containsExactlyElementsOf(encodedFields(CODEC.encode(full)));
     assertThat(tableFields("## `CheckResult`"))
         .containsExactlyElementsOf(encodedFields(CODEC.encode(Samples.result())));
+    assertThat(tableFields("## `IncidentEvent`"))
+        .containsExactlyElementsOf(encodedFields(CODEC.encode(Samples.fullIncident())));
+    assertThat(tableFields("## `IncidentCommand`"))
+        .containsExactlyElementsOf(encodedFields(CODEC.encode(Samples.command())));
+    AlertPolicySpec policy =
+        new AlertPolicySpec("p", 1, List.of("t"), Samples.allPolicyFields(), Samples.AT);
+    assertThat(tableFields("## `AlertPolicySpec`"))
+        .containsExactlyElementsOf(encodedFields(CODEC.encode(policy)));
+    assertThat(tableFields("### Policy fields"))
+        .containsExactlyElementsOf(
+            MAPPER.readTree(CODEC.encode(policy)).get("fields")::fieldNames);
   }
 }
