@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * results ──────────┐
- * targets ──────────┼─> alerts (AlertProcessor) ──> incidents (IncidentEvent JSON, key target id)
+ * targets ──────────┼─> alerts (AlertProcessor) ──> incidents
  * incident-commands ┘     │ stores alerter-targets, alerter-state (in memory, changelogged)
  *                         │ global store alerter-policies <── alert-policies (PolicyProcessor)
  *                         └ wall-clock punctuation every tick
@@ -26,7 +26,8 @@ import org.apache.kafka.streams.state.Stores;
  * The three input topics must be co-partitioned (same key = target id, same partition count);
  * Streams refuses to start otherwise. Every store is in memory: RocksDB is not on the class path.
  * Changelog topics: {@code <application.id>-alerter-targets-changelog} and {@code
- * <application.id>-alerter-state-changelog}; the global store reads {@code alert-policies} itself.
+ * <application.id>-alerter-state-changelog}; the global store restores from {@code
+ * alert-policies} itself.
  */
 public final class AlerterTopology {
   /** Store: per target, what the alerter keeps of its spec ({@link Watch}). */
@@ -80,7 +81,7 @@ public final class AlerterTopology {
                 Serdes.ByteArray())
             .withLoggingDisabled(),
         "alert-policies", new StringDeserializer(), bytes, topics.alertPolicies(),
-        "policies", PolicyProcessor::new);
+        "policy-updates", PolicyProcessor::new);
     return t;
   }
 }

@@ -71,14 +71,6 @@ record IncidentTracker(
     return at.isAfter(lastAt) ? at : lastAt;
   }
 
-  /** This tracker with its clock moved to {@code at} (when later). */
-  IncidentTracker touched(Instant at) {
-    Instant t = notBefore(at);
-    return t.equals(lastAt)
-        ? this
-        : new IncidentTracker(targetId, lastStatus, t, changes, lastChange, flapping, opened, open);
-  }
-
   /** Judges {@code v}; a verdict of a target never seen (no result) changes nothing. */
   Step step(Verdict v, Policy p) {
     if (v.newestResultId().isEmpty()) {
@@ -109,7 +101,8 @@ record IncidentTracker(
     if (!flapping && recent.size() > p.flapChanges()) {
       flaps = true;
       if (inc.isPresent()) {
-        inc = Optional.of(emit(out, inc.get().next(Severity.FLAPPING, v), Transition.Kind.UPDATED, at));
+        Incident flapped = inc.get().next(Severity.FLAPPING, v);
+        inc = Optional.of(emit(out, flapped, Transition.Kind.UPDATED, at));
       } else {
         count++;
         inc = Optional.of(opened(out, count, newest, Severity.FLAPPING, v, at));

@@ -330,6 +330,56 @@ class AlerterTopologyTest {
   }
 
   @Test
+  void anAckOfACertificateIncident() {
+    d.target().cert("a", "12:00", Driven.at("12:00").plus(Duration.ofDays(2)))
+        .ack(1, "alice", "12:01");
+    assertThat(d.log()).containsExactly(
+        "12:00 OPENED certificate #1 seq=1 []",
+        "12:01 ACKNOWLEDGED certificate #1 seq=2 []");
+    assertThat(d.events().get(1).certificateExpiresAt()).isPresent();
+  }
+
+  @Test
+  void aLongerIntervalInANewSpecVersionDelaysSilence() {
+    d.target().pass("a", "12:00")
+        .target(Driven.spec().version(2).interval(Duration.ofMinutes(5)).build())
+        .until("12:20");
+    assertThat(d.log()).containsExactly(
+        "12:15:15 OPENED no-data #1 seq=1 [a:UNKNOWN]"); // 12:00 + 3 × 5 min + 10 s, next tick
+  }
+
+  @Test
+  void replayingTheSameInputsGivesTheSameEvents() {
+    java.util.function.Consumer<Driven> script = x -> x.target()
+        .pass("a", "12:00").pass("b", "12:00:10").fail("a", "12:01").fail("b", "12:01:10")
+        .fail("a", "12:02").fail("b", "12:02:10").ack(1, "alice", "12:03")
+        .until("12:08").pass("a", "12:09").pass("a", "12:10");
+    script.accept(d);
+    try (Driven again = new Driven()) {
+      script.accept(again);
+      assertThat(again.events()).isEqualTo(d.events()).hasSizeGreaterThan(3);
+    }
+  }
+
+  @Test
+  void oneSubTopologyReadsAllThreeInputsWithBothStores() {
+    var description = AlerterTopology.build(Driven.TOPICS, java.time.Clock.systemUTC(), Driven.TICK)
+        .describe();
+    assertThat(description.subtopologies()).hasSize(1);
+    assertThat(description.globalStores()).hasSize(1);
+    String text = description.toString();
+    assertThat(text).contains("webmon.results", "webmon.targets", "webmon.incident-commands",
+        "webmon.incidents", "webmon.alert-policies", AlerterTopology.WATCHES,
+        AlerterTopology.ALERTS, AlerterTopology.POLICIES);
+  }
+
+  @Test
+  void aTickMustBePositive() {
+    assertThatThrownBy(() -> AlerterTopology.build(Driven.TOPICS, java.time.Clock.systemUTC(),
+        Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tick");
+  }
+
+  @Test
   void rocksDbIsNotOnTheClassPath() {
     assertThatThrownBy(() -> Class.forName("org.rocksdb.RocksDB"))
         .isInstanceOf(ClassNotFoundException.class);
