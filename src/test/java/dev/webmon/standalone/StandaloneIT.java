@@ -250,6 +250,16 @@ class StandaloneIT {
             return seen.stream().anyMatch(e -> e.targetId().equals("demo-failing") && e.kind() == IncidentEvent.Kind.OPENED);
           });
     }
+    // What the user sees: the sink stored it and the API lists it as open, still within the minute.
+    JsonNode open =
+        await("the API lists the open incident of demo-failing")
+            .atMost(Duration.ofNanos(Math.max(0, launched + TimeUnit.SECONDS.toNanos(60) - System.nanoTime())))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> api("GET", demo.url() + "/api/v1/incidents?state=open&targetId=demo-failing", null).get("items"),
+                items -> items.size() > 0);
+    assertThat(open.get(0).get("targetName").asText()).isEqualTo("Demo: failing backend (HTTP 503)");
+    assertThat(open.get(0).get("severity").asText()).isEqualTo("down");
     double openedSeconds = (System.nanoTime() - launched) / 1e9;
     IncidentEvent opened =
         seen.stream().filter(e -> e.targetId().equals("demo-failing") && e.kind() == IncidentEvent.Kind.OPENED).findFirst().orElseThrow();
@@ -259,7 +269,7 @@ class StandaloneIT {
     String report =
         String.format(
             java.util.Locale.ROOT,
-            "STANDALONE --demo: web listening after %.1f s; demo-failing OPENED on webmon.incidents after %.1f s",
+            "STANDALONE --demo: web listening after %.1f s; demo-failing open in /api/v1/incidents after %.1f s",
             coldStartSeconds,
             openedSeconds);
     System.out.println(report);
