@@ -1,0 +1,132 @@
+package dev.webmon.notifier;
+
+import dev.webmon.event.IncidentSeverity;
+import dev.webmon.event.LocationStatus;
+import java.util.Locale;
+
+/**
+ * The message of every channel type when the user wrote no template, for OPENED, UPDATED,
+ * ACKNOWLEDGED and RESOLVED. Written in Java rather than as templates so that it cannot fail:
+ * it is what a broken template falls back to. Slack gets mrkdwn, Discord and Teams Markdown, the
+ * others plain text; names and notes from users are escaped for the markup they land in.
+ */
+final class DefaultMessages {
+  private DefaultMessages() {}
+
+  /** How a channel type formats text. */
+  enum Markup {
+    PLAIN,
+    SLACK,
+    MARKDOWN;
+
+    static Markup of(ChannelType type) {
+      return switch (type) {
+        case SLACK -> SLACK;
+        case DISCORD, TEAMS -> MARKDOWN;
+        default -> PLAIN;
+      };
+    }
+
+    /** {@code text} so that the markup shows it as written. */
+    String escape(String text) {
+      return switch (this) {
+        case PLAIN -> text;
+        case SLACK -> slackEscape(text);
+        case MARKDOWN -> text.replaceAll("([\\\\*_~`|\\[\\]>#])", "\\\\$1");
+      };
+    }
+
+    String bold(String escaped) {
+      return switch (this) {
+        case PLAIN -> escaped;
+        case SLACK -> "*" + escaped + "*";
+        case MARKDOWN -> "**" + escaped + "**";
+      };
+    }
+
+    String link(String url, String text) {
+      return switch (this) {
+        case PLAIN -> text + ": " + url;
+        case SLACK -> "<" + slackEscape(url) + "|" + text + ">";
+        case MARKDOWN -> "[" + text + "](" + url + ")";
+      };
+    }
+  }
+
+  /** Slack's mrkdwn control characters, as https://api.slack.com/reference/surfaces/formatting says. */
+  static String slackEscape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  static Message of(ChannelType type, Notification n) {
+    String subject = subject(n);
+    return new Message(type == ChannelType.SLACK ? slackEscape(subject) : subject, body(Markup.of(type), n));
+  }
+
+  /** Plain text (Slack's is escaped by {@link #of}): channels show it as a title, summary or header. */
+  static String subject(Notification n) {
+    Notification.Incident i = n.incident();
+    String name = n.target().name();
+    return switch (i.kind()) {
+      case OPENED -> "[" + label(i.severity()) + "] " + name;
+      case UPDATED -> "[" + label(i.severity()) + "] " + name + " (updated)";
+      case ACKNOWLEDGED ->
+          "[ACK] " + name + " acknowledged by " + i.acknowledgement().map(a -> a.by()).orElse("someone");
+      case RESOLVED -> "[RESOLVED] " + name;
+    };
+  }
+
+  static String label(IncidentSeverity s) {
+    return s.wireName().replace('-', ' ').toUpperCase(Locale.ROOT);
+  }
+
+  static String body(Markup m, Notification n) {
+    Notification.Incident i = n.incident();
+    String name = m.bold(m.escape(n.target().name()));
+    StringBuilder b = new StringBuilder();
+    switch (i.kind()) {
+      case OPENED -> b.append(what(m, n, name)).append(" Since ").append(i.openedAt()).append('.');
+      case UPDATED ->
+          b.append(what(m, n, name)).append(" Updated at ").append(i.at()).append("; open since ")
+              .append(i.openedAt()).append('.');
+      case ACKNOWLEDGED -> {
+        b.append(m.escape(i.acknowledgement().map(a -> a.by()).orElse("Someone")))
+            .append(" acknowledged the ").append(i.severity().wireName()).append(" incident of ")
+            .append(name).append(" at ")
+            .append(i.acknowledgement().map(a -> a.at().toString()).orElse(i.at().toString())).append('.');
+        i.acknowledgement().flatMap(a -> a.note()).ifPresent(note -> b.append("\nNote: ").append(m.escape(note)));
+      }
+      case RESOLVED ->
+          b.append(name).append(" has recovered: the ").append(i.severity().wireName())
+              .append(" incident opened at ").append(i.openedAt()).append(" was resolved at ")
+              .append(i.at()).append('.');
+    }
+    if (!n.locations().isEmpty()) {
+      b.append("\nLocations:");
+      for (Notification.Location l : n.locations()) {
+        b.append("\n- ").append(m.escape(l.name())).append(": ").append(l.state());
+        l.reason().ifPresent(r -> b.append(" (").append(r).append(')'));
+      }
+    }
+    n.target().url().ifPresent(u -> b.append("\nTarget: ").append(m == Markup.SLACK ? slackEscape(u.toString()) : u));
+    b.append('\n').append(m.link(n.links().incident().toString(), "Open the incident in webmon"));
+    return b.toString();
+  }
+
+  private static String what(Markup m, Notification n, String name) {
+    Notification.Incident i = n.incident();
+    long down = n.locations().stream().filter(l -> l.state() == LocationStatus.State.DOWN).count();
+    long failing = n.locations().stream()
+        .filter(l -> l.state() == LocationStatus.State.DOWN || l.state() == LocationStatus.State.DEGRADED).count();
+    String of = " of " + i.reporting() + " reporting locations (quorum " + i.quorum() + ").";
+    return switch (i.severity()) {
+      case DOWN -> name + " is down from " + down + of;
+      case DEGRADED -> name + " is degraded (slow or failing) from " + failing + of;
+      case NO_DATA -> "No location reports on " + name + ": every location is silent.";
+      case FLAPPING -> name + " is flapping: its state keeps changing.";
+      case CERTIFICATE ->
+          "The TLS certificate of " + name + " expires at "
+              + i.certificateExpiresAt().map(Object::toString).orElse("an unknown time") + ".";
+    };
+  }
+}

@@ -1,0 +1,224 @@
+package dev.webmon.notifier;
+
+import dev.webmon.check.AddressPolicy;
+import dev.webmon.config.Secret;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.eclipse.angus.mail.util.MailConnectException;
+
+/**
+ * Email over SMTP with Jakarta Mail (Eclipse Angus): STARTTLS is required (a server that does not
+ * offer it is refused — credentials never travel in clear), the server's certificate and host
+ * name are verified, AUTH with the username and password when a username is set. A plain-text
+ * UTF-8 message whose {@code Message-ID} is derived from the dedup key (a redelivery is the same
+ * message), with {@code Auto-Submitted: auto-generated} (RFC 3834). SMTP 4xx replies and network
+ * failures are retryable, 5xx replies and failed authentication are permanent.
+ * Client properties: https://eclipse-ee4j.github.io/angus-mail/docs/api/org.eclipse.angus.mail/org/eclipse/angus/mail/smtp/package-summary.html ;
+ * SMTP reply codes: RFC 5321 §4.2.1; STARTTLS: RFC 3207.
+ */
+final class EmailChannel implements Channel {
+  /**
+   * @param username empty for a server without AUTH
+   * @param from the sender, e.g. {@code webmon@example.com}
+   * @param to the recipients, 1–50
+   */
+  record Settings(String host, int port, String username, Secret password, String from, List<String> to) {
+    Settings {
+      if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+        throw new InvalidSettingException("host", "must be a host name or address");
+      }
+      if (port < 1 || port > 65_535) {
+        throw new InvalidSettingException("port", "must be 1-65535");
+      }
+      address(from, "from");
+      to = List.copyOf(to);
+      if (to.isEmpty() || to.size() > 50) {
+        throw new InvalidSettingException("to", "must list 1-50 addresses");
+      }
+      to.forEach(a -> address(a, "to"));
+    }
+  }
+
+  private final String id;
+  private final Settings settings;
+  private final Templates.Renderer renderer;
+  private final AddressPolicy policy;
+  private final Duration timeout;
+  private final SSLContext tls;
+  private final Clock clock;
+
+  EmailChannel(String id, Settings settings, Templates.Renderer renderer, AddressPolicy policy, Duration timeout,
+      SSLContext tls, Clock clock) {
+    this.id = id;
+    this.settings = settings;
+    this.renderer = renderer;
+    this.policy = policy;
+    this.timeout = timeout;
+    this.tls = tls;
+    this.clock = clock;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public ChannelType type() {
+    return ChannelType.EMAIL;
+  }
+
+  @Override
+  public Delivery send(Notification n) {
+    long start = System.nanoTime();
+    String host = settings.host();
+    String literal = host.contains(":") ? "[" + host + "]" : host;
+    Optional<String> refusal = policy.refusal(URI.create("smtp://" + literal + ":" + settings.port()), HttpDelivery.DNS_TIMEOUT);
+    if (refusal.isPresent()) {
+      return new Delivery.Failed("address refused: " + refusal.get(), Optional.empty(), since(start));
+    }
+    Session session = Session.getInstance(properties());
+    SMTPTransport transport = null;
+    try {
+      MimeMessage message = message(session, n);
+      transport = (SMTPTransport) session.getTransport("smtp");
+      transport.connect(host, settings.port(),
+          settings.username().isEmpty() ? null : settings.username(),
+          settings.username().isEmpty() ? null : settings.password().reveal());
+      transport.sendMessage(message, message.getAllRecipients());
+      return new Delivery.Delivered(reply(transport), since(start));
+    } catch (AuthenticationFailedException e) {
+      return new Delivery.Failed("SMTP authentication failed", reply(transport), since(start));
+    } catch (SMTPSendFailedException e) {
+      return byCode(e.getReturnCode(), e.getMessage(), start);
+    } catch (SendFailedException e) {
+      Exception next = e.getNextException();
+      if (next instanceof SMTPAddressFailedException a) {
+        return byCode(a.getReturnCode(), a.getMessage(), start);
+      }
+      return new Delivery.Failed("SMTP refused the recipients: " + e.getMessage(), reply(transport), since(start));
+    } catch (MailConnectException e) {
+      return new Delivery.Retryable("could not connect to " + host + ":" + settings.port(), Optional.empty(),
+          Optional.empty(), since(start));
+    } catch (MessagingException e) {
+      if (causedBy(e, SSLException.class) || causedBy(e, IOException.class)) {
+        return new Delivery.Retryable("SMTP connection to " + host + " failed: " + rootMessage(e), Optional.empty(),
+            reply(transport), since(start));
+      }
+      // e.g. "STARTTLS is required but host does not support STARTTLS"
+      return new Delivery.Failed("SMTP: " + e.getMessage(), reply(transport), since(start));
+    } finally {
+      if (transport != null) {
+        try {
+          transport.close();
+        } catch (MessagingException e) {
+          // the message is sent or the failure is reported; QUIT failing changes neither
+        }
+      }
+    }
+  }
+
+  private Properties properties() {
+    Properties p = new Properties();
+    String ms = Long.toString(timeout.toMillis());
+    p.put("mail.smtp.connectiontimeout", ms);
+    p.put("mail.smtp.timeout", ms);
+    p.put("mail.smtp.writetimeout", ms);
+    p.put("mail.smtp.starttls.enable", "true");
+    p.put("mail.smtp.starttls.required", "true");
+    p.put("mail.smtp.ssl.checkserveridentity", "true");
+    p.put("mail.smtp.ssl.socketFactory", tls.getSocketFactory());
+    p.put("mail.smtp.auth", Boolean.toString(!settings.username().isEmpty()));
+    return p;
+  }
+
+  private MimeMessage message(Session session, Notification n) throws MessagingException {
+    Message m = renderer.render(n);
+    String messageId = "<" + n.dedupKey().replace(':', '.') + "@webmon>";
+    MimeMessage msg =
+        new MimeMessage(session) {
+          @Override
+          protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", messageId);
+          }
+        };
+    msg.setFrom(address(settings.from(), "from"));
+    for (String to : settings.to()) {
+      msg.addRecipient(jakarta.mail.Message.RecipientType.TO, address(to, "to"));
+    }
+    msg.setSubject(m.subject().strip().replaceAll("[\\r\\n]+", " "), "UTF-8");
+    msg.setText(m.body(), "UTF-8");
+    msg.setSentDate(Date.from(clock.instant()));
+    msg.setHeader("Auto-Submitted", "auto-generated");
+    msg.setHeader("X-Webmon-Dedup-Key", n.dedupKey());
+    return msg;
+  }
+
+  private static InternetAddress address(String text, String field) {
+    try {
+      return new InternetAddress(text, true);
+    } catch (AddressException e) {
+      throw new InvalidSettingException(field, "is not an email address: " + e.getMessage(), e);
+    }
+  }
+
+  private Delivery byCode(int code, String text, long start) {
+    Optional<Delivery.Reply> reply = Optional.of(Delivery.Reply.smtp(code, String.valueOf(text)));
+    if (code >= 400 && code < 500) {
+      return new Delivery.Retryable("SMTP " + code, Optional.empty(), reply, since(start));
+    }
+    return new Delivery.Failed("SMTP " + code, reply, since(start));
+  }
+
+  private static Optional<Delivery.Reply> reply(SMTPTransport t) {
+    if (t == null || t.getLastReturnCode() <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Delivery.Reply.smtp(t.getLastReturnCode(), String.valueOf(t.getLastServerResponse())));
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  @Override
+  public String toString() {
+    return "EmailChannel[" + id + ", " + settings.host() + ":" + settings.port() + "]";
+  }
+}

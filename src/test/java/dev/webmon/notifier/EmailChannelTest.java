@@ -1,0 +1,220 @@
+package dev.webmon.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.webmon.check.AddressPolicy;
+import dev.webmon.config.Secret;
+import dev.webmon.infra.CertificateAuthority;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/** Email through a real SMTP server (SubEtha SMTP) that requires STARTTLS and AUTH. */
+class EmailChannelTest {
+  private static final CertificateAuthority CA = CertificateAuthority.create("webmon-test-ca");
+  private static final CertificateAuthority.Issued SERVER_CERT = CA.issueLocalhost();
+  private static final String USER = "webmon";
+  private static final String PASSWORD = "s3cret-passw0rd";
+
+  /** A message as the server received it, with who had authenticated. */
+  record Received(String from, List<String> to, byte[] data, Object identity) {}
+
+  /** What the server does with a message: accept it, or throw to reject it with an SMTP reply. */
+  @FunctionalInterface
+  interface OnMessage {
+    void accept(Received r) throws RejectException;
+  }
+
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private SMTPServer server;
+
+  private int start(boolean tls, OnMessage onMessage) {
+    server =
+        SMTPServer.port(0)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .enableTLS(tls)
+            .requireTLS(tls)
+            .startTlsSocketFactory(SERVER_CERT.sslContext())
+            .requireAuth()
+            .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, ctx) -> {
+              if (!USER.equals(user) || !PASSWORD.equals(password)) {
+                throw new LoginFailedException();
+              }
+            }))
+            .messageHandlerFactory(ctx -> new MessageHandler() {
+              private String from;
+              private final List<String> to = new ArrayList<>();
+
+              @Override
+              public void from(String address) {
+                from = address;
+              }
+
+              @Override
+              public void recipient(String address) {
+                to.add(address);
+              }
+
+              @Override
+              public String data(InputStream data) throws RejectException, IOException {
+                Received r = new Received(from, List.copyOf(to), data.readAllBytes(),
+                    ctx.getAuthenticationHandler().map(h -> h.getIdentity()).orElse(null));
+                onMessage.accept(r);
+                received.add(r);
+                return null;
+              }
+
+              @Override
+              public void done() {}
+            })
+            .build();
+    server.start();
+    return server.getPortAllocated();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  private static EmailChannel channel(int port, String password, SSLContext trust) {
+    EmailChannel.Settings s = new EmailChannel.Settings("localhost", port, USER, new Secret(password),
+        "webmon@example.com", List.of("oncall@example.com", "sre@example.com"));
+    return new EmailChannel(Incidents.CHANNEL, s, Http.renderer(ChannelType.EMAIL), Http.LOOPBACK,
+        Duration.ofSeconds(5), trust, Http.CLOCK);
+  }
+
+  private static MimeMessage parse(byte[] data) throws Exception {
+    return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(data));
+  }
+
+  @Test
+  void sendsOverStartTlsWithAuthForOpenedAcknowledgedResolved() throws Exception {
+    int port = start(true, r -> {});
+    EmailChannel c = channel(port, PASSWORD, CA.clientSslContext());
+    List<Notification> ns = Incidents.openedAckedResolved();
+    String[] kinds = {"OPENED", "ACKNOWLEDGED", "RESOLVED"};
+    String[] states = {"open", "acknowledged", "resolved"};
+    long[] seqs = {1, 3, 4};
+    for (int i = 0; i < 3; i++) {
+      Delivery d = c.send(ns.get(i));
+      assertThat(d).as(d.detail()).isInstanceOf(Delivery.Delivered.class);
+      assertThat(d.reply().orElseThrow().protocol()).isEqualTo(Delivery.Protocol.SMTP);
+      assertThat(d.reply().orElseThrow().code()).isEqualTo(250);
+    }
+    assertThat(received).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      Received first = received.get(i);
+      assertThat(first.from()).isEqualTo("webmon@example.com");
+      assertThat(first.to()).containsExactly("oncall@example.com", "sre@example.com");
+      assertThat(first.identity()).isEqualTo(USER);
+      MimeMessage m = parse(first.data());
+      assertThat(m.getSubject()).isEqualTo(kinds[i] + " Shop home page");
+      assertThat(m.getFrom()[0].toString()).isEqualTo("webmon@example.com");
+      assertThat(m.getHeader("To", ",")).isEqualTo("oncall@example.com, sre@example.com");
+      assertThat(m.getMessageID()).isEqualTo("<" + Incidents.ID + "." + seqs[i] + "." + Incidents.CHANNEL + "@webmon>");
+      assertThat(m.getHeader("Auto-Submitted", ",")).isEqualTo("auto-generated");
+      assertThat(m.getHeader("X-Webmon-Dedup-Key", ",")).isEqualTo(Incidents.ID + ":" + seqs[i] + ":" + Incidents.CHANNEL);
+      assertThat(m.getContentType()).startsWith("text/plain; charset=UTF-8");
+      assertThat(((String) m.getContent()).strip()).isEqualTo(states[i] + " " + Contract.LINK);
+      assertThat(m.getSentDate().toInstant()).isEqualTo(Http.NOW);
+    }
+  }
+
+  @Test
+  void defaultMessageIsPlainTextUtf8() throws Exception {
+    int port = start(true, r -> {});
+    EmailChannel.Settings s = new EmailChannel.Settings("localhost", port, USER, new Secret(PASSWORD),
+        "webmon@example.com", List.of("oncall@example.com"));
+    new EmailChannel("e", s, Templates.Renderer.defaults(ChannelType.EMAIL, "e"), Http.LOOPBACK, Duration.ofSeconds(5),
+        CA.clientSslContext(), Http.CLOCK).send(Incidents.notification(Incidents.acknowledged()));
+    MimeMessage m = parse(received.get(0).data());
+    assertThat(m.getSubject()).isEqualTo("[ACK] Shop home page acknowledged by alice");
+    assertThat((String) m.getContent()).contains("Note: looking into it").contains(Contract.LINK);
+  }
+
+  @Test
+  void wrongPasswordIsPermanentAndNotShown() {
+    int port = start(true, r -> {});
+    Delivery d = channel(port, "wrong-password", CA.clientSslContext()).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).isInstanceOf(Delivery.Failed.class);
+    assertThat(d.detail()).contains("authentication failed").doesNotContain("wrong-password");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void aServerWithoutStartTlsIsRefusedBeforeCredentialsAreSent() {
+    int port = start(false, r -> {});
+    Delivery d = channel(port, PASSWORD, CA.clientSslContext()).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).isInstanceOf(Delivery.Failed.class);
+    assertThat(d.detail()).contains("STARTTLS");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void anUntrustedCertificateIsNotAccepted() throws Exception {
+    int port = start(true, r -> {});
+    Delivery d = channel(port, PASSWORD, SSLContext.getDefault()).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).isInstanceOf(Delivery.Retryable.class);
+    assertThat(d.detail()).contains("SMTP connection to localhost failed");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void transientRepliesAreRetryablePermanentOnesNot() {
+    int port = start(true, r -> {
+      throw new RejectException(451, "4.3.0 try again later");
+    });
+    Delivery d = channel(port, PASSWORD, CA.clientSslContext()).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).as(d.detail()).isInstanceOf(Delivery.Retryable.class);
+    assertThat(d.reply().orElseThrow().code()).isEqualTo(451);
+    server.stop();
+    port = start(true, r -> {
+      throw new RejectException(550, "5.1.1 mailbox unavailable");
+    });
+    d = channel(port, PASSWORD, CA.clientSslContext()).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).as(d.detail()).isInstanceOf(Delivery.Failed.class);
+    assertThat(d.reply().orElseThrow().code()).isEqualTo(550);
+  }
+
+  @Test
+  void connectionRefusedIsRetryable() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Delivery d = channel(port, PASSWORD, CA.clientSslContext()).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).isInstanceOf(Delivery.Retryable.class);
+    assertThat(d.detail()).contains("could not connect to localhost:" + port);
+  }
+
+  @Test
+  void loopbackIsRefusedUnlessAllowListed() {
+    EmailChannel.Settings s = new EmailChannel.Settings("127.0.0.1", 25, USER, new Secret(PASSWORD),
+        "webmon@example.com", List.of("oncall@example.com"));
+    Delivery d = new EmailChannel("e", s, Http.renderer(ChannelType.EMAIL), AddressPolicy.of(List.of()),
+        Duration.ofSeconds(1), CA.clientSslContext(), Http.CLOCK).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).isInstanceOf(Delivery.Failed.class);
+    assertThat(d.detail()).contains("127.0.0.1 is a loopback address");
+    assertThat(s.toString()).doesNotContain(PASSWORD);
+  }
+}
