@@ -76,6 +76,24 @@ final class DefaultMessages {
     };
   }
 
+  /**
+   * The message of a REMINDER or ESCALATION notification: {@code n} is built from the incident's
+   * newest transition (OPENED or UPDATED: follow-ups stop at the acknowledgement), {@code f} says
+   * which reminder or step. The body is one line naming it, then the transition's default body.
+   */
+  static Message followUp(ChannelType type, Notification n, FollowUp f) {
+    Notification.Incident i = n.incident();
+    String subject = "[" + label(i.severity()) + "] " + n.target().name() + (f.kind() == FollowUp.Kind.REMINDER
+        ? " (reminder " + f.number() + ")"
+        : " (escalation step " + f.number() + ")");
+    Markup m = Markup.of(type);
+    String head = f.kind() == FollowUp.Kind.REMINDER
+        ? m.bold("Reminder " + f.number()) + ": this incident is still open and nobody has acknowledged it."
+        : m.bold("Escalation step " + f.number()) + ": nobody has acknowledged this incident within "
+            + f.afterMinutes() + (f.afterMinutes() == 1 ? " minute." : " minutes.");
+    return new Message(type == ChannelType.SLACK ? slackEscape(subject) : subject, head + "\n" + body(m, n));
+  }
+
   static String label(IncidentSeverity s) {
     return s.wireName().replace('-', ' ').toUpperCase(Locale.ROOT);
   }

@@ -2,6 +2,8 @@ package dev.webmon.notifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,6 +61,17 @@ record FollowUp(Kind kind, int number, long afterMinutes) {
       o.put("afterMinutes", afterMinutes);
     }
     return event;
+  }
+
+  /** The template model's {@code followUp} map: {@code kind}, {@code number}, {@code afterMinutes} (steps only). */
+  Map<String, Object> templateModel() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", kind.name());
+    m.put("number", number);
+    if (kind == Kind.ESCALATION) {
+      m.put("afterMinutes", afterMinutes);
+    }
+    return m;
   }
 
   /** The follow-up a notification payload carries; empty for a transition's payload (or a malformed one). */
