@@ -128,7 +128,7 @@ final class Escalations implements AutoCloseable {
         List<Schedules.Outgoing> out = outgoing(row, d.sends(), now);
         int inserted = Schedules.enqueue(c, out);
         Schedules.advance(c, withState(row, d.next()));
-        if (!d.sends().isEmpty()) {
+        if (!d.sends().isEmpty() && LOG.isDebugEnabled()) {
           LOG.debug("incident {} of target {}: {} notification(s) of {} enqueued", row.incidentId(), row.targetId(),
               inserted, d.sends().stream().map(s -> s.what().dedupKey(row.incidentId(), "*")).toList());
         }

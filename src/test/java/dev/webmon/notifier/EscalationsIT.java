@@ -2,6 +2,7 @@ package dev.webmon.notifier;
 
 import static dev.webmon.notifier.PlanScript.t;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -159,6 +160,22 @@ class EscalationsIT {
     transition(e, event(id, 1, IncidentEvent.Kind.OPENED, t("12:00"), Optional.empty()), List.of("ops"));
     Optional<Schedules.Row> row = Jdbc.read(ds, c -> Schedules.find(c, id));
     assertThat(row).isEmpty();
+  }
+
+  @Test
+  void theLoopSendsWhatFallsDueOnItsClockAndStops() throws SQLException {
+    try (Escalations e = new Escalations(ds, clock, Duration.ofMillis(20), 10)) {
+      transition(e, event(id, 1, IncidentEvent.Kind.OPENED, t("12:00"), Optional.empty()), List.of("ops"));
+      e.start();
+      clock.set(t("12:10"));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notifications()).containsExactly(
+          "12:10 ESCALATION " + id + ":escalation-1:oncall seq=1 step 1 after 10"));
+    }
+    clock.set(t("12:15"));
+    // Closed: nothing claims the reminder now due; a pass by hand shows it was due.
+    assertThat(count("SELECT count(*) FROM notification")).isEqualTo(1);
+    assertThat(new Escalations(ds, clock).runOnce()).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM notification")).isEqualTo(2);
   }
 
   @Test
