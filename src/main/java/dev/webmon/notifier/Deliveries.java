@@ -194,6 +194,12 @@ final class Deliveries {
         // a target URL that is no URI is left out of the message
       }
     }
+    if (p.kind().equals("REMINDER") || p.kind().equals("ESCALATION")) {
+      Optional<FollowUp> f = FollowUp.of(json(p.payload()));
+      if (f.isPresent()) {
+        n = n.asFollowUp(f.get());
+      }
+    }
     return giveUp.isPresent() ? n.asGiveUp(giveUp.get(), p.dedupKey()) : n;
   }
 

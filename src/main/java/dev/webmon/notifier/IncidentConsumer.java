@@ -67,6 +67,7 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
   private final Clock clock;
   private final NotifierMetrics metrics;
   private final Runnable enqueued;
+  private final TransitionHook hook;
   private final EventCodec codec = new EventCodec();
   /** Per assigned partition, the offset stored in PostgreSQL ({@link Offsets#NO_ROW} when none); absent while unknown. */
   private final Map<TopicPartition, Long> stored = new HashMap<>();
@@ -84,7 +85,8 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
       NotifierConfig config,
       Clock clock,
       NotifierMetrics metrics,
-      Runnable enqueued) {
+      Runnable enqueued,
+      TransitionHook hook) {
     this.consumer = consumer;
     this.dlq = dlq;
     this.ds = ds;
@@ -95,6 +97,13 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
     this.clock = clock;
     this.metrics = metrics;
     this.enqueued = enqueued;
+    this.hook = hook;
+  }
+
+  /** Told of every transition and the channels it was routed to, in the batch's transaction (the reminder schedule). */
+  @FunctionalInterface
+  interface TransitionHook {
+    void onTransition(IncidentEvent event, List<String> routedChannelIds, Connection c) throws SQLException;
   }
 
   void subscribe() {
@@ -209,6 +218,7 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
                 e.severity().wireName(), payload, due, now));
         toldOf.add(channel); // a later transition of the same batch follows
       }
+      hook.onTransition(e, to, c);
     }
     return new ArrayList<>(rows.values());
   }

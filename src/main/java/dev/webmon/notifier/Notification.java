@@ -33,6 +33,7 @@ import java.util.UUID;
  * @param group when several incidents go out as one message (grouping): every one of them, this
  *     notification's own first; empty otherwise
  * @param giveUp when this notification tells the admin channel that another was given up
+ * @param followUp when this is a REMINDER or ESCALATION notification: which one
  */
 record Notification(
     Target target,
@@ -43,7 +44,8 @@ record Notification(
     String channelId,
     String dedupKey,
     List<Member> group,
-    Optional<GiveUp> giveUp) {
+    Optional<GiveUp> giveUp,
+    Optional<FollowUp> followUp) {
 
   /** One incident of a grouped message. */
   record Member(Target target, Incident incident, Links links) {}
@@ -66,7 +68,8 @@ record Notification(
       Links links,
       String channelId,
       String dedupKey) {
-    this(target, incident, locations, failingResultIds, links, channelId, dedupKey, List.of(), Optional.empty());
+    this(target, incident, locations, failingResultIds, links, channelId, dedupKey, List.of(), Optional.empty(),
+        Optional.empty());
   }
 
   /** The target as the notification names it; {@code url} when the caller knows it. */
@@ -133,11 +136,18 @@ record Notification(
     Objects.requireNonNull(dedupKey, "dedupKey");
     group = List.copyOf(group);
     Objects.requireNonNull(giveUp, "giveUp");
+    Objects.requireNonNull(followUp, "followUp");
+  }
+
+  /** This notification as reminder or escalation step {@code f}. */
+  Notification asFollowUp(FollowUp f) {
+    return new Notification(target, incident, locations, failingResultIds, links, channelId, dedupKey, group, giveUp,
+        Optional.of(f));
   }
 
   /** This notification under another dedup key (the outbox row's: reminders, escalations, give-ups). */
   Notification withDedupKey(String key) {
-    return new Notification(target, incident, locations, failingResultIds, links, channelId, key, group, giveUp);
+    return new Notification(target, incident, locations, failingResultIds, links, channelId, key, group, giveUp, followUp);
   }
 
   /**
@@ -148,13 +158,13 @@ record Notification(
     List<Member> members = new ArrayList<>();
     members.add(new Member(target, incident, links));
     others.forEach(o -> members.add(new Member(o.target, o.incident, o.links)));
-    return new Notification(target, incident, locations, failingResultIds, links, channelId, key, members, giveUp);
+    return new Notification(target, incident, locations, failingResultIds, links, channelId, key, members, giveUp, followUp);
   }
 
   /** This notification as the report that one of its kind, to another channel, was given up. */
   Notification asGiveUp(GiveUp what, String key) {
     return new Notification(target, incident, locations, failingResultIds, links, channelId, key, group,
-        Optional.of(what));
+        Optional.of(what), followUp);
   }
 
   /**
@@ -218,7 +228,8 @@ record Notification(
         channelId,
         dedupKey,
         group,
-        giveUp);
+        giveUp,
+        followUp);
   }
 
   /**
@@ -249,6 +260,7 @@ record Notification(
       gm.put("lastError", g.lastError());
       m.put("giveUp", gm);
     });
+    followUp.ifPresent(f -> m.put(FollowUp.FIELD, f.templateModel()));
     return m;
   }
 

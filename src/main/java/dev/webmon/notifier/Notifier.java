@@ -63,6 +63,7 @@ public final class Notifier implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final IncidentConsumer loop;
   private final Deliveries deliveries;
+  private final Escalations escalations;
   private final NotifierMetrics metrics;
   private final NotifierConfig config;
   private final Clock clock;
@@ -144,9 +145,11 @@ public final class Notifier implements AutoCloseable {
     this.permits = new Semaphore(config.workers());
     this.deliveries =
         new Deliveries(pool, new ChannelFactory(b.addresses, clock), config, Backoff.of(config), clock, metrics);
+    this.escalations = new Escalations(pool, clock);
     this.loop =
         new IncidentConsumer(
-            consumer, producer, pool, group, b.topics.incidents(), b.topics.dlq(), config, clock, metrics, this::wake);
+            consumer, producer, pool, group, b.topics.incidents(), b.topics.dlq(), config, clock, metrics, this::wake,
+            escalations::onTransition);
     this.consumerThread = new Thread(this::consume, "webmon-notifier-consumer");
     this.dispatcherThread = Thread.ofVirtual().name("webmon-notifier-dispatcher").unstarted(this::dispatch);
     LOG.info(
@@ -161,6 +164,7 @@ public final class Notifier implements AutoCloseable {
         config.adminChannel().map(a -> ", give-ups to channel " + a).orElse(""));
     consumerThread.start();
     dispatcherThread.start();
+    escalations.start();
   }
 
   private void consume() {
@@ -297,6 +301,7 @@ public final class Notifier implements AutoCloseable {
       return;
     }
     closing = true;
+    escalations.close();
     consumer.wakeup();
     wake();
     try {
