@@ -8,6 +8,7 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
+import dev.webmon.notifier.NotifierConfig;
 import dev.webmon.sink.SinkConfig;
 import dev.webmon.standalone.Standalone;
 import dev.webmon.web.WebConfig;
@@ -46,6 +47,7 @@ final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Config
     keys.addAll(PostgresConfig.KEYS);
     keys.addAll(SinkConfig.KEYS);
     keys.addAll(AlerterConfig.KEYS);
+    keys.addAll(NotifierConfig.KEYS);
     keys.addAll(AgentConfig.KEYS);
     keys.addAll(CheckConfig.KEYS);
     keys.addAll(WebConfig.KEYS);

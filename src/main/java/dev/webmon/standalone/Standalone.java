@@ -19,6 +19,9 @@ import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.EmbeddedPostgres;
 import dev.webmon.init.Initializer;
+import dev.webmon.notifier.Notifier;
+import dev.webmon.notifier.NotifierConfig;
+import dev.webmon.notifier.NotifierHealth;
 import dev.webmon.ops.Health;
 import dev.webmon.ops.OpsServer;
 import dev.webmon.sink.Sink;
@@ -66,7 +69,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole monitor in one process: embedded PostgreSQL and Kafka broker (unless external ones are
- * configured), init, the sink, the alerter, an agent and the web app. {@link #close()} stops everything in
+ * configured), init, the sink, the alerter, the notifier, an agent and the web app. {@link #close()} stops everything in
  * reverse order. Not thread-safe; start and close from one thread.
  *
  * <p>Over 400 lines because it is the one place that wires every component in order, with each
@@ -185,6 +188,8 @@ public final class Standalone implements AutoCloseable {
     // Kept with the other data: a restart reuses the Streams process id (and so its transactional
     // ids, fencing a killed run's open transactions at once).
     defaults.put(AlerterConfig.STATE_DIR.name(), dataDir.resolve("alerter").toString());
+    // One process: a few channels in parallel are plenty (each holds a connection while it sends).
+    defaults.put(NotifierConfig.WORKERS.name(), "4");
     Settings settings = userSettings.withOverrides(wired).withDefaults(defaults);
 
     DemoServer demo = null;
@@ -221,6 +226,14 @@ public final class Standalone implements AutoCloseable {
     resources.push(alerter);
     step("alerter started (incidents, exactly once)");
 
+    Notifier notifier =
+        Notifier.builder(kafka, topics, postgres, NotifierConfig.from(settings))
+            .addressPolicy(AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS)))
+            .meterRegistry(registry)
+            .start();
+    resources.push(notifier);
+    step("notifier started (incidents -> channels, at least once)");
+
     AgentConfig agentConfig = AgentConfig.from(settings);
     CheckConfig checkConfig = CheckConfig.from(settings);
     Agent agent =
@@ -248,13 +261,15 @@ public final class Standalone implements AutoCloseable {
     if (webConfig.metricsPort() >= 0) {
       SinkHealth sinkHealth = new SinkHealth(sink, sinkConfig);
       WebHealth webHealth = new WebHealth(web, webPool, publisher);
+      NotifierHealth notifierHealth = new NotifierHealth(notifier);
       OpsServer ops =
           OpsServer.start(
               "Standalone",
               webConfig.metricsHost(),
               webConfig.metricsPort(),
               List.of(registry, agentRegistry, alerterRegistry),
-              () -> Health.combined("standalone", List.of(agent.health(), sinkHealth.health(), alerter.health(), webHealth.health())));
+              () -> Health.combined("standalone", List.of(agent.health(), sinkHealth.health(), alerter.health(), notifierHealth.health(),
+                  webHealth.health())));
       resources.push(ops);
       opsUrl = Optional.of(ops.url());
       step("metrics at " + ops.url() + "/metrics, liveness at " + ops.url() + "/health, readiness at " + ops.url() + "/ready");
