@@ -5,7 +5,6 @@ import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.TopicsConfig;
-import dev.webmon.sink.ConsumerStatus;
 import dev.webmon.store.Database;
 import dev.webmon.store.Notifications;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -277,8 +276,8 @@ public final class Notifier implements AutoCloseable {
   }
 
   /** The consumer's heartbeat, assignment and lag. Any thread. */
-  public ConsumerStatus consumerStatus() {
-    return ConsumerStatus.of(consumer.metrics());
+  public ConsumerStanding consumerStatus() {
+    return ConsumerStanding.of(consumer.metrics());
   }
 
   public Optional<Throwable> failure() {

@@ -3,7 +3,6 @@ package dev.webmon.notifier;
 import dev.webmon.ops.Check;
 import dev.webmon.ops.Health;
 import dev.webmon.ops.HealthProbe;
-import dev.webmon.sink.ConsumerStatus;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,7 +33,7 @@ public final class NotifierHealth implements HealthProbe {
   @Override
   public Health health() {
     boolean postgres = notifier.postgresAvailable();
-    ConsumerStatus consumer = notifier.consumerStatus();
+    ConsumerStanding consumer = notifier.consumerStatus();
     boolean heartbeating = consumer.secondsSinceHeartbeat() < HEARTBEAT_SECONDS;
     List<Check> checks =
         List.of(

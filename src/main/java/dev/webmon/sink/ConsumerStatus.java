@@ -15,7 +15,7 @@ import org.apache.kafka.common.MetricName;
  *     or nothing was fetched yet)
  */
 public record ConsumerStatus(double secondsSinceHeartbeat, int assignedPartitions, long lag) {
-  public static ConsumerStatus of(Map<MetricName, ? extends Metric> metrics) {
+  static ConsumerStatus of(Map<MetricName, ? extends Metric> metrics) {
     double heartbeat = Double.MAX_VALUE;
     int assigned = 0;
     long lag = 0;

@@ -172,7 +172,7 @@ class StandaloneIT {
             .orElseThrow();
     OpsEndpoints.Answers answers = OpsEndpoints.assertServes(ops, "standalone", Duration.ofSeconds(60));
     assertThat(answers.ready().get("details").get("components").findValuesAsText("component"))
-        .containsExactly("agent", "sink", "alerter", "web");
+        .containsExactly("agent", "sink", "alerter", "notifier", "web");
     assertThat(answers.metrics()).contains("webmon_agent_checks_in_flight", "webmon_sink_rows_total", "hikaricp_connections");
 
     JsonNode created =
