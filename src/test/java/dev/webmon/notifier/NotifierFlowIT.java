@@ -144,6 +144,7 @@ class NotifierFlowIT {
       try (Notifier notifier =
               Notifier.builder(kafka, topics, db.config(), config("notify.group-wait", "3s")).addressPolicy(LOOPBACK).start();
           KafkaProducer<byte[], byte[]> producer = NotifierFixture.producer(kafka)) {
+        assertThat(notifier.isRunning()).isTrue();
         incidents.forEach(l -> NotifierFixture.send(producer, topics, l.get(0)));
         producer.flush();
         await().atMost(Duration.ofSeconds(30)).until(() -> hook.requests.size() >= 1);
@@ -184,6 +185,7 @@ class NotifierFlowIT {
       NotifierConfig config = config("notify.admin-channel", "admin", "notify.give-up-after", "2s");
       try (Notifier notifier = Notifier.builder(kafka, topics, db.config(), config).addressPolicy(LOOPBACK).start();
           KafkaProducer<byte[], byte[]> producer = NotifierFixture.producer(kafka)) {
+        assertThat(notifier.isRunning()).isTrue();
         NotifierFixture.send(producer, topics, opened);
         producer.flush();
         await().atMost(Duration.ofSeconds(30)).until(() -> admin.requests.size() >= 2);
@@ -219,6 +221,7 @@ class NotifierFlowIT {
       List<IncidentEvent> events = new ArrayList<>();
       try (Notifier notifier = Notifier.builder(kafka, topics, db.config(), config).addressPolicy(LOOPBACK).start();
           KafkaProducer<byte[], byte[]> producer = NotifierFixture.producer(kafka)) {
+        assertThat(notifier.isRunning()).isTrue();
         long outageEnd = System.nanoTime() + outage.toNanos();
         int i = 0;
         // Transitions keep coming during the outage; each reaches "up" within seconds.
@@ -245,6 +248,39 @@ class NotifierFlowIT {
         assertThat(distinctKeys(down.requests)).containsExactlyInAnyOrderElementsOf(expected);
         assertPerIncidentOrder(down.requests);
         assertPerIncidentOrder(up.requests);
+      }
+    }
+    ds.close();
+  }
+
+  @Test
+  void aReminderQueuedByTheSchedulerIsDeliveredLikeATransitionWithItsWording(TestDatabase db, EmbeddedKafka broker)
+      throws Exception {
+    KafkaConfig kafka = broker.kafkaConfig();
+    TopicsConfig topics = NotifierFixture.topics(kafka, 1);
+    HikariDataSource ds = NotifierFixture.migrated(db);
+    try (Receiver hook = new Receiver()) {
+      NotifierFixture.webhook(ds, "hook", hook.url("/").toString(), true);
+      IncidentEvent opened = NotifierFixture.lifecycle("r").get(0);
+      FollowUp reminder = FollowUp.reminder(2);
+      com.fasterxml.jackson.databind.node.ObjectNode payload =
+          (com.fasterxml.jackson.databind.node.ObjectNode) Contract.json(
+              new String(NotifierFixture.CODEC.encode(opened), StandardCharsets.UTF_8));
+      String key = reminder.dedupKey(opened.incidentId(), "hook");
+      try (Notifier notifier = Notifier.builder(kafka, topics, db.config(), config()).addressPolicy(LOOPBACK).start();
+          java.sql.Connection c = ds.getConnection();
+          java.sql.PreparedStatement ps = c.prepareStatement(
+              "INSERT INTO notification (dedup_key, channel_id, incident_id, seq, kind, target_id, severity, payload, due_at) "
+                  + "VALUES (?, 'hook', ?, 1, 'REMINDER', 'r', 'down', ?::jsonb, now())")) {
+        assertThat(notifier.isRunning()).isTrue();
+        ps.setString(1, key);
+        ps.setObject(2, opened.incidentId());
+        ps.setString(3, reminder.addTo(payload).toString());
+        ps.executeUpdate();
+        await().atMost(Duration.ofSeconds(30)).until(() -> hook.requests.size() >= 1);
+        Receiver.Request r = hook.only();
+        assertThat(r.header("Idempotency-Key")).isEqualTo(key);
+        assertThat(Contract.json(r.text()).path("message").path("subject").asText()).isEqualTo("[DOWN] Target r (reminder 2)");
       }
     }
     ds.close();
