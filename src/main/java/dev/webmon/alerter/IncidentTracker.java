@@ -1,6 +1,5 @@
 package dev.webmon.alerter;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,17 +8,18 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One target's incident bookkeeping: turns a sequence of {@link Verdict}s into {@link
- * Transition}s. Immutable: {@link #step} returns the next tracker with what to emit. Feed it
- * the verdict after every result and on every tick (punctuation); time comes only from the
- * verdicts, never from a clock.
+ * The availability lane of one target: turns a sequence of {@link Verdict}s into {@link
+ * Transition}s. Immutable: {@link #step} returns the next tracker with what to emit. Feed it the
+ * verdict after every result and on every tick (punctuation); time comes only from the verdicts
+ * and acknowledgements, never from a clock.
  *
  * <p>One open incident at a time. Its severity follows the target status (DOWN → down,
  * DEGRADED → degraded, UNKNOWN → no-data); a change of severity or of the failing locations
  * (name and status) is an UPDATED. More than {@code flapChanges} target status changes within
  * {@code flapWindow} make the incident FLAPPING (opening one if none is open); while flapping,
  * changes emit nothing; once the status has not changed for {@code flapWindow} it is RESOLVED
- * if the target is UP, else it becomes an ordinary incident of the current severity again.
+ * if the target is UP, else it becomes an ordinary incident of the current severity again. An
+ * acknowledgement of the open incident emits ACKNOWLEDGED once; the incident keeps changing.
  *
  * @param targetId the target
  * @param lastStatus the target status of the previous verdict (UP before any)
@@ -40,17 +40,6 @@ record IncidentTracker(
     boolean flapping,
     long opened,
     Optional<Incident> open) {
-
-  /** The open incident. */
-  record Incident(
-      UUID id, long seq, Severity severity, List<LocationVerdict> failing, UUID openingResultId) {
-    Incident {
-      Objects.requireNonNull(id, "id");
-      Objects.requireNonNull(severity, "severity");
-      failing = List.copyOf(failing);
-      Objects.requireNonNull(openingResultId, "openingResultId");
-    }
-  }
 
   /** The next tracker and the transitions to emit, in order. */
   record Step(IncidentTracker next, List<Transition> transitions) {
@@ -77,13 +66,26 @@ record IncidentTracker(
         targetId, Status.UP, Instant.MIN, List.of(), Optional.empty(), false, 0, Optional.empty());
   }
 
+  /** {@code at}, or {@link #lastAt} when that is later: transition times never go backwards. */
+  Instant notBefore(Instant at) {
+    return at.isAfter(lastAt) ? at : lastAt;
+  }
+
+  /** This tracker with its clock moved to {@code at} (when later). */
+  IncidentTracker touched(Instant at) {
+    Instant t = notBefore(at);
+    return t.equals(lastAt)
+        ? this
+        : new IncidentTracker(targetId, lastStatus, t, changes, lastChange, flapping, opened, open);
+  }
+
   /** Judges {@code v}; a verdict of a target never seen (no result) changes nothing. */
   Step step(Verdict v, Policy p) {
     if (v.newestResultId().isEmpty()) {
       return new Step(this, List.of());
     }
     UUID newest = v.newestResultId().get();
-    Instant at = v.at().isAfter(lastAt) ? v.at() : lastAt;
+    Instant at = notBefore(v.at());
     Status status = v.status();
     boolean changed = status != lastStatus;
     Instant from = at.minus(p.flapWindow());
@@ -107,7 +109,7 @@ record IncidentTracker(
     if (!flapping && recent.size() > p.flapChanges()) {
       flaps = true;
       if (inc.isPresent()) {
-        inc = Optional.of(emit(out, inc.get(), Transition.Kind.UPDATED, Severity.FLAPPING, v, at));
+        inc = Optional.of(emit(out, inc.get().next(Severity.FLAPPING, v), Transition.Kind.UPDATED, at));
       } else {
         count++;
         inc = Optional.of(opened(out, count, newest, Severity.FLAPPING, v, at));
@@ -131,54 +133,61 @@ record IncidentTracker(
     return new Step(next, out);
   }
 
+  /**
+   * ACKNOWLEDGED, when {@code incident} is the open incident and not yet acknowledged; else
+   * nothing (no transitions).
+   */
+  Step acknowledge(UUID incident, Ack ack) {
+    if (open.isEmpty() || !open.get().id().equals(incident) || open.get().ack().isPresent()) {
+      return new Step(this, List.of());
+    }
+    Instant at = notBefore(ack.at());
+    List<Transition> out = new ArrayList<>(1);
+    Incident inc = emit(out, open.get().next(Optional.of(ack)), Transition.Kind.ACKNOWLEDGED, at);
+    return new Step(
+        new IncidentTracker(targetId, lastStatus, at, changes, lastChange, flapping, opened,
+            Optional.of(inc)),
+        out);
+  }
+
+  /** RESOLVED for the open incident (the target was deleted); the tracker after it is fresh. */
+  Step resolveAll(Instant when) {
+    if (open.isEmpty()) {
+      return new Step(this, List.of());
+    }
+    Instant at = notBefore(when);
+    List<Transition> out = new ArrayList<>(1);
+    emit(out, open.get().next(open.get().ack()), Transition.Kind.RESOLVED, at);
+    return new Step(
+        new IncidentTracker(targetId, Status.UP, at, List.of(), Optional.empty(), false, opened,
+            Optional.empty()),
+        out);
+  }
+
   /** RESOLVED when UP, else UPDATED when severity or failing locations differ (or forced). */
   private Optional<Incident> settle(
       List<Transition> out, Incident inc, Status status, Verdict v, Instant at, boolean force) {
     if (status == Status.UP) {
-      out.add(new Transition(inc.id(), targetId, inc.seq() + 1, Transition.Kind.RESOLVED,
-          inc.severity(), at, List.of(), inc.openingResultId()));
+      emit(out, inc.next(inc.severity(), v), Transition.Kind.RESOLVED, at);
       return Optional.empty();
     }
     Severity severity = Severity.of(status);
-    if (force || severity != inc.severity() || !sameLocations(inc.failing(), v.failing())) {
-      return Optional.of(emit(out, inc, Transition.Kind.UPDATED, severity, v, at));
+    if (force || severity != inc.severity() || !v.sameFailing(inc.locations())) {
+      return Optional.of(emit(out, inc.next(severity, v), Transition.Kind.UPDATED, at));
     }
     return Optional.of(inc);
   }
 
   private Incident opened(
       List<Transition> out, long count, UUID result, Severity severity, Verdict v, Instant at) {
-    UUID id = incidentId(targetId, count, result);
-    out.add(new Transition(id, targetId, 1, Transition.Kind.OPENED, severity, at, v.failing(),
-        result));
-    return new Incident(id, 1, severity, v.failing(), result);
+    Incident inc =
+        Incident.opened(Incident.id(targetId, "", count, result), severity, at, result, v,
+            Optional.empty());
+    return emit(out, inc, Transition.Kind.OPENED, at);
   }
 
-  private Incident emit(
-      List<Transition> out, Incident inc, Transition.Kind kind, Severity severity, Verdict v,
-      Instant at) {
-    long seq = inc.seq() + 1;
-    out.add(new Transition(inc.id(), targetId, seq, kind, severity, at, v.failing(),
-        inc.openingResultId()));
-    return new Incident(inc.id(), seq, severity, v.failing(), inc.openingResultId());
-  }
-
-  private static boolean sameLocations(List<LocationVerdict> a, List<LocationVerdict> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!a.get(i).location().equals(b.get(i).location())
-          || a.get(i).status() != b.get(i).status()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Name-based, so replaying the same results from the same state yields the same id. */
-  static UUID incidentId(String targetId, long count, UUID openingResult) {
-    String name = targetId + "/" + count + "/" + openingResult;
-    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+  private Incident emit(List<Transition> out, Incident inc, Transition.Kind kind, Instant at) {
+    out.add(inc.as(kind, targetId, at));
+    return inc;
   }
 }

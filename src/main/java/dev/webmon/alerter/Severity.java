@@ -8,9 +8,11 @@ enum Severity {
   DEGRADED,
   NO_DATA,
   /** The target changed state too often; one incident instead of open/resolve spam. */
-  FLAPPING;
+  FLAPPING,
+  /** The certificate expires soon; its own lane, independent of the others. */
+  CERTIFICATE;
 
-  /** The wire name: {@code down}, {@code degraded}, {@code no-data}, {@code flapping}. */
+  /** The wire name: {@code down}, {@code degraded}, {@code no-data}, {@code flapping}, .... */
   String wireName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

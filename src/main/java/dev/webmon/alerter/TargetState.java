@@ -59,7 +59,7 @@ record TargetState(String targetId, SortedMap<String, LocationState> locations) 
     int reporting = 0;
     int down = 0;
     int degraded = 0;
-    List<LocationVerdict> failing = new ArrayList<>();
+    List<LocationVerdict> all = new ArrayList<>(locations.size());
     Optional<UUID> newest = Optional.empty();
     Instant newestAt = Instant.MIN;
     for (Map.Entry<String, LocationState> e : locations.entrySet()) {
@@ -77,9 +77,7 @@ record TargetState(String targetId, SortedMap<String, LocationState> locations) 
       } else if (s == Status.DEGRADED) {
         degraded++;
       }
-      if (s != Status.UP) {
-        failing.add(new LocationVerdict(e.getKey(), s, l.reason(), l.since()));
-      }
+      all.add(new LocationVerdict(e.getKey(), s, l.reason(), l.since()));
     }
     int k = p.quorumFor(reporting);
     Status status;
@@ -92,6 +90,6 @@ record TargetState(String targetId, SortedMap<String, LocationState> locations) 
     } else {
       status = Status.UP;
     }
-    return new Verdict(status, now, k, reporting, failing, newest);
+    return new Verdict(status, now, k, reporting, all, newest);
   }
 }

@@ -3,19 +3,25 @@ package dev.webmon.alerter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One change of an incident, what the alerter emits.
+ * One change of an incident, what the alerter emits (as an {@code IncidentEvent}).
  *
- * @param incidentId stable: derived from the target id, its incident count and the opening result
+ * @param incidentId stable: derived from the target id, lane, incident count and opening result
  * @param targetId the target
  * @param seq 1 for OPENED, then +1 per transition of the same incident
  * @param kind what happened
  * @param severity the incident's severity after this transition
- * @param at when (a result's startedAt, or the instant a tick judged)
- * @param failing the locations not UP behind it (empty on RESOLVED)
- * @param openingResultId the result that was newest when the incident opened
+ * @param at when (a result's startedAt, the instant a tick judged, an ack's or a deletion's)
+ * @param openedAt when the incident opened
+ * @param locations every location's state behind it, by name (UP ones included)
+ * @param cause the result that was newest when the incident opened
+ * @param quorum the k of the verdict behind it
+ * @param reporting the locations reporting (not silent) at that verdict
+ * @param ack the acknowledgement, from ACKNOWLEDGED on
+ * @param certificateExpiresAt the certificate's notAfter, for severity CERTIFICATE
  */
 record Transition(
     UUID incidentId,
@@ -24,12 +30,18 @@ record Transition(
     Kind kind,
     Severity severity,
     Instant at,
-    List<LocationVerdict> failing,
-    UUID openingResultId) {
+    Instant openedAt,
+    List<LocationVerdict> locations,
+    UUID cause,
+    int quorum,
+    int reporting,
+    Optional<Ack> ack,
+    Optional<Instant> certificateExpiresAt) {
 
   enum Kind {
     OPENED,
     UPDATED,
+    ACKNOWLEDGED,
     RESOLVED
   }
 
@@ -39,7 +51,15 @@ record Transition(
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(at, "at");
-    failing = List.copyOf(failing);
-    Objects.requireNonNull(openingResultId, "openingResultId");
+    Objects.requireNonNull(openedAt, "openedAt");
+    locations = List.copyOf(locations);
+    Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(ack, "ack");
+    Objects.requireNonNull(certificateExpiresAt, "certificateExpiresAt");
+  }
+
+  /** The locations not UP (DOWN, DEGRADED or silent). */
+  List<LocationVerdict> failing() {
+    return locations.stream().filter(l -> l.status() != Status.UP).toList();
   }
 }

@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param at the instant judged
  * @param quorum k used
  * @param reporting locations not silent at {@code at}
- * @param failing every location not UP at {@code at} (DOWN, DEGRADED or silent), by name
+ * @param locations every location's state at {@code at} (UNKNOWN when silent), by name
  * @param newestResultId the newest result of any location; empty when none was ever seen
  */
 record Verdict(
@@ -21,12 +21,24 @@ record Verdict(
     Instant at,
     int quorum,
     int reporting,
-    List<LocationVerdict> failing,
+    List<LocationVerdict> locations,
     Optional<UUID> newestResultId) {
   Verdict {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(at, "at");
-    failing = List.copyOf(failing);
+    locations = List.copyOf(locations);
     Objects.requireNonNull(newestResultId, "newestResultId");
+  }
+
+  /** Whether the locations not UP, and their states, are the same as in {@code seen}. */
+  boolean sameFailing(List<LocationVerdict> seen) {
+    return failing(locations).equals(failing(seen));
+  }
+
+  private static List<String> failing(List<LocationVerdict> all) {
+    return all.stream()
+        .filter(l -> l.status() != Status.UP)
+        .map(l -> l.location() + ":" + l.status())
+        .toList();
   }
 }

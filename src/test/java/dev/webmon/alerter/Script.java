@@ -23,8 +23,7 @@ final class Script {
   static final Duration SILENCE = LocationState.silenceAfter(Duration.ofMinutes(1), Duration.ofSeconds(10));
 
   private final Policy policy;
-  private TargetState state = TargetState.empty(TARGET);
-  private IncidentTracker tracker = IncidentTracker.start(TARGET);
+  private TargetAlerts state = TargetAlerts.start(TARGET);
   private final List<Transition> transitions = new ArrayList<>();
   private long ids;
 
@@ -54,13 +53,39 @@ final class Script {
   }
 
   Script tick(Instant now) {
-    return judge(state.verdict(now, SILENCE, policy));
+    return take(state.onTick(now, policy, SILENCE));
+  }
+
+  /** Acknowledges the {@code n}th incident (1-based, in order of first transition) at {@code time}. */
+  Script ack(int n, String by, String time) {
+    return take(state.onAck(incident(n), new Ack(by, java.util.Optional.empty(), at(time))));
+  }
+
+  /** The target is deleted at {@code time}. */
+  Script delete(String time) {
+    transitions.addAll(state.onDeleted(at(time)));
+    state = TargetAlerts.start(TARGET);
+    return this;
+  }
+
+  /** A passing result whose certificate expires at {@code expires}. */
+  Script cert(String location, String time, Instant expires) {
+    CheckResult r = result(location, at(time), true, 100);
+    return feed(rebuild(r).tlsExpiresAt(expires).up(200).build());
   }
 
   CheckResult result(String location, Instant startedAt, boolean up, long totalMs) {
-    CheckResult.Builder b =
-        CheckResult.builder()
-            .resultId(new UUID(0, ++ids))
+    CheckResult.Builder b = builder(new UUID(0, ++ids), location, startedAt, totalMs);
+    return (up ? b.up(200) : b.down(Reason.HTTP_STATUS).statusCode(503)).build();
+  }
+
+  private static CheckResult.Builder rebuild(CheckResult r) {
+    return builder(r.resultId(), r.location(), r.startedAt(), r.timings().totalMicros() / 1000);
+  }
+
+  private static CheckResult.Builder builder(UUID id, String location, Instant startedAt, long totalMs) {
+    return CheckResult.builder()
+            .resultId(id)
             .targetId(TARGET)
             .targetVersion(1)
             .url(java.net.URI.create("https://shop.example.com/"))
@@ -69,7 +94,6 @@ final class Script {
             .scheduledAt(startedAt)
             .startedAt(startedAt)
             .timings(new PhaseTimings(0, 0, 0, 0, 0, totalMs * 1000));
-    return (up ? b.up(200) : b.down(Reason.HTTP_STATUS).statusCode(503)).build();
   }
 
   /**
@@ -77,27 +101,26 @@ final class Script {
    * changes no state and so is not judged at all (its old timestamp could wake a silent location).
    */
   Script feed(CheckResult r) {
-    TargetState next = state.apply(r, policy);
-    if (next == state) {
-      return this;
-    }
-    state = next;
-    return judge(state.verdict(r.startedAt(), SILENCE, policy));
+    return take(state.onResult(r, policy, SILENCE));
   }
 
-  private Script judge(Verdict v) {
-    IncidentTracker.Step step = tracker.step(v, policy);
-    tracker = step.next();
+  private Script take(TargetAlerts.Step step) {
+    state = step.next();
     transitions.addAll(step.transitions());
     return this;
+  }
+
+  private UUID incident(int n) {
+    return transitions.stream().map(Transition::incidentId).distinct().skip(n - 1L).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no incident #" + n));
   }
 
   List<Transition> transitions() {
     return List.copyOf(transitions);
   }
 
-  IncidentTracker tracker() {
-    return tracker;
+  TargetAlerts state() {
+    return state;
   }
 
   /** The transitions as {@code "12:02 OPENED down #1 seq=1 [a:DOWN]"}, incidents numbered in order. */
