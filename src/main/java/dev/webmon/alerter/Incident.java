@@ -16,7 +16,7 @@ import java.util.UUID;
  * @param severity the current severity
  * @param openedAt the instant of OPENED
  * @param cause the result that was newest when it opened
- * @param locations every location's state at the latest transition, by name
+ * @param locations the locations not UP at the latest transition, by name
  * @param quorum the k of the latest verdict
  * @param reporting the locations reporting at the latest verdict
  * @param ack the acknowledgement, once there is one
@@ -49,7 +49,7 @@ record Incident(
 
   static Incident opened(
       UUID id, Severity severity, Instant at, UUID cause, Verdict v, Optional<Instant> cert) {
-    return new Incident(id, 1, severity, at, cause, v.locations(), v.quorum(), v.reporting(),
+    return new Incident(id, 1, severity, at, cause, v.failing(), v.quorum(), v.reporting(),
         Optional.empty(), cert);
   }
 
@@ -59,7 +59,7 @@ record Incident(
   }
 
   Incident next(Severity s, Verdict v, Optional<Instant> cert) {
-    return new Incident(id, seq + 1, s, openedAt, cause, v.locations(), v.quorum(), v.reporting(),
+    return new Incident(id, seq + 1, s, openedAt, cause, v.failing(), v.quorum(), v.reporting(),
         ack, cert);
   }
 
@@ -69,9 +69,10 @@ record Incident(
         certificateExpiresAt);
   }
 
-  /** The transition that made this incident what it is. */
+  /** The transition that made this incident what it is; a RESOLVED one names no locations. */
   Transition as(Transition.Kind kind, String targetId, Instant at) {
-    return new Transition(id, targetId, seq, kind, severity, at, openedAt, locations, cause, quorum,
+    List<LocationVerdict> named = kind == Transition.Kind.RESOLVED ? List.of() : locations;
+    return new Transition(id, targetId, seq, kind, severity, at, openedAt, named, cause, quorum,
         reporting, ack, certificateExpiresAt);
   }
 

@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param severity the incident's severity after this transition
  * @param at when (a result's startedAt, the instant a tick judged, an ack's or a deletion's)
  * @param openedAt when the incident opened
- * @param locations every location's state behind it, by name (UP ones included)
+ * @param locations the locations not UP behind it (DOWN, DEGRADED or silent), by name; empty on
+ *     RESOLVED
  * @param cause the result that was newest when the incident opened
  * @param quorum the k of the verdict behind it
  * @param reporting the locations reporting (not silent) at that verdict
@@ -56,10 +57,5 @@ record Transition(
     Objects.requireNonNull(cause, "cause");
     Objects.requireNonNull(ack, "ack");
     Objects.requireNonNull(certificateExpiresAt, "certificateExpiresAt");
-  }
-
-  /** The locations not UP (DOWN, DEGRADED or silent). */
-  List<LocationVerdict> failing() {
-    return locations.stream().filter(l -> l.status() != Status.UP).toList();
   }
 }

@@ -30,15 +30,23 @@ record Verdict(
     Objects.requireNonNull(newestResultId, "newestResultId");
   }
 
-  /** Whether the locations not UP, and their states, are the same as in {@code seen}. */
-  boolean sameFailing(List<LocationVerdict> seen) {
-    return failing(locations).equals(failing(seen));
+  /** The locations not UP (DOWN, DEGRADED or silent), by name. */
+  List<LocationVerdict> failing() {
+    return locations.stream().filter(l -> l.status() != Status.UP).toList();
   }
 
-  private static List<String> failing(List<LocationVerdict> all) {
-    return all.stream()
-        .filter(l -> l.status() != Status.UP)
-        .map(l -> l.location() + ":" + l.status())
-        .toList();
+  /** Whether the locations not UP, and their states, are those of {@code seen} (names and states). */
+  boolean sameFailing(List<LocationVerdict> seen) {
+    List<LocationVerdict> now = failing();
+    if (now.size() != seen.size()) {
+      return false;
+    }
+    for (int i = 0; i < now.size(); i++) {
+      if (!now.get(i).location().equals(seen.get(i).location())
+          || now.get(i).status() != seen.get(i).status()) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -81,7 +81,7 @@ class IncidentPropertiesTest {
         }
       }
       if (policy.quorum() > 0 && t.severity() == Severity.DOWN && t.kind() != Transition.Kind.RESOLVED) {
-        assertThat(t.failing().stream().filter(l -> l.status() == Status.DOWN).count())
+        assertThat(t.locations().stream().filter(l -> l.status() == Status.DOWN).count())
             .as("no down incident with fewer than k locations down, %s", t)
             .isGreaterThanOrEqualTo(policy.quorum());
       }

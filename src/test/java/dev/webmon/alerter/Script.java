@@ -133,7 +133,7 @@ final class Script {
       }
       String time = LocalTime.ofInstant(t.at(), ZoneOffset.UTC).toString();
       String failing =
-          t.failing().stream().map(l -> l.location() + ":" + l.status()).collect(Collectors.joining(","));
+          t.locations().stream().map(l -> l.location() + ":" + l.status()).collect(Collectors.joining(","));
       lines.add(time + " " + t.kind() + " " + t.severity().wireName() + " #"
           + (incidents.indexOf(t.incidentId()) + 1) + " seq=" + t.seq() + " [" + failing + "]");
     }

@@ -1,0 +1,237 @@
+package dev.webmon.alerter;
+
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.event.CheckResult;
+import dev.webmon.event.DecodeException;
+import dev.webmon.event.EventCodec;
+import dev.webmon.event.IncidentCommand;
+import dev.webmon.event.TargetSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alerter's one processor per task: results, target specs and incident commands of the
+ * task's partitions meet here (co-partitioned by target id), and a wall-clock punctuation judges
+ * every target of the task each tick. Inputs arrive as bytes and are decoded here, so a malformed
+ * record is counted ({@link Skips}) and skipped with a log line naming its topic, partition,
+ * offset and error, never its content. Not thread-safe: Streams gives each task its own.
+ */
+final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
+
+  private final TopicsConfig topics;
+  private final Clock clock;
+  private final Duration tick;
+  private final EventCodec codec = new EventCodec();
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, byte[]> watches;
+  private KeyValueStore<String, byte[]> alerts;
+  private PolicyBook policies;
+  private Skips skips;
+
+  AlertProcessor(TopicsConfig topics, Clock clock, Duration tick) {
+    this.topics = topics;
+    this.clock = clock;
+    this.tick = tick;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> ctx) {
+    this.context = ctx;
+    this.watches = ctx.getStateStore(AlerterTopology.WATCHES);
+    this.alerts = ctx.getStateStore(AlerterTopology.ALERTS);
+    ReadOnlyKeyValueStore<String, byte[]> global = ctx.getStateStore(AlerterTopology.POLICIES);
+    this.policies = new PolicyBook(global, codec);
+    this.skips = new Skips(ctx.metrics(), ctx.taskId().toString());
+    policies.refresh();
+    ctx.schedule(tick, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    try {
+      if (topic.equals(topics.results())) {
+        onResult(key, record);
+      } else if (topic.equals(topics.targets())) {
+        onTarget(key, record);
+      } else if (topic.equals(topics.incidentCommands())) {
+        onCommand(key, record);
+      } else {
+        throw new IllegalStateException("record of unexpected topic " + topic);
+      }
+    } catch (DecodeException e) {
+      skip(Skips.Reason.MALFORMED, e.error() + e.field().map(f -> " at " + f).orElse(""));
+    }
+  }
+
+  private void onResult(String key, Record<byte[], byte[]> record) {
+    CheckResult r = codec.decodeResult(record.value());
+    if (!r.targetId().equals(key)) {
+      skip(Skips.Reason.WRONG_KEY, "result of target " + r.targetId());
+      return;
+    }
+    Optional<PolicyBook.Judge> known = judge(key);
+    if (known.isEmpty()) {
+      skips.count(Skips.Reason.UNKNOWN_TARGET);
+      LOG.debug("result {} of target {}, which the alerter does not know", r.resultId(), key);
+      return;
+    }
+    PolicyBook.Judge j = known.get();
+    TargetAlerts.Step s = load(key).onResult(r, j.policy(), j.silenceAfter());
+    emit(s.transitions(), j, record.timestamp());
+    if (s.changed()) {
+      alerts.put(key, StateCodec.encode(s.next()));
+    }
+  }
+
+  private void onTarget(String key, Record<byte[], byte[]> record) {
+    if (key == null) {
+      skip(Skips.Reason.WRONG_KEY, "no key");
+      return;
+    }
+    if (record.value() == null) {
+      deleted(key, Instant.ofEpochMilli(record.timestamp()), record.timestamp());
+      return;
+    }
+    TargetSpec t = codec.decodeTarget(record.value());
+    if (!t.id().equals(key)) {
+      skip(Skips.Reason.WRONG_KEY, "spec of target " + t.id());
+      return;
+    }
+    byte[] old = watches.get(key);
+    if (old != null && StateCodec.decodeWatch(old).version() > t.version()) {
+      skips.count(Skips.Reason.STALE);
+      LOG.debug("target {} version {} is older than the one kept", key, t.version());
+      return;
+    }
+    watches.put(key, StateCodec.encode(Watch.of(t)));
+    policies.forget(key);
+  }
+
+  private void deleted(String key, Instant at, long timestamp) {
+    Optional<PolicyBook.Judge> j = judge(key);
+    byte[] state = alerts.get(key);
+    if (state != null && j.isPresent()) {
+      emit(StateCodec.decodeAlerts(key, state).onDeleted(at), j.get(), timestamp);
+    }
+    alerts.delete(key);
+    watches.delete(key);
+    policies.forget(key);
+  }
+
+  private void onCommand(String key, Record<byte[], byte[]> record) {
+    IncidentCommand c = codec.decodeCommand(record.value());
+    if (!c.targetId().equals(key)) {
+      skip(Skips.Reason.WRONG_KEY, "command for target " + c.targetId());
+      return;
+    }
+    Optional<PolicyBook.Judge> j = judge(key);
+    byte[] state = alerts.get(key);
+    if (j.isEmpty() || state == null) {
+      skips.count(Skips.Reason.UNKNOWN_TARGET);
+      LOG.info("acknowledgement of incident {} of target {}, which the alerter does not know",
+          c.incidentId(), key);
+      return;
+    }
+    TargetAlerts.Step s =
+        StateCodec.decodeAlerts(key, state)
+            .onAck(c.incidentId(), new Ack(c.by(), c.note(), c.at()));
+    if (s.transitions().isEmpty()) {
+      skips.count(Skips.Reason.ACK_IGNORED);
+      LOG.info("acknowledgement of incident {} of target {} ignored: not open, or acknowledged",
+          c.incidentId(), key);
+      return;
+    }
+    emit(s.transitions(), j.get(), record.timestamp());
+    alerts.put(key, StateCodec.encode(s.next()));
+  }
+
+  /** Judges every target of the task at the clock's instant. */
+  private void tick() {
+    policies.refresh();
+    Instant now = clock.instant();
+    long timestamp = now.toEpochMilli();
+    List<KeyValue<String, byte[]>> changed = new ArrayList<>();
+    // Written after the iteration: the store is not changed under its own iterator.
+    try (KeyValueIterator<String, byte[]> it = alerts.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        Optional<PolicyBook.Judge> known = judge(kv.key);
+        if (known.isEmpty()) {
+          continue; // a state without a spec cannot outlive deleted(); nothing to judge by
+        }
+        PolicyBook.Judge j = known.get();
+        TargetAlerts.Step s =
+            StateCodec.decodeAlerts(kv.key, kv.value).onTick(now, j.policy(), j.silenceAfter());
+        emit(s.transitions(), j, timestamp);
+        if (s.changed()) {
+          changed.add(KeyValue.pair(kv.key, StateCodec.encode(s.next())));
+        }
+      }
+    }
+    for (KeyValue<String, byte[]> kv : changed) {
+      alerts.put(kv.key, kv.value);
+    }
+  }
+
+  /** The judgement of the target; empty when the alerter has no spec of it. */
+  private Optional<PolicyBook.Judge> judge(String targetId) {
+    if (targetId == null) {
+      return Optional.empty();
+    }
+    Optional<PolicyBook.Judge> cached = policies.cached(targetId);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    byte[] w = watches.get(targetId);
+    return w == null
+        ? Optional.empty()
+        : Optional.of(policies.judge(targetId, StateCodec.decodeWatch(w)));
+  }
+
+  private TargetAlerts load(String targetId) {
+    byte[] state = alerts.get(targetId);
+    return state == null ? TargetAlerts.start(targetId) : StateCodec.decodeAlerts(targetId, state);
+  }
+
+  private void emit(List<Transition> transitions, PolicyBook.Judge j, long timestamp) {
+    for (Transition t : transitions) {
+      byte[] value = codec.encode(IncidentEvents.of(t, j.targetName(), j.policyName()));
+      context.forward(new Record<>(t.targetId(), value, timestamp));
+      LOG.debug("target {}: incident {} {} {} seq {}", t.targetId(), t.incidentId(), t.kind(),
+          t.severity().wireName(), t.seq());
+    }
+  }
+
+  private void skip(Skips.Reason reason, String why) {
+    skips.count(reason);
+    RecordMetadata m = context.recordMetadata().orElseThrow();
+    LOG.warn("skipped a record of {}-{} at offset {} ({}): {}", m.topic(), m.partition(),
+        m.offset(), reason.tag(), why);
+  }
+
+  @Override
+  public void close() {
+    if (skips != null) {
+      skips.close();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.webmon.alerter;
+
+import dev.webmon.config.TopicsConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The alerter's Kafka Streams topology (Processor API):
+ *
+ * <pre>
+ * results ──────────┐
+ * targets ──────────┼─> alerts (AlertProcessor) ──> incidents (IncidentEvent JSON, key target id)
+ * incident-commands ┘     │ stores alerter-targets, alerter-state (in memory, changelogged)
+ *                         │ global store alerter-policies <── alert-policies (PolicyProcessor)
+ *                         └ wall-clock punctuation every tick
+ * </pre>
+ *
+ * The three input topics must be co-partitioned (same key = target id, same partition count);
+ * Streams refuses to start otherwise. Every store is in memory: RocksDB is not on the class path.
+ * Changelog topics: {@code <application.id>-alerter-targets-changelog} and {@code
+ * <application.id>-alerter-state-changelog}; the global store reads {@code alert-policies} itself.
+ */
+public final class AlerterTopology {
+  /** Store: per target, what the alerter keeps of its spec ({@link Watch}). */
+  static final String WATCHES = "alerter-targets";
+
+  /** Store: per target, its locations and incident lanes ({@link TargetAlerts}). */
+  static final String ALERTS = "alerter-state";
+
+  /** Global store: alert policies by name, as their JSON. */
+  static final String POLICIES = "alerter-policies";
+
+  private AlerterTopology() {}
+
+  /**
+   * The topology reading {@code topics}' results, targets, incident commands and alert policies
+   * and writing incident transitions.
+   *
+   * @param topics topic names
+   * @param clock the time of ticks (results are judged by their own startedAt)
+   * @param tick how often every target is judged at {@code clock.instant()} (silence, flapping);
+   *     positive
+   * @return a new topology; build one per {@code KafkaStreams}
+   */
+  public static Topology build(TopicsConfig topics, Clock clock, Duration tick) {
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(clock, "clock");
+    if (tick.isNegative() || tick.isZero()) {
+      throw new IllegalArgumentException("tick must be positive, was " + tick);
+    }
+    Topology t = new Topology();
+    ByteArrayDeserializer bytes = new ByteArrayDeserializer();
+    t.addSource("results", bytes, bytes, topics.results());
+    t.addSource("targets", bytes, bytes, topics.targets());
+    t.addSource("incident-commands", bytes, bytes, topics.incidentCommands());
+    t.addProcessor("alerts", () -> new AlertProcessor(topics, clock, tick),
+        "results", "targets", "incident-commands");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATCHES), Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingDisabled(),
+        "alerts");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALERTS), Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingDisabled(),
+        "alerts");
+    t.addSink("incidents", topics.incidents(), new StringSerializer(), new ByteArraySerializer(),
+        "alerts");
+    t.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICIES), Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        "alert-policies", new StringDeserializer(), bytes, topics.alertPolicies(),
+        "policies", PolicyProcessor::new);
+    return t;
+  }
+}
