@@ -196,7 +196,7 @@ public final class AlerterBench {
     String prefix = "webmon-bench-" + UUID.randomUUID().toString().substring(0, 8);
     Path stateRoot = createTempDir();
     try (AlerterKafka k = new AlerterKafka(kafka)) {
-      TopicsConfig backlog = topics(kafka, prefix + "-backlog", o.partitions());
+      TopicsConfig backlog = topics(k, kafka, prefix + "-backlog", o.partitions());
       Map<String, Object> streams = BenchAlerter.properties(kafka, backlog, stateRoot.resolve("backlog"), o.threads());
       StreamsSettings settings = StreamsSettings.of(streams);
       out.printf(Locale.ROOT, "alerter: %s, commit.interval.ms %d, %d stream thread(s), statestore.cache.max.bytes %d, tick %d ms%n",
@@ -209,7 +209,7 @@ public final class AlerterBench {
       }
       AlerterLatency.Figures latency = new AlerterLatency.Figures(0, 0, 0, Map.of(), 0, 0, 0);
       if (o.latencyRate() > 0 && !o.latencyDuration().isZero()) {
-        TopicsConfig live = topics(kafka, prefix + "-live", o.partitions());
+        TopicsConfig live = topics(k, kafka, prefix + "-live", o.partitions());
         try {
           latency = latency(o, k, live, BenchAlerter.properties(kafka, live, stateRoot.resolve("live"), o.threads()), out);
         } finally {
@@ -218,7 +218,7 @@ public final class AlerterBench {
       }
       Restoration restoration = Restoration.SKIPPED;
       if (o.restoreTargets() > 0) {
-        TopicsConfig restore = topics(kafka, prefix + "-restore", o.partitions());
+        TopicsConfig restore = topics(k, kafka, prefix + "-restore", o.partitions());
         try {
           restoration = AlerterRestoration.run(o, k, restore, kafka, stateRoot.resolve("restore"), out);
         } finally {
@@ -236,11 +236,15 @@ public final class AlerterBench {
     }
   }
 
-  static TopicsConfig topics(KafkaConfig kafka, String prefix, int partitions) {
+  /** Creates the topics of {@code prefix} and waits until every broker serves them (Streams refuses topics without partitions). */
+  static TopicsConfig topics(AlerterKafka k, KafkaConfig kafka, String prefix, int partitions) {
     TopicsConfig topics = new TopicsConfig(prefix, partitions, 0, Duration.ofHours(1), Duration.ofHours(1));
     try (TopicInitializer ti = new TopicInitializer(kafka, topics)) {
       ti.apply();
     }
+    k.awaitServed(
+        Map.of(topics.targets(), partitions, topics.results(), partitions, topics.incidents(), partitions,
+            topics.incidentCommands(), partitions, topics.alertPolicies(), 1));
     return topics;
   }
 

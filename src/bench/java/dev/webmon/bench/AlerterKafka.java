@@ -153,6 +153,31 @@ final class AlerterKafka implements AutoCloseable {
     }
   }
 
+  /** Waits until a client's metadata shows every partition of {@code names} (fresh topics take a moment to reach every broker). */
+  void awaitServed(Map<String, Integer> partitionsByTopic) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try (KafkaConsumer<byte[], byte[]> probe = consumer()) {
+      for (Map.Entry<String, Integer> e : partitionsByTopic.entrySet()) {
+        String name = e.getKey();
+        int expected = e.getValue();
+        while (served(probe, name) < expected) {
+          if (System.nanoTime() > deadline) {
+            throw new WebmonException("the brokers did not serve " + name + " within 60 s");
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // polling metadata
+        }
+      }
+    }
+  }
+
+  private static int served(KafkaConsumer<byte[], byte[]> probe, String topic) {
+    try {
+      return probe.partitionsFor(topic, Duration.ofSeconds(5)).size();
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      return 0; // not known to the broker yet
+    }
+  }
+
   /** Every partition of {@code topic}. */
   List<TopicPartition> partitions(String topic) {
     int count = await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic).partitions().size();

@@ -20,7 +20,7 @@ class BenchAlerterIT {
             "--latency-rate", "300", "--latency-seconds", "5", "--latency-targets", "20",
             "--restore-targets", "500", "--tick", "1000",
             "--kafka-bootstrap-servers", broker.bootstrapServers());
-    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
     String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
     assertThat(last).startsWith("{\"bench\":\"alerter\"");
     JsonNode json = JsonMapper.builder().build().readTree(last);
