@@ -3,6 +3,7 @@ package dev.webmon.bench;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.IncidentEvent;
+import dev.webmon.event.TargetSpec;
 import dev.webmon.init.TopicInitializer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,7 +91,7 @@ public final class AlerterBench {
     /** The spec interval of the live targets: one round of results at the rate, at least the minimum interval. */
     Duration latencyInterval() {
       long seconds = Math.ceilDiv((long) latencyTargets * locations, Math.max(1, latencyRate));
-      return Duration.ofSeconds(Math.max(dev.webmon.event.TargetSpec.MIN_INTERVAL.toSeconds(), seconds));
+      return Duration.ofSeconds(Math.max(TargetSpec.MIN_INTERVAL.toSeconds(), seconds));
     }
   }
 

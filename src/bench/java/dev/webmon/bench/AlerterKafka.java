@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ReplicaInfo;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,7 +100,7 @@ final class AlerterKafka implements AutoCloseable {
         new ProducerRecord<>(topics.results(), r.targetId().getBytes(StandardCharsets.UTF_8), codec.encode(r)), callback(failed));
   }
 
-  private static org.apache.kafka.clients.producer.Callback callback(AtomicReference<Exception> failed) {
+  private static Callback callback(AtomicReference<Exception> failed) {
     return (md, e) -> {
       if (e != null) {
         failed.compareAndSet(null, e);
@@ -173,7 +175,7 @@ final class AlerterKafka implements AutoCloseable {
   private static int served(KafkaConsumer<byte[], byte[]> probe, String topic) {
     try {
       return probe.partitionsFor(topic, Duration.ofSeconds(5)).size();
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+    } catch (org.apache.kafka.common.errors.TimeoutException e) { // Kafka's, not java.util.concurrent's
       return 0; // not known to the broker yet
     }
   }
@@ -267,7 +269,7 @@ final class AlerterKafka implements AutoCloseable {
     for (String name : names) {
       Map<TopicPartition, OffsetSpec> earliest = partitions(name).stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest()));
       Map<TopicPartition, Long> ends = endOffsets(name);
-      for (Map.Entry<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo> e :
+      for (Map.Entry<TopicPartition, ListOffsetsResultInfo> e :
           await(admin.listOffsets(earliest).all(), "list offsets of " + name).entrySet()) {
         offsets += ends.get(e.getKey()) - e.getValue().offset();
       }

@@ -1,5 +1,6 @@
 package dev.webmon.bench;
 
+import dev.webmon.WebmonException;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.IncidentEvent;
@@ -83,7 +84,7 @@ final class AlerterLatency {
     }
     Throwable t = consumerFailure.get();
     if (t != null) {
-      throw new dev.webmon.WebmonException("reading the incidents failed: " + t, t);
+      throw new WebmonException("reading the incidents failed: " + t, t);
     }
     synchronized (kinds) {
       return new Figures(

@@ -7,6 +7,7 @@ import dev.webmon.event.TargetSpec;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -120,7 +121,7 @@ final class AlerterResults {
             .httpVersion("HTTP/1.1")
             .remoteAddress("203.0.113." + (target & 0xff))
             // Truncated to the day, as one certificate's notAfter stays the same from check to check.
-            .tlsExpiresAt(certificate.truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+            .tlsExpiresAt(certificate.truncatedTo(ChronoUnit.DAYS));
     if (fails(i)) {
       b.down(Reason.HTTP_STATUS).statusCode(503).detail("HTTP 503 Service Unavailable");
     } else {
