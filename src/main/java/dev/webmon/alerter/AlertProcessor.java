@@ -117,7 +117,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
       return;
     }
     byte[] old = watches.get(key);
-    if (old != null && StateCodec.decodeWatch(old).version() > t.version()) {
+    if (old != null && StateCodec.decodeWatch(key, old).version() > t.version()) {
       skips.count(Skips.Reason.STALE);
       LOG.debug("target {} version {} is older than the one kept", key, t.version());
       return;
@@ -204,7 +204,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     byte[] w = watches.get(targetId);
     return w == null
         ? Optional.empty()
-        : Optional.of(policies.judge(targetId, StateCodec.decodeWatch(w)));
+        : Optional.of(policies.judge(targetId, StateCodec.decodeWatch(targetId, w)));
   }
 
   private TargetAlerts load(String targetId) {

@@ -43,7 +43,7 @@ record CertificateTracker(
     return new CertificateTracker(targetId, 0, Optional.empty(), Optional.empty());
   }
 
-  /** Judges the certificate of {@code r}, a result accepted as new; {@code v} is judged at {@code at}. */
+  /** Judges the certificate of {@code r}, a result accepted as new; {@code v} as of {@code at}. */
   Step step(CheckResult r, Policy p, Verdict v, Instant at) {
     if (r.tlsExpiresAt().isEmpty()) {
       return new Step(this, List.of());

@@ -109,7 +109,8 @@ record IncidentTracker(
     if (!flapping && recent.size() > p.flapChanges()) {
       flaps = true;
       if (inc.isPresent()) {
-        inc = Optional.of(emit(out, inc.get().next(Severity.FLAPPING, v), Transition.Kind.UPDATED, at));
+        Incident flapped = inc.get().next(Severity.FLAPPING, v);
+        inc = Optional.of(emit(out, flapped, Transition.Kind.UPDATED, at));
       } else {
         count++;
         inc = Optional.of(opened(out, count, newest, Severity.FLAPPING, v, at));

@@ -11,7 +11,7 @@ import java.util.UUID;
  * @param location the agent location
  * @param status its status at the verdict's instant (UNKNOWN when silent)
  * @param reason the newest failure's reason, when DOWN
- * @param since the first result of its DOWN or DEGRADED status
+ * @param since the first result of its DOWN or DEGRADED status (neither is given when silent)
  */
 record LocationVerdict(
     String location, Status status, Optional<Reason> reason, Optional<UUID> since) {

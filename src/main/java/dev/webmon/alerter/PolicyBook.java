@@ -107,8 +107,8 @@ final class PolicyBook {
             .orElse(PolicyFields.NONE);
     Optional<AlertPolicySpec> chosen = choose(w.policy(), w.tags());
     String name = chosen.map(AlertPolicySpec::name).orElse(AlertPolicySpec.DEFAULT);
-    PolicyFields merged =
-        w.overrides().over(chosen.map(AlertPolicySpec::fields).orElse(PolicyFields.NONE).over(base));
+    PolicyFields named = chosen.map(AlertPolicySpec::fields).orElse(PolicyFields.NONE);
+    PolicyFields merged = w.overrides().over(named.over(base));
     Policy p;
     try {
       p = of(merged);

@@ -44,7 +44,8 @@ final class Skips {
   Skips(StreamsMetrics metrics, String taskId) {
     this.metrics = metrics;
     for (Reason r : Reason.values()) {
-      Sensor s = metrics.addSensor(GROUP + "." + taskId + "." + r.tag(), Sensor.RecordingLevel.INFO);
+      String name = GROUP + "." + taskId + "." + r.tag();
+      Sensor s = metrics.addSensor(name, Sensor.RecordingLevel.INFO);
       s.add(new MetricName(METRIC, GROUP, "Input records the alerter skipped, by reason",
           Map.of("task-id", taskId, "reason", r.tag())), new CumulativeCount());
       sensors.put(r, s);

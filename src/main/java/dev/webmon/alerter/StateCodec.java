@@ -59,7 +59,7 @@ final class StateCodec {
   }
 
   static TargetAlerts decodeAlerts(String targetId, byte[] bytes) {
-    return read(bytes, in -> {
+    return read(targetId, bytes, in -> {
       int n = in.readInt();
       TreeMap<String, LocationState> locations = new TreeMap<>();
       for (int i = 0; i < n; i++) {
@@ -108,8 +108,8 @@ final class StateCodec {
     });
   }
 
-  static Watch decodeWatch(byte[] bytes) {
-    return read(bytes, in -> {
+  static Watch decodeWatch(String targetId, byte[] bytes) {
+    return read(targetId, bytes, in -> {
       long version = in.readLong();
       String name = in.readUTF();
       Duration interval = duration(in);
@@ -334,20 +334,22 @@ final class StateCodec {
     return bytes.toByteArray();
   }
 
-  private static <T> T read(byte[] bytes, Reader<T> reader) {
+  private static <T> T read(String targetId, byte[] bytes, Reader<T> reader) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();
       if (version != VERSION) {
         throw new WebmonException(
-            "alerter state of format " + version + ", this version reads " + VERSION + " only");
+            "alerter state of target " + targetId + " has format " + version
+                + ", this version reads " + VERSION + " only");
       }
       T value = reader.read(in);
       if (in.available() > 0) {
-        throw new WebmonException("alerter state has " + in.available() + " bytes too many");
+        throw new WebmonException(
+            "alerter state of target " + targetId + " has " + in.available() + " bytes too many");
       }
       return value;
     } catch (IOException e) {
-      throw new WebmonException("alerter state is truncated", e);
+      throw new WebmonException("alerter state of target " + targetId + " is truncated", e);
     }
   }
 }

@@ -77,7 +77,9 @@ record TargetState(String targetId, SortedMap<String, LocationState> locations) 
       } else if (s == Status.DEGRADED) {
         degraded++;
       }
-      all.add(new LocationVerdict(e.getKey(), s, l.reason(), l.since()));
+      all.add(s == Status.UNKNOWN
+          ? new LocationVerdict(e.getKey(), s, Optional.empty(), Optional.empty())
+          : new LocationVerdict(e.getKey(), s, l.reason(), l.since()));
     }
     int k = p.quorumFor(reporting);
     Status status;

@@ -35,7 +35,7 @@ record Verdict(
     return locations.stream().filter(l -> l.status() != Status.UP).toList();
   }
 
-  /** Whether the locations not UP, and their states, are those of {@code seen} (names and states). */
+  /** Whether the locations not UP, and their states, are those of {@code seen}. */
   boolean sameFailing(List<LocationVerdict> seen) {
     List<LocationVerdict> now = failing();
     if (now.size() != seen.size()) {

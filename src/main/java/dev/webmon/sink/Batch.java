@@ -1,7 +1,9 @@
 package dev.webmon.sink;
 
 import dev.webmon.event.CheckResult;
+import dev.webmon.event.IncidentEvent;
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.IncidentWrites;
 import dev.webmon.store.StatusRows;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,8 +17,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The work of one PostgreSQL transaction: decoded results, target changes, dead letters, and for
- * each partition the offset range it covers. Built by the consumer thread. Not thread-safe.
+ * The work of one PostgreSQL transaction: decoded results, target changes, incident events, dead
+ * letters, and for each partition the offset range it covers. Built by the consumer thread. Not
+ * thread-safe.
  */
 final class Batch {
   /** Offset stored in sink_offset before this batch ({@link #NONE}: no row yet) and after it. */
@@ -47,6 +50,8 @@ final class Batch {
   final List<ConsumerRecord<byte[], byte[]>> resultSources = new ArrayList<>();
   private long[] producedAt = new long[256];
   final Map<String, TargetChange> targetChanges = new LinkedHashMap<>();
+  final List<IncidentEvent> incidents = new ArrayList<>();
+  final List<ConsumerRecord<byte[], byte[]>> incidentSources = new ArrayList<>();
   final List<DeadLetters.Letter> deadLetters = new ArrayList<>();
   private final Map<TopicPartition, Long> next = new HashMap<>();
   private final Map<TopicPartition, Range> ranges = new HashMap<>();
@@ -56,6 +61,7 @@ final class Batch {
   /** Null until sealed. */
   private StatusRows status;
   private long[] hours;
+  private IncidentWrites.Rows incidentRows;
 
   Batch(CopyEncoder.Format format) {
     rows = new CopyEncoder(format);
@@ -85,6 +91,11 @@ final class Batch {
   void addTargetChange(TargetChange change) {
     targetChanges.remove(change.id());
     targetChanges.put(change.id(), change);
+  }
+
+  void addIncident(IncidentEvent event, ConsumerRecord<byte[], byte[]> source) {
+    incidents.add(event);
+    incidentSources.add(source);
   }
 
   void addDeadLetter(DeadLetters.Letter letter) {
@@ -128,6 +139,7 @@ final class Batch {
             .distinct()
             .sorted()
             .toArray();
+    incidentRows = IncidentWrites.rows(incidents);
     next.forEach((tp, n) -> ranges.put(tp, new Range(stored.getOrDefault(tp, NONE), n)));
   }
 
@@ -139,6 +151,11 @@ final class Batch {
   /** The distinct UTC hours (epoch seconds of their start) the results fall in, ascending ({@link #seal} first). */
   long[] hours() {
     return hours;
+  }
+
+  /** The incident and incident_event rows of the incident events ({@link #seal} first). */
+  IncidentWrites.Rows incidentRows() {
+    return incidentRows;
   }
 
   /** The results as one complete COPY stream ({@link #seal} first). */

@@ -1,6 +1,7 @@
 package dev.webmon.sink;
 
 import dev.webmon.store.CheckResults;
+import dev.webmon.store.IncidentWrites;
 import dev.webmon.store.Jdbc;
 import dev.webmon.store.Offsets;
 import dev.webmon.store.PgErrors;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one {@link Batch} in one PostgreSQL transaction: the consumed offsets (compare-and-set
- * against what the batch was built on), the results by COPY, the target changes, the latest status
- * per target and location (only for targets in the table), and the rollup-dirty marks of late
- * hours. Then commits.
+ * against what the batch was built on), the results by COPY, the target changes, the incident
+ * events ({@link IncidentWrites}), the latest status per target and location (only for targets in
+ * the table), and the rollup-dirty marks of late hours. Then commits.
  *
  * <p>The offset compare-and-set is the fence that makes the sink exactly-once whatever Kafka's
  * group does: a sink instance that lost its partitions without noticing (a long pause, a network
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>dedupe, when the fast way hit a duplicate key (a result published twice by an agent, or
  *       {@code sink_offset} reset by an operator): COPY into a temporary table, then INSERT ... ON
  *       CONFLICT DO NOTHING;
- *   <li>row by row under savepoints, when PostgreSQL refused some row's data: the refused rows
- *       and target changes go to the dead-letter topic (acknowledged before the commit).
+ *   <li>row by row under savepoints, when PostgreSQL refused some row's data: the refused rows,
+ *       target changes and incident events go to the dead-letter topic (acknowledged before the
+ *       commit).
  * </ol>
  *
  * <p>Not thread-safe: one thread at a time writes (the sink's writer thread).
@@ -73,7 +75,7 @@ final class BatchWriter implements BatchStore {
   /**
    * @param rows results inserted (duplicates and refused rows excluded)
    * @param duplicates results already stored
-   * @param refused results and target changes PostgreSQL refused (sent to the dead-letter topic)
+   * @param refused results, target changes and incident events PostgreSQL refused (sent to the dead-letter topic)
    */
   record Written(
       Outcome outcome,
@@ -212,6 +214,7 @@ final class BatchWriter implements BatchStore {
     // Target changes before the status rows, which are written only for targets in the table: a
     // target created in this batch gets its status, one deleted in it (or before) gets none.
     refused.addAll(applyTargetChanges(c, batch, mode == Mode.ROW_BY_ROW));
+    refused.addAll(writeIncidents(c, batch, mode == Mode.ROW_BY_ROW));
     long t2 = System.nanoTime();
     int statusRows = upsertStatus(c, batch, refusedResults);
     markLateHours(c, batch);
@@ -221,7 +224,7 @@ final class BatchWriter implements BatchStore {
     c.commit();
     if (LOG.isDebugEnabled()) {
       LOG.debug(
-          "Batch of {} record(s): offsets+COPY {} ms, targets {} ms, status ({} rows)+marks {} ms, commit {} ms",
+          "Batch of {} record(s): offsets+COPY {} ms, targets+incidents {} ms, status ({} rows)+marks {} ms, commit {} ms",
           batch.records(),
           (t1 - t0) / 1_000_000,
           (t2 - t1) / 1_000_000,
@@ -318,6 +321,35 @@ final class BatchWriter implements BatchStore {
     }
     if (!deletes.isEmpty()) {
       targets.delete(c, deletes);
+    }
+    return refused;
+  }
+
+  /**
+   * Writes the incident events (two statements, see {@link IncidentWrites}), or one by one under
+   * savepoints when asked; returns the refused events' dead letters. One event at a time gives the
+   * same rows as the whole batch: the incident upsert does not depend on the order of events.
+   */
+  private List<DeadLetters.Letter> writeIncidents(Connection c, Batch batch, boolean rowByRow) throws SQLException {
+    if (batch.incidents.isEmpty()) {
+      return List.of();
+    }
+    if (!rowByRow) {
+      IncidentWrites.write(c, batch.incidentRows());
+      return List.of();
+    }
+    List<DeadLetters.Letter> refused = new ArrayList<>();
+    for (int i = 0; i < batch.incidents.size(); i++) {
+      Jdbc.savepoint(c, "incident");
+      try {
+        IncidentWrites.write(c, IncidentWrites.rows(List.of(batch.incidents.get(i))));
+      } catch (SQLException e) {
+        Jdbc.rollbackTo(c, "incident");
+        if (!PgErrors.isDataError(e)) {
+          throw e;
+        }
+        refused.add(deadLetters.send(batch.incidentSources.get(i), DB_REJECTED, PgErrors.describe(e)));
+      }
     }
     return refused;
   }

@@ -3,6 +3,7 @@ package dev.webmon.sink;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.DecodeException;
 import dev.webmon.event.EventCodec;
+import dev.webmon.event.IncidentEvent;
 import dev.webmon.event.TargetSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -11,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes consumed records into a batch: results and target changes, or dead letters for the
- * records refused (a {@link dev.webmon.event.DecodeError} name, or {@link #WRONG_KEY} when the key
- * is not the event's id). Counts consumed records and dead letters. Not thread-safe (the consumer
- * thread).
+ * Decodes consumed records into a batch: results, target changes and incident events, or dead
+ * letters for the records refused (a {@link dev.webmon.event.DecodeError} name, or {@link
+ * #WRONG_KEY} when the key is not the event's id). Counts consumed records and dead letters. Not
+ * thread-safe (the consumer thread).
  */
 final class RecordDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
@@ -23,12 +24,17 @@ final class RecordDecoder {
 
   private final EventCodec codec;
   private final String resultsTopic;
+  private final String incidentsTopic;
   private final SinkMetrics metrics;
 
-  /** Records of {@code resultsTopic} are results, any other's are targets. */
-  RecordDecoder(EventCodec codec, String resultsTopic, SinkMetrics metrics) {
+  /**
+   * Records of {@code resultsTopic} are results, of {@code incidentsTopic} incident events, any
+   * other's are targets.
+   */
+  RecordDecoder(EventCodec codec, String resultsTopic, String incidentsTopic, SinkMetrics metrics) {
     this.codec = codec;
     this.resultsTopic = resultsTopic;
+    this.incidentsTopic = incidentsTopic;
     this.metrics = metrics;
   }
 
@@ -38,6 +44,8 @@ final class RecordDecoder {
     metrics.consumed(r.topic());
     if (r.topic().equals(resultsTopic)) {
       acceptResult(r, batch);
+    } else if (r.topic().equals(incidentsTopic)) {
+      acceptIncident(r, batch);
     } else {
       acceptTarget(r, batch);
     }
@@ -57,6 +65,22 @@ final class RecordDecoder {
       return;
     }
     batch.addResult(result, r);
+  }
+
+  private void acceptIncident(ConsumerRecord<byte[], byte[]> r, Batch batch) {
+    IncidentEvent event;
+    try {
+      event = codec.decodeIncident(r.value());
+    } catch (DecodeException e) {
+      dead(r, batch, e.error().name(), e.getMessage());
+      return;
+    }
+    String key = key(r);
+    if (!event.targetId().equals(key)) {
+      dead(r, batch, WRONG_KEY, "key " + describeKey(key) + " is not the incident's targetId '" + event.targetId() + "'");
+      return;
+    }
+    batch.addIncident(event, r);
   }
 
   private void acceptTarget(ConsumerRecord<byte[], byte[]> r, Batch batch) {

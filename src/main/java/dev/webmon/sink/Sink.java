@@ -184,10 +184,11 @@ public final class Sink implements AutoCloseable {
       this.maintenance = null;
     }
     LOG.info(
-        "Sink starting: group {}, topics {} and {}, dead letters to {}, batches of up to {} records / {} bytes / {} ms{}",
+        "Sink starting: group {}, topics {}, {} and {}, dead letters to {}, batches of up to {} records / {} bytes / {} ms{}",
         config.groupId(),
         b.topics.results(),
         b.topics.targets(),
+        b.topics.incidents(),
         b.topics.dlq(),
         config.batchMaxRecords(),
         config.batchMaxBytes(),

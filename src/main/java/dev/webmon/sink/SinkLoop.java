@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's consumer loop: polls the results and targets topics, decodes every record
+ * The sink's consumer loop: polls the results, targets and incidents topics, decodes every record
  * ({@link RecordDecoder}: refused ones become dead letters), closes a batch on count, bytes or
  * linger ({@link BatchAssembler}), and hands it to the writer thread ({@link WritePipeline}),
  * which writes it with the {@link BatchStore} in one transaction with its offsets. While the writer writes batch n, this
@@ -75,7 +75,7 @@ final class SinkLoop implements SinkConsumer.Rebalance {
     this.topics = topics;
     this.metrics = metrics;
     this.clock = clock;
-    this.decoder = new RecordDecoder(codec, topics.results(), metrics);
+    this.decoder = new RecordDecoder(codec, topics.results(), topics.incidents(), metrics);
     this.assembler = new BatchAssembler(store, config, clock);
     this.positions = new Positions(consumer, store, offsets, metrics);
     this.pipeline = new WritePipeline(store, writerThread);
@@ -84,7 +84,7 @@ final class SinkLoop implements SinkConsumer.Rebalance {
   }
 
   void subscribe() {
-    consumer.subscribe(List.of(topics.results(), topics.targets()), this);
+    consumer.subscribe(List.of(topics.results(), topics.targets(), topics.incidents()), this);
   }
 
   /**

@@ -66,6 +66,7 @@ final class Driven implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "webmon-alerter");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put("processing.exception.handler.global.enabled", "true");
     driver = new TopologyTestDriver(AlerterTopology.build(TOPICS, clock, TICK), props,
         clock.instant());
     StringSerializer s = new StringSerializer();
@@ -272,6 +273,8 @@ final class Driven implements AutoCloseable {
     private Optional<Integer> recoveryThreshold = Optional.empty();
     private Optional<Integer> quorum = Optional.empty();
     private Optional<Integer> tlsDays = Optional.empty();
+    private Optional<Integer> flapChanges = Optional.empty();
+    private Optional<Duration> flapWindow = Optional.empty();
 
     FieldsBuilder failureThreshold(int n) {
       failureThreshold = Optional.of(n);
@@ -304,9 +307,15 @@ final class Driven implements AutoCloseable {
       return this;
     }
 
+    FieldsBuilder flapping(int changes, Duration span) {
+      flapChanges = Optional.of(changes);
+      flapWindow = Optional.of(span);
+      return this;
+    }
+
     PolicyFields build() {
       return new PolicyFields(failureThreshold, failuresInWindow, window, recoveryThreshold,
-          Optional.empty(), quorum, tlsDays, Optional.empty(), Optional.empty());
+          Optional.empty(), quorum, tlsDays, flapChanges, flapWindow);
     }
   }
 

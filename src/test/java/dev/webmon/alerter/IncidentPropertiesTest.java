@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,21 +17,27 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
 
 class IncidentPropertiesTest {
 
-  /** One scripted step: a result of a location (or a tick when location is empty), after a gap. */
+  /**
+   * One scripted step after a gap: a tick (location ""), an ack of what is open ("!"), or a result
+   * of a location: kind 0 pass, 1 fail, 2 slow, 3 pass showing a certificate (expiry 5, 10 or 60
+   * days after the result, by the gap).
+   */
   record Step(String location, int kind, int gapSeconds) {}
+
+  enum Lane { AVAILABILITY, CERTIFICATE }
 
   @Provide
   Arbitrary<List<Step>> scripts() {
     Arbitrary<Step> step =
         Combinators.combine(
-                Arbitraries.of("", "a", "b", "c"),
-                Arbitraries.integers().between(0, 2), // pass, fail, slow
+                Arbitraries.of("", "!", "a", "b", "c"),
+                Arbitraries.integers().between(0, 3),
                 Arbitraries.integers().between(0, 400))
             .as(Step::new);
     return step.list().ofMinSize(1).ofMaxSize(200);
@@ -55,28 +62,38 @@ class IncidentPropertiesTest {
     List<Transition> out = run(script, policy);
     Statistics.label("opens").collect(out.stream().anyMatch(t -> t.kind() == Transition.Kind.OPENED));
     Statistics.label("flapping").collect(out.stream().anyMatch(t -> t.severity() == Severity.FLAPPING));
+    Statistics.label("acked").collect(out.stream().anyMatch(t -> t.kind() == Transition.Kind.ACKNOWLEDGED));
+    Statistics.label("certificate").collect(out.stream().anyMatch(t -> t.severity() == Severity.CERTIFICATE));
     Statistics.label("opens").coverage(c -> c.check(true).percentage(p -> p > 30));
     Statistics.label("flapping").coverage(c -> c.check(true).percentage(p -> p > 1));
-    UUID open = null;
+    Statistics.label("acked").coverage(c -> c.check(true).percentage(p -> p > 10));
+    Statistics.label("certificate").coverage(c -> c.check(true).percentage(p -> p > 10));
+    Map<Lane, UUID> open = new EnumMap<>(Lane.class);
     Map<UUID, Long> lastSeq = new HashMap<>();
     Set<UUID> resolved = new HashSet<>();
+    Set<UUID> acked = new HashSet<>();
     Instant last = Instant.MIN;
     for (Transition t : out) {
+      Lane lane = t.severity() == Severity.CERTIFICATE ? Lane.CERTIFICATE : Lane.AVAILABILITY;
       assertThat(t.at()).as("times never go backwards").isAfterOrEqualTo(last);
       last = t.at();
       switch (t.kind()) {
         case OPENED -> {
-          assertThat(open).as("at most one open incident, %s", t).isNull();
+          assertThat(open.get(lane)).as("at most one open incident per lane, %s", t).isNull();
           assertThat(lastSeq).as("a fresh id").doesNotContainKey(t.incidentId());
           assertThat(t.seq()).isEqualTo(1);
-          open = t.incidentId();
+          open.put(lane, t.incidentId());
         }
-        case UPDATED, RESOLVED -> {
-          assertThat(t.incidentId()).as("only the open incident changes, %s", t).isEqualTo(open);
-          assertThat(t.seq()).as("seq increases by one").isEqualTo(lastSeq.get(open) + 1);
+        case UPDATED, ACKNOWLEDGED, RESOLVED -> {
+          assertThat(t.incidentId()).as("only the open incident changes, %s", t).isEqualTo(open.get(lane));
+          assertThat(t.seq()).as("seq increases by one").isEqualTo(lastSeq.get(t.incidentId()) + 1);
+          if (t.kind() == Transition.Kind.ACKNOWLEDGED) {
+            assertThat(acked.add(t.incidentId())).as("acknowledged once, %s", t).isTrue();
+          }
+          assertThat(t.ack().isPresent()).as("the ack stays, %s", t).isEqualTo(acked.contains(t.incidentId()));
           if (t.kind() == Transition.Kind.RESOLVED) {
-            assertThat(resolved.add(open)).isTrue();
-            open = null;
+            assertThat(resolved.add(t.incidentId())).as("resolved at most once").isTrue();
+            open.remove(lane);
           }
         }
       }
@@ -84,6 +101,11 @@ class IncidentPropertiesTest {
         assertThat(t.locations().stream().filter(l -> l.status() == Status.DOWN).count())
             .as("no down incident with fewer than k locations down, %s", t)
             .isGreaterThanOrEqualTo(policy.quorum());
+      }
+      if (policy.quorum() == 0 && t.severity() == Severity.DOWN && t.kind() != Transition.Kind.RESOLVED) {
+        assertThat(t.locations().stream().filter(l -> l.status() == Status.DOWN).count())
+            .as("no down incident without a majority of the reporting locations down, %s", t)
+            .isGreaterThanOrEqualTo(t.reporting() / 2 + 1);
       }
       lastSeq.put(t.incidentId(), t.seq());
     }
@@ -105,17 +127,41 @@ class IncidentPropertiesTest {
     assertThat(s.transitions()).isEmpty();
   }
 
+  @Property(tries = 100)
+  void theStoredFormRoundTripsEveryStateReached(
+      @ForAll("scripts") List<Step> script, @ForAll("policies") Policy policy) {
+    Script s = new Script(policy);
+    Instant t = Script.T0;
+    for (Step step : script) {
+      t = t.plusSeconds(step.gapSeconds());
+      apply(s, step, t);
+      TargetAlerts state = s.state();
+      assertThat(StateCodec.decodeAlerts(Script.TARGET, StateCodec.encode(state))).isEqualTo(state);
+    }
+  }
+
   private static List<Transition> run(List<Step> script, Policy policy) {
     Script s = new Script(policy);
     Instant t = Script.T0;
     for (Step step : script) {
       t = t.plusSeconds(step.gapSeconds());
-      if (step.location().isEmpty()) {
-        s.tick(t);
-      } else {
-        s.feed(s.result(step.location(), t, step.kind() != 1, step.kind() == 2 ? 900 : 100));
-      }
+      apply(s, step, t);
     }
     return s.transitions();
+  }
+
+  private static void apply(Script s, Step step, Instant t) {
+    switch (step.location()) {
+      case "" -> s.tick(t);
+      case "!" -> s.ackOpen("alice", t);
+      default -> {
+        if (step.kind() == 3) {
+          int days = step.gapSeconds() % 3 == 0 ? 5 : step.gapSeconds() % 3 == 1 ? 10 : 60;
+          s.cert(step.location(), t, t.plus(Duration.ofDays(days)));
+        } else {
+          s.feed(s.result(step.location(), t, step.kind() != 1, step.kind() == 2 ? 900 : 100));
+        }
+      }
+    }
   }
 }

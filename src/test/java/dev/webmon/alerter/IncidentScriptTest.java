@@ -212,4 +212,91 @@ class IncidentScriptTest {
     assertThat(first.transitions().get(0).incidentId())
         .isNotEqualTo(first.transitions().get(2).incidentId());
   }
+
+  @Test
+  void twoDownAndTheThirdSilentStaysDownWithKRecountedOverTheReporting() {
+    Script s = new Script(Policy.DEFAULT)
+        .pass("a", "12:00").pass("b", "12:00:10").pass("c", "12:00:20")
+        .fail("a", "12:01").fail("b", "12:01:10").pass("c", "12:01:20")
+        .fail("a", "12:02").fail("b", "12:02:10").pass("c", "12:02:20") // c's last result
+        .fail("a", "12:03").fail("b", "12:03:10")
+        .fail("a", "12:04").fail("b", "12:04:10")
+        .tick("12:05:30").tick("12:05:31") // c silent after 12:02:20 + 3 min 10 s
+        .fail("a", "12:06").fail("b", "12:06:10").tick("12:07");
+    assertThat(s.log()).containsExactly(
+        "12:02:10 OPENED down #1 seq=1 [a:DOWN,b:DOWN]",
+        "12:05:31 UPDATED down #1 seq=2 [a:DOWN,b:DOWN,c:UNKNOWN]");
+    Transition updated = s.transitions().get(1);
+    assertThat(updated.quorum()).as("a majority of the 2 reporting").isEqualTo(2);
+    assertThat(updated.reporting()).isEqualTo(2);
+  }
+
+  @Test
+  void ackOnceThenUpdatesCarryItUntilResolved() {
+    Script s = new Script(Policy.DEFAULT.withQuorum(1))
+        .pass("b", "12:00")
+        .fail("a", "12:01").fail("a", "12:02")
+        .ack(1, "alice", "12:02:30")
+        .ack(1, "bob", "12:02:40") // already acknowledged
+        .fail("b", "12:03").fail("b", "12:04")
+        .pass("a", "12:05").pass("a", "12:06").pass("b", "12:07").pass("b", "12:08")
+        .ack(1, "carol", "12:09"); // resolved
+    assertThat(s.log()).containsExactly(
+        "12:02 OPENED down #1 seq=1 [a:DOWN]",
+        "12:02:30 ACKNOWLEDGED down #1 seq=2 [a:DOWN]",
+        "12:04 UPDATED down #1 seq=3 [a:DOWN,b:DOWN]",
+        "12:06 UPDATED down #1 seq=4 [b:DOWN]",
+        "12:08 RESOLVED down #1 seq=5 []");
+    assertThat(s.transitions().subList(1, 5))
+        .allSatisfy(t -> assertThat(t.ack()).hasValueSatisfying(a -> assertThat(a.by()).isEqualTo("alice")));
+  }
+
+  @Test
+  void anAckNeverMovesTimeBackwards() {
+    Script s = new Script(Policy.DEFAULT).fail("a", "12:01").fail("a", "12:02").ack(1, "alice", "12:01:30");
+    assertThat(s.log()).containsExactly(
+        "12:02 OPENED down #1 seq=1 [a:DOWN]",
+        "12:02 ACKNOWLEDGED down #1 seq=2 [a:DOWN]");
+    assertThat(s.transitions().get(1).ack().orElseThrow().at()).isEqualTo(Script.at("12:01:30"));
+  }
+
+  @Test
+  void certificateRenewedStillInsideTheWindowIsAnUpdate() {
+    java.time.Instant day = Script.T0;
+    Script s = new Script(Policy.DEFAULT)
+        .cert("a", "12:00", day.plus(Duration.ofDays(3)))
+        .cert("a", "12:01", day.plus(Duration.ofDays(10))) // later, still within 14 days
+        .cert("a", "12:02", day.plus(Duration.ofDays(3))) // the old one again: nothing
+        .cert("a", "12:03", day.plus(Duration.ofDays(60)));
+    assertThat(s.log()).containsExactly(
+        "12:00 OPENED certificate #1 seq=1 []",
+        "12:01 UPDATED certificate #1 seq=2 []",
+        "12:03 RESOLVED certificate #1 seq=3 []");
+    assertThat(s.transitions()).extracting(t -> t.certificateExpiresAt().orElseThrow())
+        .containsExactly(day.plus(Duration.ofDays(3)), day.plus(Duration.ofDays(10)),
+            day.plus(Duration.ofDays(10)));
+  }
+
+  @Test
+  void certificateWarningDaysZeroTurnsTheLaneOff() {
+    java.time.Instant soon = Script.T0.plus(Duration.ofDays(3));
+    Script on = new Script(Policy.DEFAULT).cert("a", "12:00", soon);
+    assertThat(on.log()).containsExactly("12:00 OPENED certificate #1 seq=1 []");
+    Script off = new Script(new Policy(2, 0, Duration.ZERO, 2, 0, 0, 0, 6, Duration.ofMinutes(30)))
+        .cert("a", "12:00", soon);
+    assertThat(off.log()).isEmpty();
+  }
+
+  @Test
+  void deletionResolvesBothLanes() {
+    Script s = new Script(Policy.DEFAULT)
+        .cert("a", "12:00", Script.T0.plus(Duration.ofDays(1)))
+        .fail("a", "12:01").fail("a", "12:02")
+        .delete("12:03");
+    assertThat(s.log()).containsExactly(
+        "12:00 OPENED certificate #1 seq=1 []",
+        "12:02 OPENED down #2 seq=1 [a:DOWN]",
+        "12:03 RESOLVED down #2 seq=2 []",
+        "12:03 RESOLVED certificate #1 seq=2 []");
+  }
 }

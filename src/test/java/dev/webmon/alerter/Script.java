@@ -70,8 +70,18 @@ final class Script {
 
   /** A passing result whose certificate expires at {@code expires}. */
   Script cert(String location, String time, Instant expires) {
-    CheckResult r = result(location, at(time), true, 100);
+    return cert(location, at(time), expires);
+  }
+
+  Script cert(String location, Instant time, Instant expires) {
+    CheckResult r = result(location, time, true, 100);
     return feed(rebuild(r).tlsExpiresAt(expires).up(200).build());
+  }
+
+  /** Acknowledges whatever is open in the availability lane (nothing when nothing is). */
+  Script ackOpen(String by, Instant time) {
+    UUID open = state.availability().open().map(Incident::id).orElse(new UUID(7, 7));
+    return take(state.onAck(open, new Ack(by, java.util.Optional.empty(), time)));
   }
 
   CheckResult result(String location, Instant startedAt, boolean up, long totalMs) {

@@ -13,6 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.CheckResult;
+import dev.webmon.event.IncidentEvent;
 import dev.webmon.event.PhaseTimings;
 import dev.webmon.event.Reason;
 import dev.webmon.event.TargetSpec;
@@ -20,6 +21,7 @@ import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
+import dev.webmon.store.IncidentFixtures;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -47,6 +49,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BatchWriterIT {
   private static final String RESULTS = "r";
   private static final String TARGETS = "t";
+  private static final String INCIDENTS = "i";
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   private HikariDataSource ds;
@@ -86,6 +89,8 @@ class BatchWriterIT {
       b.consumed(r, 0);
       if (r.topic().equals(RESULTS)) {
         b.addResult(CODEC.decodeResult(r.value()), r);
+      } else if (r.topic().equals(INCIDENTS)) {
+        b.addIncident(CODEC.decodeIncident(r.value()), r);
       } else if (r.value() == null) {
         b.addTargetChange(new Batch.Delete(new String(r.key()), r));
       } else {
@@ -354,5 +359,53 @@ class BatchWriterIT {
     assertThat(count(ds, "SELECT count(*) FROM check_rollup_dirty")).isEqualTo(1);
     assertThat(count(ds, "SELECT extract(epoch FROM hour)::bigint FROM check_rollup_dirty"))
         .isEqualTo(old.truncatedTo(ChronoUnit.HOURS).getEpochSecond());
+  }
+
+  private ConsumerRecord<byte[], byte[]> incident(long offset, IncidentEvent e) {
+    return record(INCIDENTS, 0, offset, e.targetId(), CODEC.encode(e));
+  }
+
+  @Test
+  void incidentEventsCommitWithTheOffsetsAndAFencedBatchWritesNoneOfThem() {
+    BatchWriter w = writer(CopyEncoder.Format.BINARY);
+    UUID id = UUID.randomUUID();
+    List<IncidentEvent> life = IncidentFixtures.lifecycle(id, "a");
+    Map<TopicPartition, Long> before = new HashMap<>(stored);
+    write(w, batch(List.of(incident(0, life.get(0)), resultRecord(RESULTS, 0, nextOffset++, up("a", "eu", NOW, 1)), incident(1, life.get(1)))));
+    assertThat(count(ds, "SELECT last_seq FROM incident WHERE id = '" + id + "'")).isEqualTo(2);
+
+    // A zombie's batch built on the offsets before: nothing of it is stored.
+    Map<TopicPartition, Long> after = new HashMap<>(stored);
+    stored.clear();
+    stored.putAll(before);
+    assertThat(w.write(batch(List.of(incident(0, life.get(2))))).outcome()).isEqualTo(BatchWriter.Outcome.FENCED);
+    stored.putAll(after);
+    assertThat(count(ds, "SELECT count(*) FROM incident WHERE state = 'open' AND last_seq = 2")).isOne();
+    assertThat(count(ds, "SELECT count(*) FROM incident_event")).isEqualTo(2);
+
+    write(w, batch(List.of(incident(2, life.get(2)), incident(3, life.get(3)), incident(4, life.get(4)))));
+
+    assertThat(count(ds, "SELECT count(*) FROM incident WHERE state = 'resolved' AND last_seq = 5")).isOne();
+    assertThat(count(ds, "SELECT count(*) FROM incident_event")).isEqualTo(5);
+    assertThat(count(ds, "SELECT next_offset FROM sink_offset WHERE topic = 'i'")).isEqualTo(5);
+  }
+
+  @Test
+  void incidentEventsOfABatchWrittenRowByRowAreStoredToo() {
+    BatchWriter w = writer(CopyEncoder.Format.BINARY);
+    String json = new String(CODEC.encode(Fixtures.target("nul", 1)), java.nio.charset.StandardCharsets.UTF_8);
+    json = json.substring(0, json.length() - 1) + ",\"laterField\":\"a NUL \\u0000 PostgreSQL cannot store\"}";
+    ConsumerRecord<byte[], byte[]> bad = record(TARGETS, 0, 0, "nul", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    UUID id = UUID.randomUUID();
+    List<IncidentEvent> life = IncidentFixtures.lifecycle(id, "a");
+
+    BatchWriter.Written written =
+        write(w, batch(List.of(bad, incident(0, life.get(1)), incident(1, life.get(0)), incident(2, life.get(2)), incident(3, life.get(0)))));
+
+    assertThat(written.outcome()).isEqualTo(BatchWriter.Outcome.COMMITTED);
+    assertThat(written.refused()).as("the target only").isEqualTo(1);
+    assertThat(count(ds, "SELECT count(*) FROM incident WHERE state = 'acknowledged' AND last_seq = 3 AND severity = 'degraded'"))
+        .isOne();
+    assertThat(count(ds, "SELECT count(*) FROM incident_event")).isEqualTo(3);
   }
 }

@@ -1,6 +1,7 @@
 package dev.webmon.sink;
 
 import dev.webmon.event.CheckResult;
+import dev.webmon.event.IncidentEvent;
 import dev.webmon.store.UnavailableException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class FakeStore implements BatchStore {
   private final List<CheckResult> results = new ArrayList<>();
   /** Target id to its JSON; a tombstone removes it. */
   private final Map<String, String> targets = new LinkedHashMap<>();
+  private final List<IncidentEvent> incidents = new ArrayList<>();
   private final List<DeadLetters.Letter> deadLetters = new ArrayList<>();
   private final List<Batch> attempts = new ArrayList<>();
   private int reads;
@@ -70,6 +72,7 @@ final class FakeStore implements BatchStore {
       }
       batch.ranges().forEach((tp, range) -> offsets.put(tp, range.next()));
       results.addAll(batch.results);
+      incidents.addAll(batch.incidents);
       deadLetters.addAll(batch.deadLetters);
       for (Batch.TargetChange change : batch.targetChanges.values()) {
         switch (change) {
@@ -136,6 +139,11 @@ final class FakeStore implements BatchStore {
 
   synchronized List<CheckResult> results() {
     return List.copyOf(results);
+  }
+
+  /** The incident events of the committed batches, in batch order. */
+  synchronized List<IncidentEvent> incidents() {
+    return List.copyOf(incidents);
   }
 
   synchronized Map<String, String> targets() {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.CheckResult;
 import dev.webmon.event.EventCodec;
+import dev.webmon.event.IncidentEvent;
+import dev.webmon.store.IncidentFixtures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ class SinkLoopTest {
   private static final TopicPartition R0 = new TopicPartition(TOPICS.results(), 0);
   private static final TopicPartition R1 = new TopicPartition(TOPICS.results(), 1);
   private static final TopicPartition T0 = new TopicPartition(TOPICS.targets(), 0);
+  private static final TopicPartition I0 = new TopicPartition(TOPICS.incidents(), 0);
   private static final SinkConfig CONFIG =
       SinkConfig.defaults(Map.of("sink.batch-max-records", "3", "sink.retry-backoff-max", "4s"));
   private static final Duration LINGER = CONFIG.batchMaxLinger();
@@ -104,7 +107,7 @@ class SinkLoopTest {
   @Test
   void writesEachRecordOnceWithItsOffsetsAndReportsTheCommit() {
     start();
-    assertThat(consumer.subscribed()).containsExactly(TOPICS.results(), TOPICS.targets());
+    assertThat(consumer.subscribed()).containsExactly(TOPICS.results(), TOPICS.targets(), TOPICS.incidents());
     consumer.assignAtNextPoll(R0, R1);
     List<CheckResult> sent = List.of(result(R0, "a"), result(R0, "b"), result(R1, "c"));
 
@@ -379,5 +382,68 @@ class SinkLoopTest {
 
     assertThat(ids(store.results())).containsExactlyElementsOf(ids(sent.subList(4, 6)));
     assertThat(store.offsets()).isEqualTo(Map.of(R0, 6L));
+  }
+
+  private void incident(IncidentEvent e) {
+    consumer.append(I0, e.targetId(), Fixtures.CODEC.encode(e));
+  }
+
+  @Test
+  void incidentEventsAreWrittenInTheBatchOfTheResultsWithTheirOffsets() {
+    start();
+    consumer.assignAtNextPoll(R0, I0);
+    List<IncidentEvent> life = IncidentFixtures.lifecycle(UUID.randomUUID(), "a");
+    CheckResult r = result(R0, "a");
+    life.subList(0, 2).forEach(this::incident);
+
+    loop.runOnce(); // one result and two incident events: a full batch, written
+    loop.runOnce();
+
+    assertThat(ids(store.results())).containsExactly(r.resultId());
+    assertThat(store.incidents()).containsExactlyElementsOf(life.subList(0, 2));
+    assertThat(store.attempts()).hasSize(1);
+    assertThat(store.offsets()).isEqualTo(Map.of(R0, 1L, I0, 2L));
+    assertThat(consumer.committed).isEqualTo(Map.of(R0, 1L, I0, 2L));
+    assertThat(committedRows).as("rows are check results").containsExactly(1);
+    assertThat(counter("webmon.sink.records", "topic", TOPICS.incidents())).isEqualTo(2);
+
+    life.subList(2, 5).forEach(this::incident);
+    loop.runOnce();
+    loop.runOnce();
+    assertThat(store.incidents()).containsExactlyElementsOf(life);
+    assertThat(store.offsets()).isEqualTo(Map.of(R0, 1L, I0, 5L));
+  }
+
+  @Test
+  void poisonIncidentRecordsBecomeDeadLettersAndTheSinkKeepsGoing() {
+    start();
+    consumer.assignAtNextPoll(I0);
+    List<IncidentEvent> life = IncidentFixtures.lifecycle(UUID.randomUUID(), "a");
+    String opened = new String(Fixtures.CODEC.encode(life.get(0)), StandardCharsets.UTF_8);
+    consumer.append(I0, "a", "{not json".getBytes(StandardCharsets.UTF_8));
+    consumer.append(I0, "b", Fixtures.CODEC.encode(life.get(0))); // key is not the targetId
+    consumer.append(I0, "a", null); // a tombstone is no incident event
+    consumer.append(I0, "a", opened.replace("\"seq\":1", "\"seq\":0").getBytes(StandardCharsets.UTF_8));
+    consumer.append(I0, "a", opened.replace("\"kind\":\"OPENED\"", "\"kind\":\"REOPENED\"").getBytes(StandardCharsets.UTF_8));
+    consumer.append(I0, null, Fixtures.CODEC.encode(life.get(0)));
+    incident(life.get(0));
+
+    loop.runOnce();
+    loop.runOnce();
+
+    assertThat(store.incidents()).containsExactly(life.get(0));
+    assertThat(store.deadLetters())
+        .extracting(l -> l.reason + "@" + l.source.offset())
+        .containsExactly("MALFORMED_JSON@0", "WRONG_KEY@1", "EMPTY@2", "INVALID_VALUE@3", "INVALID_VALUE@4", "WRONG_KEY@5");
+    assertThat(store.offsets()).isEqualTo(Map.of(I0, 7L));
+    assertThat(counter("webmon.sink.dead.letters", "reason", "WRONG_KEY")).isEqualTo(2);
+
+    incident(life.get(1));
+    loop.runOnce(); // fetched
+    clock.advance(LINGER);
+    loop.runOnce(); // lingered out: written
+    loop.runOnce();
+    assertThat(store.incidents()).containsExactlyElementsOf(life.subList(0, 2));
+    assertThat(store.offsets()).isEqualTo(Map.of(I0, 8L));
   }
 }
