@@ -11,9 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,6 +45,10 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   private KeyValueStore<String, byte[]> alerts;
   private PolicyBook policies;
   private Skips skips;
+  // Per target, the earliest instant a tick could change it (TargetAlerts.nextTick), so a tick
+  // decodes only the targets due. Rebuilt by a full pass after start and after a policy change.
+  private final Map<String, Instant> due = new HashMap<>();
+  private boolean rescan = true;
 
   AlertProcessor(TopicsConfig topics, Clock clock, Duration tick) {
     this.topics = topics;
@@ -99,6 +104,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     emit(s.transitions(), j, record.timestamp());
     if (s.changed()) {
       alerts.put(key, StateCodec.encode(s.next()));
+      schedule(key, s.next(), j);
     }
   }
 
@@ -124,6 +130,9 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     }
     watches.put(key, StateCodec.encode(Watch.of(t)));
     policies.forget(key);
+    if (due.containsKey(key) || alerts.get(key) != null) {
+      due.put(key, Instant.MIN); // the silence may have changed: judge it at the next tick
+    }
   }
 
   private void deleted(String key, Instant at, long timestamp) {
@@ -135,6 +144,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     alerts.delete(key);
     watches.delete(key);
     policies.forget(key);
+    due.remove(key);
   }
 
   private void onCommand(String key, Record<byte[], byte[]> record) {
@@ -151,44 +161,83 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
           c.incidentId(), key);
       return;
     }
+    PolicyBook.Judge judge = j.get();
     TargetAlerts.Step s =
         StateCodec.decodeAlerts(key, state)
-            .onAck(c.incidentId(), new Ack(c.by(), c.note(), c.at()));
-    if (s.transitions().isEmpty()) {
+            .onAck(c.incidentId(), new Ack(c.by(), c.note(), c.at()), judge.policy(),
+                judge.silenceAfter());
+    emit(s.transitions(), judge, record.timestamp());
+    if (s.changed()) {
+      alerts.put(key, StateCodec.encode(s.next()));
+      schedule(key, s.next(), judge);
+    }
+    if (s.transitions().stream().noneMatch(t -> t.kind() == Transition.Kind.ACKNOWLEDGED)) {
       skips.count(Skips.Reason.ACK_IGNORED);
       LOG.info("acknowledgement of incident {} of target {} ignored: not open, or acknowledged",
           c.incidentId(), key);
-      return;
     }
-    emit(s.transitions(), j.get(), record.timestamp());
-    alerts.put(key, StateCodec.encode(s.next()));
   }
 
-  /** Judges every target of the task at the clock's instant. */
+  /**
+   * Judges the targets of the task that are due at the clock's instant: all of them after a start
+   * or a policy change, else those whose {@link TargetAlerts#nextTick} has come.
+   */
   private void tick() {
-    policies.refresh();
+    if (policies.refresh()) {
+      rescan = true;
+    }
     Instant now = clock.instant();
     long timestamp = now.toEpochMilli();
-    List<KeyValue<String, byte[]>> changed = new ArrayList<>();
-    // Written after the iteration: the store is not changed under its own iterator.
-    try (KeyValueIterator<String, byte[]> it = alerts.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        Optional<PolicyBook.Judge> known = judge(kv.key);
-        if (known.isEmpty()) {
-          continue; // a state without a spec cannot outlive deleted(); nothing to judge by
-        }
-        PolicyBook.Judge j = known.get();
-        TargetAlerts.Step s =
-            StateCodec.decodeAlerts(kv.key, kv.value).onTick(now, j.policy(), j.silenceAfter());
-        emit(s.transitions(), j, timestamp);
-        if (s.changed()) {
-          changed.add(KeyValue.pair(kv.key, StateCodec.encode(s.next())));
+    if (rescan) {
+      rescan = false;
+      due.clear();
+      List<String> all = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it = alerts.all()) {
+        while (it.hasNext()) {
+          all.add(it.next().key);
         }
       }
+      for (String key : all) {
+        judgeAt(key, now, timestamp);
+      }
+      return;
     }
-    for (KeyValue<String, byte[]> kv : changed) {
-      alerts.put(kv.key, kv.value);
+    List<String> ready = new ArrayList<>();
+    for (Map.Entry<String, Instant> e : due.entrySet()) {
+      if (!e.getValue().isAfter(now)) {
+        ready.add(e.getKey());
+      }
+    }
+    for (String key : ready) {
+      judgeAt(key, now, timestamp);
+    }
+  }
+
+  private void judgeAt(String key, Instant now, long timestamp) {
+    byte[] state = alerts.get(key);
+    Optional<PolicyBook.Judge> known = judge(key);
+    if (state == null || known.isEmpty()) {
+      due.remove(key); // a state without a spec cannot outlive deleted(); nothing to judge by
+      return;
+    }
+    PolicyBook.Judge j = known.get();
+    TargetAlerts.Step s =
+        StateCodec.decodeAlerts(key, state).onTick(now, j.policy(), j.silenceAfter());
+    emit(s.transitions(), j, timestamp);
+    if (s.changed()) {
+      alerts.put(key, StateCodec.encode(s.next()));
+    }
+    // From the state after the tick even when not stored: a tick that changed nothing is not
+    // written, and the stored (older) state reaches the same verdicts.
+    schedule(key, s.next(), j);
+  }
+
+  private void schedule(String key, TargetAlerts state, PolicyBook.Judge j) {
+    Optional<Instant> next = state.nextTick(j.policy(), j.silenceAfter());
+    if (next.isPresent()) {
+      due.put(key, next.get());
+    } else {
+      due.remove(key);
     }
   }
 

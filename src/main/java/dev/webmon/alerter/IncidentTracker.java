@@ -71,14 +71,6 @@ record IncidentTracker(
     return at.isAfter(lastAt) ? at : lastAt;
   }
 
-  /** This tracker with its clock moved to {@code at} (when later). */
-  IncidentTracker touched(Instant at) {
-    Instant t = notBefore(at);
-    return t.equals(lastAt)
-        ? this
-        : new IncidentTracker(targetId, lastStatus, t, changes, lastChange, flapping, opened, open);
-  }
-
   /** Judges {@code v}; a verdict of a target never seen (no result) changes nothing. */
   Step step(Verdict v, Policy p) {
     if (v.newestResultId().isEmpty()) {

@@ -56,8 +56,8 @@ final class PolicyBook {
     this.codec = codec;
   }
 
-  /** Re-reads the policies; forgets every cached judgement when they changed. */
-  void refresh() {
+  /** Re-reads the policies; forgets every cached judgement when they changed, and says so. */
+  boolean refresh() {
     SortedMap<String, AlertPolicySpec> now = new TreeMap<>();
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
@@ -73,11 +73,13 @@ final class PolicyBook {
         }
       }
     }
-    if (!now.equals(policies)) {
-      policies = Collections.unmodifiableSortedMap(now);
-      judges.clear();
-      interned.clear();
+    if (now.equals(policies)) {
+      return false;
     }
+    policies = Collections.unmodifiableSortedMap(now);
+    judges.clear();
+    interned.clear();
+    return true;
   }
 
   /** Forgets the judgement of one target (its spec changed or it was deleted). */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -81,19 +82,51 @@ record TargetAlerts(
     return new Step(new TargetAlerts(locations, a.next(), certificate), a.transitions(), changed);
   }
 
-  /** ACKNOWLEDGED when {@code incident} is open in either lane and not yet acknowledged. */
-  Step onAck(UUID incident, Ack ack) {
-    IncidentTracker.Step a = availability.acknowledge(incident, ack);
+  /**
+   * The earliest instant at which a tick could change anything: when a location not yet silent
+   * at the last instant judged becomes silent, or when a flapping incident has been stable for
+   * {@code flapWindow}. Nothing else changes between inputs (the other rules act on results). A
+   * tick before it is a no-op, so the topology judges only the targets due; empty when no tick can
+   * change anything before the next input.
+   */
+  Optional<Instant> nextTick(Policy p, Duration silenceAfter) {
+    Instant judged = availability.lastAt();
+    Instant next = null;
+    for (LocationState l : locations.locations().values()) {
+      Instant quietUntil = l.lastStartedAt().plus(silenceAfter); // silent once past it
+      if (!judged.isAfter(quietUntil)) {
+        Instant silent = quietUntil.plusNanos(1);
+        next = next == null || silent.isBefore(next) ? silent : next;
+      }
+    }
+    if (availability.flapping()) {
+      Instant stable = availability.lastChange().map(c -> c.plus(p.flapWindow())).orElse(judged);
+      next = next == null || stable.isBefore(next) ? stable : next;
+    }
+    return Optional.ofNullable(next);
+  }
+
+  /**
+   * ACKNOWLEDGED when {@code incident} is open in either lane and not yet acknowledged. The ack's
+   * instant is judged first, as a tick would (so the target's clock is always the instant last
+   * judged, which {@link #nextTick} relies on); that may emit transitions of its own, before.
+   */
+  Step onAck(UUID incident, Ack ack, Policy p, Duration silenceAfter) {
+    Step judged = onTick(ack.at(), p, silenceAfter);
+    TargetAlerts s = judged.next();
+    List<Transition> out = new ArrayList<>(judged.transitions());
+    IncidentTracker.Step a = s.availability.acknowledge(incident, ack);
     if (!a.transitions().isEmpty()) {
-      return new Step(new TargetAlerts(locations, a.next(), certificate), a.transitions(), true);
+      out.addAll(a.transitions());
+      return new Step(new TargetAlerts(s.locations, a.next(), s.certificate), out, true);
     }
-    Instant at = availability.notBefore(ack.at());
-    CertificateTracker.Step c = certificate.acknowledge(incident, ack, at);
-    if (c.transitions().isEmpty()) {
-      return new Step(this, List.of(), false);
+    Instant at = s.availability.notBefore(ack.at());
+    CertificateTracker.Step c = s.certificate.acknowledge(incident, ack, at);
+    if (!c.transitions().isEmpty()) {
+      out.addAll(c.transitions());
+      return new Step(new TargetAlerts(s.locations, s.availability, c.next()), out, true);
     }
-    return new Step(new TargetAlerts(locations, availability.touched(at), c.next()),
-        c.transitions(), true);
+    return judged;
   }
 
   /** RESOLVED for every open incident: the target was deleted at {@code at}. */

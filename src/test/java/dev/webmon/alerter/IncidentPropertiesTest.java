@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
@@ -137,6 +138,36 @@ class IncidentPropertiesTest {
       apply(s, step, t);
       TargetAlerts state = s.state();
       assertThat(StateCodec.decodeAlerts(Script.TARGET, StateCodec.encode(state))).isEqualTo(state);
+    }
+  }
+
+  @Property(tries = 200)
+  void aTickBeforeTheNextTickInstantChangesNothing(
+      @ForAll("scripts") List<Step> script, @ForAll("policies") Policy policy,
+      @ForAll @IntRange(min = 1, max = 999) int permille) {
+    Script s = new Script(policy);
+    Instant t = Script.T0;
+    for (Step step : script) {
+      t = t.plusSeconds(step.gapSeconds());
+      apply(s, step, t);
+      TargetAlerts state = s.state();
+      Instant from = state.availability().lastAt();
+      if (from.equals(Instant.MIN)) {
+        continue; // nothing seen yet
+      }
+      Instant until = state.nextTick(policy, Script.SILENCE).orElse(from.plus(Duration.ofDays(2)));
+      Duration gap = Duration.between(from, until);
+      Instant before = from.plus(gap.multipliedBy(permille).dividedBy(1000));
+      if (before.isBefore(until)) {
+        TargetAlerts.Step tick = state.onTick(before, policy, Script.SILENCE);
+        assertThat(tick.transitions()).as("a tick at %s, before %s", before, until).isEmpty();
+        assertThat(tick.changed()).as("a tick at %s, before %s", before, until).isFalse();
+      }
+      Optional<Instant> due = state.nextTick(policy, Script.SILENCE);
+      if (due.isPresent() && script.size() % 3 == 0) {
+        Statistics.label("a due tick changes something")
+            .collect(state.onTick(due.get(), policy, Script.SILENCE).changed());
+      }
     }
   }
 

@@ -58,7 +58,7 @@ final class Script {
 
   /** Acknowledges the {@code n}th incident (1-based, in order of first transition) at {@code time}. */
   Script ack(int n, String by, String time) {
-    return take(state.onAck(incident(n), new Ack(by, java.util.Optional.empty(), at(time))));
+    return take(state.onAck(incident(n), new Ack(by, java.util.Optional.empty(), at(time)), policy, SILENCE));
   }
 
   /** The target is deleted at {@code time}. */
@@ -81,7 +81,7 @@ final class Script {
   /** Acknowledges whatever is open in the availability lane (nothing when nothing is). */
   Script ackOpen(String by, Instant time) {
     UUID open = state.availability().open().map(Incident::id).orElse(new UUID(7, 7));
-    return take(state.onAck(open, new Ack(by, java.util.Optional.empty(), time)));
+    return take(state.onAck(open, new Ack(by, java.util.Optional.empty(), time), policy, SILENCE));
   }
 
   CheckResult result(String location, Instant startedAt, boolean up, long totalMs) {
