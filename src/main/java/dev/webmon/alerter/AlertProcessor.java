@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The alerter's one processor per task: results, target specs and incident commands of the
  * task's partitions meet here (co-partitioned by target id), and a wall-clock punctuation judges
- * every target of the task each tick. Inputs arrive as bytes and are decoded here, so a malformed
+ * the targets of the task that are due, each tick. Inputs arrive as bytes and are decoded here, so a malformed
  * record is counted ({@link Skips}) and skipped with a log line naming its topic, partition,
  * offset and error, never its content. Not thread-safe: Streams gives each task its own.
  */

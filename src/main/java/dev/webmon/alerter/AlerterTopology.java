@@ -18,26 +18,26 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * results ──────────┐
  * targets ──────────┼─> alerts (AlertProcessor) ──> incidents
- * incident-commands ┘     │ stores target-specs, target-state (in memory, changelogged)
- *                         │ global store policies <── alert-policies (PolicyProcessor)
+ * incident-commands ┘     │ stores alerter-targets, alerter-state (in memory, changelogged)
+ *                         │ global store alerter-policies <── alert-policies (PolicyProcessor)
  *                         └ wall-clock punctuation every tick
  * </pre>
  *
  * The three input topics must be co-partitioned (same key = target id, same partition count);
  * Streams refuses to start otherwise. Every store is in memory: RocksDB is not on the class path.
- * Changelog topics: {@code <application.id>-target-specs-changelog} and {@code
- * <application.id>-target-state-changelog}; the global store restores from {@code
+ * Changelog topics: {@code <application.id>-alerter-targets-changelog} and {@code
+ * <application.id>-alerter-state-changelog}; the global store restores from {@code
  * alert-policies} itself.
  */
 public final class AlerterTopology {
   /** Store: per target, what the alerter keeps of its spec ({@link Watch}). */
-  static final String WATCHES = "target-specs";
+  static final String WATCHES = "alerter-targets";
 
   /** Store: per target, its locations and incident lanes ({@link TargetAlerts}). */
-  static final String ALERTS = "target-state";
+  static final String ALERTS = "alerter-state";
 
   /** Global store: alert policies by name, as their JSON. */
-  static final String POLICIES = "policies";
+  static final String POLICIES = "alerter-policies";
 
   private AlerterTopology() {}
 

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The topology in a real {@link KafkaStreams} on a real broker, exactly once, with in-memory
  * stores and no RocksDB on the class path: an outage opens one incident; a second instance,
  * started on an empty state directory after the first closed, restores the state from the
- * changelog and resolves that same incident.
+ * changelog and resolves that same incident. And the runnable jar carries no RocksDB.
  */
 @ExtendWith(KafkaExtension.class)
 class AlerterTopologyIT {
@@ -93,6 +95,17 @@ class AlerterTopologyIT {
         .isEqualTo(seen.get(0).incidentId());
   }
 
+  @Test
+  void theRunnableJarHasKafkaStreamsButNoRocksDb() throws Exception {
+    Path jar = Path.of(System.getProperty("webmon.jar", "target/webmon.jar"));
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      List<String> names = zip.stream().map(ZipEntry::getName).toList();
+      assertThat(names).contains("org/apache/kafka/streams/KafkaStreams.class");
+      assertThat(names).filteredOn(n -> n.startsWith("org/rocksdb/") || n.contains("librocksdb"))
+          .isEmpty();
+    }
+  }
+
   private static KafkaStreams start(KafkaConfig kafka, TopicsConfig topics, Path stateDir)
       throws Exception {
     Files.createDirectories(stateDir);
@@ -102,7 +115,6 @@ class AlerterTopologyIT {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    p.put("processing.exception.handler.global.enabled", "true");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     KafkaStreams streams =
         new KafkaStreams(AlerterTopology.build(topics, Clock.systemUTC(), Duration.ofSeconds(1)), p);

@@ -66,7 +66,6 @@ final class Driven implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "webmon-alerter");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put("processing.exception.handler.global.enabled", "true");
     driver = new TopologyTestDriver(AlerterTopology.build(TOPICS, clock, TICK), props,
         clock.instant());
     StringSerializer s = new StringSerializer();
