@@ -128,7 +128,11 @@ public final class ImportBench {
                   new SimpleMeterRegistry());
           HikariDataSource pool = Database.pool(postgres, "web");
           KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), webConfig.publishTimeout());
-          WebApp web = WebApp.create(webConfig, pool, publisher, AddressPolicy.fromConfig(checks), Clock.systemUTC()).start()) {
+          WebApp web =
+              WebApp.create(
+                      webConfig, pool, publisher, publisher.policies(topics.alertPolicies()), AddressPolicy.fromConfig(checks),
+                      Clock.systemUTC())
+                  .start()) {
         StringBuilder body = new StringBuilder("{\"targets\":[");
         for (int i = 0; i < o.targets(); i++) {
           body.append(i == 0 ? "" : ",")

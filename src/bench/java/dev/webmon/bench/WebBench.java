@@ -4,10 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.webmon.WebmonException;
 import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.PostgresConfig;
+import dev.webmon.event.AlertPolicySpec;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedPostgres;
 import dev.webmon.init.SchemaMigrator;
 import dev.webmon.store.Database;
+import dev.webmon.web.PolicyPublisher;
 import dev.webmon.web.TargetPublisher;
 import dev.webmon.web.WebApp;
 import dev.webmon.web.WebConfig;
@@ -177,7 +179,8 @@ public final class WebBench {
         long rollupRows = WebBenchData.count(db, "SELECT count(*) FROM check_rollup_hourly");
         List<String> ids = WebBenchData.ids(db);
         WebConfig config = WebConfig.forTests(PASSWORD, TOKEN, false);
-        try (WebApp app = WebApp.create(config, db, new ReadOnlyPublisher(), AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+        ReadOnlyPublisher readOnly = new ReadOnlyPublisher();
+        try (WebApp app = WebApp.create(config, db, readOnly, readOnly, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
           String base = "http://127.0.0.1:" + app.port();
           String loadBefore = loadAverage();
           say(out, "web app on " + base + "; " + o.concurrency() + " concurrent clients, " + o.warmup() + " warm-up + "
@@ -320,9 +323,14 @@ public final class WebBench {
   }
 
   /** The bench only reads: any write is refused. */
-  private static final class ReadOnlyPublisher implements TargetPublisher {
+  private static final class ReadOnlyPublisher implements TargetPublisher, PolicyPublisher {
     @Override
     public void publish(TargetSpec spec) {
+      throw new WebmonException("the web bench is read-only");
+    }
+
+    @Override
+    public void publish(AlertPolicySpec spec) {
       throw new WebmonException("the web bench is read-only");
     }
 

@@ -75,7 +75,10 @@ final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (HikariDataSource db = Database.pool(postgres, "web");
         KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), web.publishTimeout());
-        WebApp app = WebApp.create(web, db, publisher, addresses, Clock.systemUTC(), registry)) {
+        WebApp app =
+            WebApp.create(
+                web, db, publisher, publisher.policies(topics.alertPolicies()),
+                publisher.incidentCommands(topics.incidentCommands()), addresses, Clock.systemUTC(), registry)) {
       WebApp.requireSchema(db);
       db.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
       app.start();

@@ -223,7 +223,10 @@ public final class Standalone implements AutoCloseable {
     KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), webConfig.publishTimeout());
     resources.push(publisher);
     WebApp web =
-        WebApp.create(webConfig, webPool, publisher, AddressPolicy.fromConfig(checkConfig), Clock.systemUTC(), registry)
+        WebApp.create(
+                webConfig, webPool, publisher, publisher.policies(topics.alertPolicies()),
+                publisher.incidentCommands(topics.incidentCommands()), AddressPolicy.fromConfig(checkConfig),
+                Clock.systemUTC(), registry)
             .start();
     resources.push(web);
     webPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -102,7 +103,13 @@ public final class TargetList {
     }
   }
 
-  /** One row of the list. Percentages and times are null when there is no data yet. */
+  /** The open (or acknowledged) availability incident of a target. */
+  public record OpenIncident(UUID id, String severity) {}
+
+  /**
+   * One row of the list. Percentages and times are null when there is no data yet; {@code
+   * incident} is null when the target has no open availability incident.
+   */
   public record Row(
       String id,
       String name,
@@ -119,7 +126,8 @@ public final class TargetList {
       Double uptime30d,
       Double p95Ms24h,
       List<Double> sparklineMs,
-      List<Double> sparklineUp) {}
+      List<Double> sparklineUp,
+      OpenIncident incident) {}
 
   /** A page of rows and the total number matching. */
   public record Page(List<Row> items, int page, int size, long total) {
@@ -136,8 +144,25 @@ public final class TargetList {
       AND (CAST(:interval AS integer) IS NULL OR t.interval_seconds = :interval)
       """;
 
+  /**
+   * The status rank: the open availability incident's severity when there is one (the alerter's
+   * verdict, with thresholds and quorum), else the locations' latest results. Same rule as {@link #status}.
+   */
   private static final String STATUS_RANK =
-      "CASE WHEN st.n IS NULL OR st.n = 0 THEN 3 WHEN st.n_up = 0 THEN 0 WHEN st.n_up < st.n THEN 1 ELSE 2 END";
+      "CASE inc.severity WHEN 'down' THEN 0 WHEN 'degraded' THEN 1 WHEN 'flapping' THEN 1 WHEN 'no-data' THEN 3 ELSE "
+          + "CASE WHEN st.n IS NULL OR st.n = 0 THEN 3 WHEN st.n_up = 0 THEN 0 WHEN st.n_up < st.n THEN 1 ELSE 2 END END";
+
+  /**
+   * The newest open (or acknowledged) availability incident of every target that has one, from
+   * the partial index {@code incident_active}: only unresolved incidents are read.
+   */
+  static final String ACTIVE =
+      """
+      active AS MATERIALIZED (
+          SELECT DISTINCT ON (target_id) target_id, id, severity
+          FROM incident WHERE state <> 'resolved' AND lane = 'availability'
+          ORDER BY target_id, opened_at DESC
+      )""";
 
   /**
    * Page first, status after: sorted by a column of {@code target} (index on lower(name), id),
@@ -151,9 +176,12 @@ public final class TargetList {
           WHERE %2$s
           ORDER BY %1$s
           LIMIT :limit OFFSET :offset
-      )
-      SELECT t.*, st.n, st.n_up, st.last_check, (SELECT count(*) FROM target t WHERE %2$s) AS total, u.*
+      ),
+      %5$s
+      SELECT t.*, st.n, st.n_up, st.last_check, (SELECT count(*) FROM target t WHERE %2$s) AS total,
+             inc.id AS incident_id, inc.severity AS incident_severity, u.*
       FROM page t
+      LEFT JOIN active inc ON inc.target_id = t.id
       LEFT JOIN LATERAL (
           SELECT count(*) AS n, count(*) FILTER (WHERE up) AS n_up, max(started_at) AS last_check
           FROM target_status WHERE target_id = t.id
@@ -169,11 +197,14 @@ public final class TargetList {
           SELECT target_id, count(*) AS n, count(*) FILTER (WHERE up) AS n_up, max(started_at) AS last_check
           FROM target_status GROUP BY target_id
       ),
+      %5$s,
       page AS (
           SELECT t.id, t.name, t.url, t.interval_seconds, t.tags, t.version, t.updated_at,
-                 st.n, st.n_up, st.last_check, %4$s AS status_rank, count(*) OVER () AS total
+                 st.n, st.n_up, st.last_check, %4$s AS status_rank, count(*) OVER () AS total,
+                 inc.id AS incident_id, inc.severity AS incident_severity
           FROM target t
           LEFT JOIN st ON st.target_id = t.id
+          LEFT JOIN active inc ON inc.target_id = t.id
           WHERE %2$s AND (CAST(:rank AS integer) IS NULL OR %4$s = :rank)
           ORDER BY %1$s
           LIMIT :limit OFFSET :offset
@@ -213,7 +244,7 @@ public final class TargetList {
     Instant sparkStart = now.truncatedTo(ChronoUnit.HOURS).minus(SPARK_HOURS - 1, ChronoUnit.HOURS);
     boolean statusFirst = statusFirst(f);
     String sql =
-        (statusFirst ? SQL_STATUS_FIRST : SQL_PAGE_FIRST).formatted(SORTS.get(f.sort()), WHERE, FIGURES, STATUS_RANK);
+        (statusFirst ? SQL_STATUS_FIRST : SQL_PAGE_FIRST).formatted(SORTS.get(f.sort()), WHERE, FIGURES, STATUS_RANK, ACTIVE);
     Page page =
         Jdbc.read(
             dataSource,
@@ -255,7 +286,8 @@ public final class TargetList {
     Spark spark = spark(rs, sparkStart);
     int n = rs.getInt("n");
     int nUp = rs.getInt("n_up");
-    Status status = n == 0 ? Status.UNKNOWN : nUp == 0 ? Status.DOWN : nUp < n ? Status.DEGRADED : Status.UP;
+    String severity = rs.getString("incident_severity");
+    Status status = status(severity, n, nUp);
     Timestamp last = rs.getTimestamp("last_check");
     Array tags = rs.getArray("tags");
     return new Row(
@@ -274,7 +306,29 @@ public final class TargetList {
         Figures.percent(rs, "u30", "c30"),
         Figures.millis(rs, "p95_24"),
         spark.ms(),
-        spark.up());
+        spark.up(),
+        severity == null ? null : new OpenIncident(rs.getObject("incident_id", UUID.class), severity));
+  }
+
+  /**
+   * The status of a target: from its open availability incident's severity if it has one
+   * (down: DOWN; degraded and flapping: DEGRADED; no-data: UNKNOWN), else from its locations'
+   * latest results (none: UNKNOWN, all down: DOWN, some down: DEGRADED, else UP).
+   */
+  static Status status(String incidentSeverity, int locations, int upLocations) {
+    if (incidentSeverity != null) {
+      switch (incidentSeverity) {
+        case "down":
+          return Status.DOWN;
+        case "degraded", "flapping":
+          return Status.DEGRADED;
+        case "no-data":
+          return Status.UNKNOWN;
+        default:
+          break;
+      }
+    }
+    return locations == 0 ? Status.UNKNOWN : upLocations == 0 ? Status.DOWN : upLocations < locations ? Status.DEGRADED : Status.UP;
   }
 
   /** One value per hour of the last {@link #SPARK_HOURS} hours (null where there was no check). */

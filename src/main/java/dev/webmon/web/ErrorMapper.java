@@ -38,6 +38,7 @@ final class ErrorMapper {
       case ForbiddenException v -> 403;
       case NotFoundException v -> 404;
       case ConflictException v -> 409;
+      case StateConflictException v -> 409;
       case PreconditionFailedException v -> 412;
       case TooManyRequestsException v -> 429;
       case RequestBodyRefusedException v -> v.status();
@@ -105,7 +106,7 @@ final class ErrorMapper {
     }
     if (status == 503 || status == 429) {
       ctx.header("Retry-After", "5");
-    } else if (status == 409) {
+    } else if (e instanceof ConflictException) {
       ctx.header("Retry-After", "1");
     }
     respond(ctx, status, message, fields);

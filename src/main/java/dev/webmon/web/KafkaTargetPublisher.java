@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.config.KafkaConfig;
+import dev.webmon.event.AlertPolicySpec;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.ops.Check;
@@ -133,9 +134,40 @@ public final class KafkaTargetPublisher implements TargetPublisher {
     }
   }
 
+  /**
+   * A publisher of incident commands to {@code topic} on this publisher's producer (same bounds
+   * on every wait); it lives as long as this publisher.
+   */
+  public IncidentCommandPublisher incidentCommands(String topic) {
+    return command ->
+        send(
+            new ProducerRecord<>(topic, command.targetId(), codec.encode(command)),
+            "acknowledgement of incident " + command.incidentId() + " (target " + command.targetId() + ")");
+  }
+
   @Override
   public void delete(String id) {
     send(new ProducerRecord<>(topic, id, null), "deletion of target " + id);
+  }
+
+  /**
+   * A {@link PolicyPublisher} to {@code policyTopic} on this publisher's producer (same bounds;
+   * closed with it).
+   */
+  public PolicyPublisher policies(String policyTopic) {
+    return new PolicyPublisher() {
+      @Override
+      public void publish(AlertPolicySpec spec) {
+        send(
+            new ProducerRecord<>(policyTopic, spec.name(), codec.encode(spec)),
+            "alert policy " + spec.name() + " v" + spec.version());
+      }
+
+      @Override
+      public void delete(String name) {
+        send(new ProducerRecord<>(policyTopic, name, null), "deletion of alert policy " + name);
+      }
+    };
   }
 
   private void send(ProducerRecord<String, byte[]> record, String what) {

@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import dev.webmon.event.Outcome;
 import dev.webmon.store.ChartSeries;
+import dev.webmon.store.IncidentReads;
 import dev.webmon.store.Jdbc;
 import dev.webmon.store.ResultPages;
 import dev.webmon.store.StoredTarget;
@@ -20,16 +21,21 @@ import javax.sql.DataSource;
  * page, which is mostly its results.
  */
 final class ResultRoutes {
+  /** Incidents in the target page's history. */
+  static final int TARGET_INCIDENTS = 20;
+
   private final Views views;
   private final DataSource dataSource;
   private final Targets store;
   private final ResultReads results;
+  private final IncidentReads incidents;
 
-  ResultRoutes(Views views, DataSource dataSource, Targets store, ResultReads results) {
+  ResultRoutes(Views views, DataSource dataSource, Targets store, ResultReads results, IncidentReads incidents) {
     this.views = views;
     this.dataSource = dataSource;
     this.store = store;
     this.results = results;
+    this.incidents = incidents;
   }
 
   /** Registers the page after the target pages, so that {@code /targets/new} is not an id. */
@@ -109,6 +115,10 @@ final class ResultRoutes {
     ResultPages.ResultPage recent = results.results(downOnly ? q.outcome(Outcome.DOWN) : q);
     Map<String, Object> model = Views.page(ctx, stored.spec().name());
     model.put("view", TargetPage.of(stored, window, location.orElse(""), downOnly, stats, recent, now));
+    // Its incidents, open ones first: the open one is the page's banner, all of them its history.
+    IncidentReads.Page history = incidents.list(IncidentReads.Query.first(TARGET_INCIDENTS).target(id));
+    model.put("incidents", history.items().stream().map(i -> IncidentPage.Row.of(i, now)).toList());
+    model.put("openIncidents", history.items().stream().filter(i -> !i.resolved()).map(i -> IncidentPage.Row.of(i, now)).toList());
     ctx.html(views.render("target", model));
   }
 

@@ -128,6 +128,20 @@ final class RouteParams {
     return ListFilter.of(ctx);
   }
 
+  /** The version an If-Match header names ({@code "3"} or {@code W/"3"}): the ETag of a target or a policy. */
+  static long etagVersion(String header) {
+    String v = header.strip();
+    if (v.startsWith("W/")) {
+      v = v.substring(2);
+    }
+    v = v.replace("\"", "");
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new ValidationException("If-Match", "must be an ETag this API returned, e.g. \"3\"");
+    }
+  }
+
   /** A whole number, or empty if {@code text} is not one. */
   static Optional<Long> parseLong(String text) {
     try {

@@ -97,7 +97,7 @@ final class TargetApiRoutes {
     if (ifMatch == null) {
       w = service.update(id, TargetRequest.fromJson(Json.readObject(ctx), ""));
     } else {
-      long seen = parseEtag(ifMatch);
+      long seen = RouteParams.etagVersion(ifMatch);
       w = service.updateIfAt(id, TargetRequest.fromJson(Json.readObject(ctx), ""), seen);
     }
     ctx.header("ETag", etag(w.spec()));
@@ -151,19 +151,6 @@ final class TargetApiRoutes {
 
   private static String etag(TargetSpec spec) {
     return "\"" + spec.version() + "\"";
-  }
-
-  private static long parseEtag(String header) {
-    String v = header.strip();
-    if (v.startsWith("W/")) {
-      v = v.substring(2);
-    }
-    v = v.replace("\"", "");
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new ValidationException("If-Match", "must be the ETag of the target, e.g. \"3\"");
-    }
   }
 
   private static byte[] resource(String name) {

@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * @param version the version the edit started from (sent back as If-Match), or "" when adding
  * @param values the text of every input, by input name
  * @param errors the error of every input, "" for none, by input name
+ * @param policies the names of the alert policies the policy select offers
+ * @param alertInputs the override inputs ({@code alertOverrides.<field>}), in order
  */
 record TargetForm(
     String title,
@@ -26,13 +28,26 @@ record TargetForm(
     List<FieldError> errorList,
     String banner,
     List<Preset> presets,
-    List<String> methods) {
+    List<String> methods,
+    List<String> policies,
+    List<AlertFields.Input> alertInputs) {
 
   /** The form's inputs. */
   static final List<String> INPUTS =
       List.of(
           "name", "url", "intervalPreset", "intervalSeconds", "regex", "mustNotMatch", "expectedStatus", "method", "headers",
-          "body", "timeoutSeconds", "maxRedirects", "tags");
+          "body", "timeoutSeconds", "maxRedirects", "tags", "alertPolicy");
+
+  /** The prefix of the alert override inputs, as of their fields in errors. */
+  static final String OVERRIDES = "alertOverrides.";
+
+  private static final List<String> ALL_INPUTS = allInputs();
+
+  private static List<String> allInputs() {
+    List<String> all = new java.util.ArrayList<>(INPUTS);
+    AlertFields.NAMES.forEach(n -> all.add(OVERRIDES + n));
+    return List.copyOf(all);
+  }
 
   static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
 
@@ -46,6 +61,13 @@ record TargetForm(
     values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
     errors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errors));
     errorList = List.copyOf(errorList);
+    policies = List.copyOf(policies);
+  }
+
+  /** This form offering these alert policies in its select. */
+  TargetForm withPolicies(List<String> names) {
+    return new TargetForm(
+        title, editing, id, version, action, values, errors, errorList, banner, presets, methods, names, alertInputs);
   }
 
   /** The form of a new target with the defaults filled in. */
@@ -61,7 +83,8 @@ record TargetForm(
 
   /** The form of a new target as submitted, with what was wrong with it. */
   static TargetForm adding(Map<String, String> submitted, List<FieldError> errors, String banner) {
-    return new TargetForm("Add a target", false, "", "", "/targets", inputs(submitted), byInput(errors), errors, banner, PRESETS, METHODS);
+    return new TargetForm("Add a target", false, "", "", "/targets", inputs(submitted), byInput(errors), errors, banner, PRESETS, METHODS,
+        List.of(), AlertFields.INPUTS);
   }
 
   /** The form of a stored target. */
@@ -73,13 +96,13 @@ record TargetForm(
   static TargetForm editing(TargetSpec stored, Map<String, String> submitted, List<FieldError> errors, String banner) {
     return new TargetForm(
         "Edit " + stored.name(), true, stored.id(), Long.toString(stored.version()), "/targets/" + stored.id(), inputs(submitted),
-        byInput(errors), errors, banner, PRESETS, METHODS);
+        byInput(errors), errors, banner, PRESETS, METHODS, List.of(), AlertFields.INPUTS);
   }
 
   /** Every input's value ("" if not given); an unknown interval preset becomes 60 or custom. */
   private static Map<String, String> inputs(Map<String, String> submitted) {
     Map<String, String> v = new LinkedHashMap<>();
-    for (String key : INPUTS) {
+    for (String key : ALL_INPUTS) {
       v.put(key, submitted.getOrDefault(key, ""));
     }
     String preset = v.get("intervalPreset");
@@ -91,7 +114,7 @@ record TargetForm(
 
   private static Map<String, String> byInput(List<FieldError> errors) {
     Map<String, String> out = new LinkedHashMap<>();
-    INPUTS.forEach(k -> out.put(k, ""));
+    ALL_INPUTS.forEach(k -> out.put(k, ""));
     out.putAll(errorsByField(errors));
     return out;
   }
@@ -101,6 +124,10 @@ record TargetForm(
     Map<String, String> out = new LinkedHashMap<>();
     for (FieldError e : errors) {
       String field = e.field();
+      if (field.startsWith(OVERRIDES)) {
+        out.merge(field, e.message(), (a, b) -> a + "; " + b); // each override has its own input
+        continue;
+      }
       int cut = field.length();
       for (char c : new char[] {'.', '['}) {
         int i = field.indexOf(c);
@@ -138,6 +165,8 @@ record TargetForm(
     v.put("timeoutSeconds", timeout == Math.rint(timeout) ? Long.toString((long) timeout) : Double.toString(timeout));
     v.put("maxRedirects", Integer.toString(s.maxRedirects()));
     v.put("tags", String.join(", ", s.tags()));
+    v.put("alertPolicy", s.alertPolicy().orElse(""));
+    v.putAll(AlertFields.formValues(s.alertOverrides(), OVERRIDES));
     return v;
   }
 }

@@ -112,6 +112,11 @@ final class TargetImport {
     if (!all.isEmpty()) {
       throw new ValidationException(all);
     }
+    List<TargetSpec> specs = new ArrayList<>(n);
+    for (Plan p : plans) {
+      specs.add(p.spec());
+    }
+    service.checkAlerting(specs, TargetImport::prefix);
     return apply(plans, started);
   }
 

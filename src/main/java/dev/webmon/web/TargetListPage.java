@@ -44,6 +44,7 @@ record TargetListPage(
    *
    * @param status the CSS class ("up", "down", "degraded", "unknown"); {@code statusText} is shown
    * @param spark the sparkline's polylines
+   * @param incidentUrl the page of the target's open availability incident, or ""
    */
   record Row(
       String id,
@@ -59,7 +60,8 @@ record TargetListPage(
       String uptime7d,
       String uptime30d,
       String p95,
-      List<String> spark) {
+      List<String> spark,
+      String incidentUrl) {
     static Row of(TargetList.Row row, Instant now) {
       return new Row(
           row.id(),
@@ -75,7 +77,8 @@ record TargetListPage(
           Format.percent(row.uptime7d()),
           Format.percent(row.uptime30d()),
           Format.millis(row.p95Ms24h()),
-          Format.sparkline(row.sparklineMs(), 96, 24));
+          Format.sparkline(row.sparklineMs(), 96, 24),
+          row.incident() == null ? "" : "/incidents/" + row.incident().id());
     }
   }
 
@@ -112,6 +115,9 @@ record TargetListPage(
   }
 
   private static String statusText(TargetList.Row row) {
+    if (row.incident() != null && !row.incident().severity().equals("certificate")) {
+      return row.incident().severity().replace('-', ' ') + " (open incident)";
+    }
     return switch (row.status()) {
       case UP -> "up";
       case DOWN -> "down";

@@ -1,5 +1,6 @@
 package dev.webmon.web;
 
+import dev.webmon.event.AlertPolicySpec;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.store.FrequencyViews;
 import dev.webmon.store.Jdbc;
@@ -29,6 +30,7 @@ final class TargetPageRoutes {
   private final TargetList targets;
   private final FrequencyViews frequencies;
   private final ResultReads results;
+  private final PolicyService policies;
 
   TargetPageRoutes(
       Views views,
@@ -37,7 +39,8 @@ final class TargetPageRoutes {
       Targets store,
       TargetList targets,
       FrequencyViews frequencies,
-      ResultReads results) {
+      ResultReads results,
+      PolicyService policies) {
     this.views = views;
     this.dataSource = dataSource;
     this.service = service;
@@ -45,6 +48,7 @@ final class TargetPageRoutes {
     this.targets = targets;
     this.frequencies = frequencies;
     this.results = results;
+    this.policies = policies;
   }
 
   void register(Routes r) {
@@ -148,8 +152,17 @@ final class TargetPageRoutes {
 
   private void render(Context ctx, int status, TargetForm form) {
     Map<String, Object> m = Views.page(ctx, form.title());
-    m.put("form", form);
+    m.put("form", form.withPolicies(policyNames()));
     ctx.status(status).html(views.render("target_form", m));
+  }
+
+  /** The policies the form offers; none while PostgreSQL is down (the form still shows its 503). */
+  private List<String> policyNames() {
+    try {
+      return policies.all().stream().map(AlertPolicySpec::name).toList();
+    } catch (UnavailableException e) {
+      return List.of();
+    }
   }
 
   private static Map<String, String> submitted(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.webmon.event.PolicyFields;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ final class TargetRequest {
   static final List<String> FIELDS =
       List.of(
           "name", "url", "intervalSeconds", "regex", "mustNotMatch", "expectedStatus", "method", "headers", "body",
-          "timeoutSeconds", "maxRedirects", "tags");
+          "timeoutSeconds", "maxRedirects", "tags", "alertPolicy", "alertOverrides");
 
   /** Fields a client may send but that are ignored (read-only fields of a target as returned). */
   static final Set<String> READ_ONLY =
@@ -30,6 +31,7 @@ final class TargetRequest {
   private final Scalars scalars;
   private final Map<String, String> headers;
   private final List<String> tags;
+  private final PolicyFields alertOverrides;
   private final List<FieldError> errors;
 
   /** The scalar values as read; null where absent (the accessors turn that into empty). */
@@ -43,12 +45,15 @@ final class TargetRequest {
       String method,
       String body,
       Double timeoutSeconds,
-      Integer maxRedirects) {}
+      Integer maxRedirects,
+      String alertPolicy) {}
 
-  private TargetRequest(Scalars scalars, Map<String, String> headers, List<String> tags, List<FieldError> errors) {
+  private TargetRequest(
+      Scalars scalars, Map<String, String> headers, List<String> tags, PolicyFields alertOverrides, List<FieldError> errors) {
     this.scalars = scalars;
     this.headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     this.tags = List.copyOf(tags);
+    this.alertOverrides = alertOverrides;
     this.errors = List.copyOf(errors);
   }
 
@@ -98,6 +103,16 @@ final class TargetRequest {
 
   List<String> tags() {
     return tags;
+  }
+
+  /** The name of the target's alert policy; empty: by tag, else {@code default}. */
+  Optional<String> alertPolicy() {
+    return Optional.ofNullable(scalars.alertPolicy());
+  }
+
+  /** The target's own alert thresholds (checked field by field already). */
+  PolicyFields alertOverrides() {
+    return alertOverrides;
   }
 
   /** What was wrong with the shape of the request, by field. */
@@ -163,8 +178,27 @@ final class TargetRequest {
             r.text("method"),
             r.text("body"),
             r.number("timeoutSeconds"),
-            clampInt(r.integer("maxRedirects")));
-    return new TargetRequest(scalars, headers, tags, errors);
+            clampInt(r.integer("maxRedirects")),
+            r.text("alertPolicy"));
+    PolicyFields overrides = PolicyFields.NONE;
+    JsonNode o = node.get("alertOverrides");
+    if (o != null && !o.isNull()) {
+      if (!o.isObject()) {
+        errors.add(new FieldError(prefix + "alertOverrides", "must be an object of alert policy fields"));
+      } else {
+        o.fieldNames()
+            .forEachRemaining(
+                f -> {
+                  if (!AlertFields.NAMES.contains(f)) {
+                    errors.add(
+                        new FieldError(
+                            prefix + "alertOverrides." + f, "is not a known field; known fields: " + String.join(", ", AlertFields.NAMES)));
+                  }
+                });
+        overrides = AlertFields.fromJson(o, prefix + "alertOverrides.", errors);
+      }
+    }
+    return new TargetRequest(scalars, headers, tags, overrides, errors);
   }
 
   /**
@@ -234,8 +268,10 @@ final class TargetRequest {
             first(form, "method").orElse(null),
             first(form, "body").orElse(null),
             timeout.orElse(null),
-            clampInt(redirects.orElse(null)));
-    return new TargetRequest(scalars, headers, tags, errors);
+            clampInt(redirects.orElse(null)),
+            first(form, "alertPolicy").orElse(null));
+    PolicyFields overrides = AlertFields.fromForm(form, "alertOverrides.", "alertOverrides.", errors);
+    return new TargetRequest(scalars, headers, tags, overrides, errors);
   }
 
   private static Optional<String> first(Map<String, List<String>> form, String name) {

@@ -1,7 +1,9 @@
 package dev.webmon.web;
 
 import dev.webmon.WebmonException;
+import dev.webmon.event.AlertPolicySpec;
 import dev.webmon.event.TargetSpec;
+import dev.webmon.store.AlertPolicies;
 import dev.webmon.store.Jdbc;
 import dev.webmon.store.StoredTarget;
 import dev.webmon.store.TargetLeases;
@@ -42,6 +44,7 @@ final class TargetService {
   private final TargetValidator validator;
   private final Targets store;
   private final TargetLeases leases;
+  private final AlertPolicies policies;
   private final Duration leaseTtl;
   private final Clock clock;
 
@@ -55,6 +58,7 @@ final class TargetService {
       TargetValidator validator,
       Targets store,
       TargetLeases leases,
+      AlertPolicies policies,
       Duration publishTimeout,
       Clock clock) {
     this.dataSource = dataSource;
@@ -62,6 +66,7 @@ final class TargetService {
     this.validator = validator;
     this.store = store;
     this.leases = leases;
+    this.policies = policies;
     this.leaseTtl = publishTimeout.multipliedBy(2).plusSeconds(5);
     this.clock = clock;
   }
@@ -80,6 +85,7 @@ final class TargetService {
   Written create(TargetRequest request) {
     Instant now = now();
     TargetSpec spec = validator.toSpec(request, newId(), 1, now, "");
+    checkAlerting(List.of(spec), i -> "");
     // A new id is nobody else's yet, so no lease is needed. Ask PostgreSQL first, so that with it
     // down nothing is published; the connection goes back before Kafka is waited for.
     Jdbc.requireReachable(dataSource);
@@ -115,6 +121,7 @@ final class TargetService {
                 + "; reload it and apply your change again");
       }
       TargetSpec draft = validator.toSpec(request, id, prev.spec().version() + 1, now(), prev.spec(), "");
+      checkAlerting(List.of(draft), i -> "");
       if (sameContent(prev.spec(), draft)) {
         return new Written(prev.spec(), prev.createdAt(), Action.UNCHANGED);
       }
@@ -146,6 +153,28 @@ final class TargetService {
     publishHolding(List.of(lease), () -> publisher.delete(id));
     Jdbc.transaction(dataSource, c -> store.delete(c, id));
     LOG.info("target {} deleted", id);
+  }
+
+  /**
+   * Checks the alerting of targets against the stored policies (a named policy must exist, the
+   * merge must be complete: {@link AlertRules}); PostgreSQL is read only if one names a policy or
+   * overrides a field (a policy found by tag was checked when it was written).
+   *
+   * @param prefix the error prefix of the i-th target
+   * @throws ValidationException naming every offending field
+   */
+  void checkAlerting(List<TargetSpec> specs, java.util.function.IntFunction<String> prefix) {
+    if (specs.stream().noneMatch(s -> s.alertPolicy().isPresent() || !s.alertOverrides().isEmpty())) {
+      return;
+    }
+    List<AlertPolicySpec> stored = Jdbc.read(dataSource, policies::all);
+    List<FieldError> errors = new java.util.ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      errors.addAll(AlertRules.targetErrors(specs.get(i), stored, prefix.apply(i)));
+    }
+    if (!errors.isEmpty()) {
+      throw new ValidationException(errors);
+    }
   }
 
   private TargetLeases.Lease reserve(String id) {

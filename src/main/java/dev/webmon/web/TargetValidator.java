@@ -165,6 +165,7 @@ final class TargetValidator {
     int maxRedirects = req.maxRedirects().orElse(TargetSpec.DEFAULT_MAX_REDIRECTS);
     probe.check(b -> b.maxRedirects(maxRedirects));
     probe.check(b -> b.tags(req.tags()));
+    req.alertPolicy().ifPresent(n -> probe.check(b -> b.alertPolicy(n)));
 
     if (!errors.isEmpty()) {
       throw new ValidationException(errors);
@@ -180,7 +181,9 @@ final class TargetValidator {
             .timeout(timeout)
             .maxRedirects(maxRedirects)
             .tags(req.tags())
+            .alertOverrides(req.alertOverrides())
             .updatedAt(updatedAt);
+    req.alertPolicy().ifPresent(b::alertPolicy);
     req.regex().filter(s -> !s.isEmpty()).ifPresent(b::mustMatch);
     req.mustNotMatch().filter(s -> !s.isEmpty()).ifPresent(b::mustNotMatch);
     body.ifPresent(b::body);

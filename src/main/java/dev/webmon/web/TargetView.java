@@ -28,6 +28,8 @@ record TargetView(
     double timeoutSeconds,
     int maxRedirects,
     List<String> tags,
+    String alertPolicy,
+    Map<String, Object> alertOverrides,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -47,6 +49,8 @@ record TargetView(
         s.timeout().toMillis() / 1000.0,
         s.maxRedirects(),
         s.tags(),
+        s.alertPolicy().orElse(null),
+        s.alertOverrides().isEmpty() ? null : AlertFields.view(s.alertOverrides()),
         createdAt,
         s.updatedAt());
   }
@@ -69,6 +73,10 @@ record TargetView(
     m.put("maxRedirects", s.maxRedirects());
     if (!s.tags().isEmpty()) {
       m.put("tags", s.tags());
+    }
+    s.alertPolicy().ifPresent(v -> m.put("alertPolicy", v));
+    if (!s.alertOverrides().isEmpty()) {
+      m.put("alertOverrides", AlertFields.view(s.alertOverrides()));
     }
     return m;
   }

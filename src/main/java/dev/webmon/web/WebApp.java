@@ -1,7 +1,9 @@
 package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.store.AlertPolicies;
 import dev.webmon.store.FrequencyViews;
+import dev.webmon.store.IncidentReads;
 import dev.webmon.store.TargetLeases;
 import dev.webmon.store.TargetList;
 import dev.webmon.store.Targets;
@@ -45,11 +47,13 @@ public final class WebApp implements AutoCloseable {
   private final Javalin javalin;
   private final WebConfig config;
   private final List<String> routes;
+  private final PolicySeed policySeed;
 
-  private WebApp(Javalin javalin, WebConfig config, List<String> routes) {
+  private WebApp(Javalin javalin, WebConfig config, List<String> routes, PolicySeed policySeed) {
     this.javalin = javalin;
     this.config = config;
     this.routes = routes;
+    this.policySeed = policySeed;
   }
 
   /**
@@ -57,20 +61,45 @@ public final class WebApp implements AutoCloseable {
    *
    * @param dataSource the PostgreSQL pool (schema migrated by {@code webmon init})
    * @param publisher where target changes go (the targets topic)
+   * @param policies where alert policy changes go (the alert-policies topic)
    * @param addresses the address policy applied when a target is created or changed
-   */
-  public static WebApp create(
-      WebConfig config, DataSource dataSource, TargetPublisher publisher, AddressPolicy addresses, Clock clock) {
-    return create(config, dataSource, publisher, addresses, clock, new CompositeMeterRegistry());
-  }
-
-  /**
-   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
    */
   public static WebApp create(
       WebConfig config,
       DataSource dataSource,
       TargetPublisher publisher,
+      PolicyPublisher policies,
+      AddressPolicy addresses,
+      Clock clock) {
+    return create(config, dataSource, publisher, policies, addresses, clock, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}),
+   * without a publisher of incident commands: an ack of an incident answers 503.
+   */
+  public static WebApp create(
+      WebConfig config,
+      DataSource dataSource,
+      TargetPublisher publisher,
+      PolicyPublisher policies,
+      AddressPolicy addresses,
+      Clock clock,
+      MeterRegistry registry) {
+    return create(config, dataSource, publisher, policies, IncidentCommandPublisher.unavailable(), addresses, clock, registry);
+  }
+
+  /**
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
+   *
+   * @param commands where acknowledgements of incidents go (the incident-commands topic)
+   */
+  public static WebApp create(
+      WebConfig config,
+      DataSource dataSource,
+      TargetPublisher publisher,
+      PolicyPublisher policies,
+      IncidentCommandPublisher commands,
       AddressPolicy addresses,
       Clock clock,
       MeterRegistry registry) {
@@ -78,7 +107,10 @@ public final class WebApp implements AutoCloseable {
     Targets store = new Targets();
     TargetValidator validator = new TargetValidator(addresses);
     TargetLeases leases = new TargetLeases();
-    TargetService service = new TargetService(dataSource, publisher, validator, store, leases, config.publishTimeout(), clock);
+    AlertPolicies policyStore = new AlertPolicies();
+    TargetService service =
+        new TargetService(dataSource, publisher, validator, store, leases, policyStore, config.publishTimeout(), clock);
+    PolicyService policyService = new PolicyService(dataSource, policies, policyStore, config.publishTimeout(), clock);
     TargetImport importer = new TargetImport(dataSource, service, publisher, validator, store, leases);
     TargetList targets = new TargetList(dataSource, clock);
     ResultReads results = new ResultReads(dataSource, clock);
@@ -90,8 +122,11 @@ public final class WebApp implements AutoCloseable {
         new SessionRoutes(
             views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),
             new ClientAddress(config.trustedProxies()), config);
-    TargetPageRoutes targetPages = new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results);
-    ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results);
+    TargetPageRoutes targetPages =
+        new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService);
+    IncidentReads incidentReads = new IncidentReads(dataSource);
+    ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results, incidentReads);
+    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
         Javalin.create(
@@ -134,8 +169,11 @@ public final class WebApp implements AutoCloseable {
               sessionPages.register(r);
               targetPages.register(r);
               resultRoutes.register(r); // after targetPages: /targets/new is no id
+              new PolicyApiRoutes(policyService).register(r);
+              new PolicyPageRoutes(views, policyService).register(r);
+              incidentRoutes.register(r);
             });
-    return new WebApp(javalin, config, routes);
+    return new WebApp(javalin, config, routes, new PolicySeed(policyService));
   }
 
   /**
@@ -145,7 +183,8 @@ public final class WebApp implements AutoCloseable {
   public static void requireSchema(DataSource dataSource) {
     try (java.sql.Connection c = dataSource.getConnection();
         java.sql.Statement st = c.createStatement()) {
-      st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly LIMIT 0").close();
+      st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly, alert_policy LIMIT 0").close();
+      st.executeQuery("SELECT 1 FROM incident, incident_event LIMIT 0").close();
       st.executeQuery("SELECT * FROM webmon_hourly('-', now(), now()) LIMIT 0").close();
     } catch (java.sql.SQLException e) {
       throw new dev.webmon.WebmonException(
@@ -165,6 +204,7 @@ public final class WebApp implements AutoCloseable {
   /** Binds the port; returns this. */
   public WebApp start() {
     javalin.start();
+    policySeed.start();
     LOG.info("web app listening on {}", url());
     return this;
   }
@@ -198,6 +238,7 @@ public final class WebApp implements AutoCloseable {
   /** Stops the server; idempotent. */
   @Override
   public void close() {
+    policySeed.close();
     javalin.stop();
   }
 }

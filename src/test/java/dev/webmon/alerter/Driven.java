@@ -154,7 +154,10 @@ final class Driven implements AutoCloseable {
 
   /** A result started at {@code time}, arriving now (after the clock moved there, if later). */
   Driven result(String location, String time, UnaryOperator<CheckResult.Builder> outcome) {
-    Instant startedAt = at(time);
+    return result(location, at(time), outcome);
+  }
+
+  Driven result(String location, Instant startedAt, UnaryOperator<CheckResult.Builder> outcome) {
     if (startedAt.isAfter(clock.instant())) {
       until(startedAt);
     }

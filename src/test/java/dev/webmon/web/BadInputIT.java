@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A corpus of bad input through the API. Every case must get a 4xx whose JSON error names the
- * offending field, and must leave no row in PostgreSQL and no record in the targets topic.
+ * offending field, and must leave no row in PostgreSQL and no record in the targets or the
+ * alert-policies topic.
  */
 @ExtendWith(WebExtension.class)
 @WebExtension.BlockPrivateAddresses
@@ -31,6 +32,10 @@ class BadInputIT {
     WebFixture.Response r = web.post("/api/v1/targets", "{" + OK_URL + ",\"name\":\"existing\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     existingId = r.json().get("id").asText();
+    // The web app publishes the seeded default once at start: wait, so that offsets stay still.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> web.queryLong("SELECT count(*) FROM alert_policy WHERE NOT published") == 0);
   }
 
   static Stream<Arguments> badTargets() {
@@ -84,6 +89,18 @@ class BadInputIT {
     cases.add(Arguments.of("regex with NUL", "{" + OK_URL + ",\"regex\":\"a\\u0000b\"}", "regex"));
     cases.add(Arguments.of("body too long", "{" + OK_URL + ",\"method\":\"POST\",\"body\":\"" + "b".repeat(8193) + "\"}", "body"));
     cases.add(Arguments.of("unknown field", "{" + OK_URL + ",\"intervall\":60}", "intervall"));
+    cases.add(Arguments.of("unknown alert policy", "{" + OK_URL + ",\"alertPolicy\":\"no-such-policy\"}", "alertPolicy"));
+    cases.add(Arguments.of("alert policy upper case", "{" + OK_URL + ",\"alertPolicy\":\"Default\"}", "alertPolicy"));
+    cases.add(Arguments.of("alert policy empty", "{" + OK_URL + ",\"alertPolicy\":\"\"}", "alertPolicy"));
+    cases.add(Arguments.of("alert policy not a string", "{" + OK_URL + ",\"alertPolicy\":5}", "alertPolicy"));
+    cases.add(Arguments.of("overrides not an object", "{" + OK_URL + ",\"alertOverrides\":[1]}", "alertOverrides"));
+    cases.add(Arguments.of("override unknown field", "{" + OK_URL + ",\"alertOverrides\":{\"treshold\":1}}", "alertOverrides.treshold"));
+    cases.add(Arguments.of("override below range", "{" + OK_URL + ",\"alertOverrides\":{\"failureThreshold\":0}}", "alertOverrides.failureThreshold"));
+    cases.add(Arguments.of("override above range", "{" + OK_URL + ",\"alertOverrides\":{\"quorum\":1001}}", "alertOverrides.quorum"));
+    cases.add(Arguments.of("override not a number", "{" + OK_URL + ",\"alertOverrides\":{\"flapChanges\":\"6\"}}", "alertOverrides.flapChanges"));
+    cases.add(Arguments.of("override window too long", "{" + OK_URL + ",\"alertOverrides\":{\"failuresInWindow\":2,\"windowSeconds\":86401}}", "alertOverrides.windowSeconds"));
+    cases.add(Arguments.of("override window without count", "{" + OK_URL + ",\"alertOverrides\":{\"windowSeconds\":600}}", "alertOverrides.windowSeconds"));
+    cases.add(Arguments.of("override count without window", "{" + OK_URL + ",\"alertOverrides\":{\"failuresInWindow\":3}}", "alertOverrides.failuresInWindow"));
     cases.add(Arguments.of("not JSON", "{url: nope", "body"));
     cases.add(Arguments.of("JSON array", "[{" + OK_URL + "}]", "body"));
     cases.add(Arguments.of("JSON null", "null", "body"));
@@ -104,6 +121,71 @@ class BadInputIT {
     JsonNode before = web.get("/api/v1/targets/" + existingId).json();
     assertRefused(web, () -> web.put("/api/v1/targets/" + existingId, json), 400, field);
     assertThat(web.get("/api/v1/targets/" + existingId).json()).isEqualTo(before);
+  }
+
+  static Stream<Arguments> badPolicies() {
+    List<Arguments> cases = new ArrayList<>();
+    cases.add(Arguments.of("unknown field", "{\"name\":\"p\",\"threshold\":2}", "threshold"));
+    cases.add(Arguments.of("name not a string", "{\"name\":7}", "name"));
+    cases.add(Arguments.of("name upper case", "{\"name\":\"Strict\"}", "name"));
+    cases.add(Arguments.of("name with space", "{\"name\":\"very strict\"}", "name"));
+    cases.add(Arguments.of("name too long", "{\"name\":\"" + "p".repeat(65) + "\"}", "name"));
+    cases.add(Arguments.of("tag with space", "{\"name\":\"p\",\"tags\":[\"has space\"]}", "tags[0]"));
+    cases.add(Arguments.of("tags not a list", "{\"name\":\"p\",\"tags\":\"prod\"}", "tags"));
+    cases.add(Arguments.of("failure threshold zero", "{\"name\":\"p\",\"failureThreshold\":0}", "failureThreshold"));
+    cases.add(Arguments.of("failure threshold huge", "{\"name\":\"p\",\"failureThreshold\":99999999999}", "failureThreshold"));
+    cases.add(Arguments.of("failure threshold fractional", "{\"name\":\"p\",\"failureThreshold\":2.5}", "failureThreshold"));
+    cases.add(Arguments.of("failures in window negative", "{\"name\":\"p\",\"failuresInWindow\":-1,\"windowSeconds\":60}", "failuresInWindow"));
+    cases.add(Arguments.of("window too long", "{\"name\":\"p\",\"failuresInWindow\":3,\"windowSeconds\":86401}", "windowSeconds"));
+    cases.add(Arguments.of("window without count", "{\"name\":\"p\",\"windowSeconds\":600}", "windowSeconds"));
+    cases.add(Arguments.of("count without window", "{\"name\":\"p\",\"failuresInWindow\":3}", "failuresInWindow"));
+    cases.add(Arguments.of("recovery threshold too high", "{\"name\":\"p\",\"recoveryThreshold\":101}", "recoveryThreshold"));
+    cases.add(Arguments.of("degraded negative", "{\"name\":\"p\",\"degradedAboveMs\":-5}", "degradedAboveMs"));
+    cases.add(Arguments.of("degraded too high", "{\"name\":\"p\",\"degradedAboveMs\":600001}", "degradedAboveMs"));
+    cases.add(Arguments.of("quorum negative", "{\"name\":\"p\",\"quorum\":-1}", "quorum"));
+    cases.add(Arguments.of("tls days too many", "{\"name\":\"p\",\"tlsExpiryWarningDays\":366}", "tlsExpiryWarningDays"));
+    cases.add(Arguments.of("flap changes zero", "{\"name\":\"p\",\"flapChanges\":0}", "flapChanges"));
+    cases.add(Arguments.of("flap window too short", "{\"name\":\"p\",\"flapWindowSeconds\":59}", "flapWindowSeconds"));
+    cases.add(Arguments.of("flap window as text", "{\"name\":\"p\",\"flapWindowSeconds\":\"30m\"}", "flapWindowSeconds"));
+    cases.add(Arguments.of("not JSON", "{name: nope", "body"));
+    cases.add(Arguments.of("JSON array", "[{\"name\":\"p\"}]", "body"));
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "POST policy {0}")
+  @MethodSource("badPolicies")
+  void aBadPolicyIsRefusedNamingTheFieldAndNothingIsStoredOrPublished(String name, String json, String field, WebFixture web) {
+    assertRefused(web, () -> web.post("/api/v1/alert-policies", json), 400, field);
+  }
+
+  @Test
+  void aPolicyWithoutANameIsRefused(WebFixture web) {
+    assertRefused(web, () -> web.post("/api/v1/alert-policies", "{\"quorum\":2}"), 400, "name");
+  }
+
+  @ParameterizedTest(name = "PUT policy {0}")
+  @MethodSource("badPolicies")
+  void aBadPolicyChangeIsRefusedAndThePolicyIsUnchanged(String name, String json, String field, WebFixture web) {
+    if (field.equals("name")) {
+      return; // a PUT takes the name from the path
+    }
+    String existing = "/api/v1/alert-policies/existing-policy";
+    if (web.get(existing).status() == 404) {
+      assertThat(web.post("/api/v1/alert-policies", "{\"name\":\"existing-policy\",\"quorum\":2}").status()).isEqualTo(201);
+    }
+    JsonNode before = web.get(existing).json();
+    assertRefused(web, () -> web.put(existing, json.replace("\"name\":\"p\"", "\"name\":\"existing-policy\"")), 400, field);
+    assertThat(web.get(existing).json()).isEqualTo(before);
+  }
+
+  @Test
+  void aPolicyRenameAndUnknownPoliciesAreRefused(WebFixture web) {
+    assertRefused(web, () -> web.put("/api/v1/alert-policies/default", "{\"name\":\"other\"}"), 400, "name");
+    assertRefused(web, () -> web.get("/api/v1/alert-policies/nope"), 404, null);
+    assertRefused(web, () -> web.put("/api/v1/alert-policies/nope", "{}"), 404, null);
+    assertRefused(web, () -> web.delete("/api/v1/alert-policies/nope"), 404, null);
+    assertRefused(web, () -> web.get("/api/v1/alert-policies/%3Cscript%3E"), 404, null);
+    assertRefused(web, () -> web.delete("/api/v1/alert-policies/default"), 409, null);
   }
 
   @Test
@@ -133,6 +215,34 @@ class BadInputIT {
         () -> web.get("/api/v1/targets/" + existingId + "/series?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"),
         400,
         "from");
+  }
+
+  @Test
+  void badIncidentQueriesAndAcksNameTheParameterAndPublishNothing(WebFixture web) throws java.sql.SQLException {
+    java.util.UUID incident = java.util.UUID.randomUUID();
+    dev.webmon.store.IncidentRows.incident(
+        web.db, incident, existingId, "down", "open", java.time.Instant.now(), null, java.util.UUID.randomUUID(), "[]");
+    String list = "/api/v1/incidents";
+    assertRefused(web, () -> web.get(list + "?state=sideways"), 400, "state");
+    assertRefused(web, () -> web.get(list + "?state=OPEN"), 400, "state");
+    assertRefused(web, () -> web.get(list + "?severity=catastrophic"), 400, "severity");
+    assertRefused(web, () -> web.get(list + "?targetId=%3Cscript%3E"), 400, "targetId");
+    assertRefused(web, () -> web.get(list + "?from=yesterday"), 400, "from");
+    assertRefused(web, () -> web.get(list + "?to=%2B300000-01-01T00:00:00Z"), 400, "to");
+    assertRefused(web, () -> web.get(list + "?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), 400, "from");
+    assertRefused(web, () -> web.get(list + "?limit=0"), 400, "limit");
+    assertRefused(web, () -> web.get(list + "?limit=201"), 400, "limit");
+    assertRefused(web, () -> web.get(list + "?cursor=garbage!"), 400, "cursor");
+    String ack = "/api/v1/incidents/" + incident + "/ack";
+    long commands = WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic);
+    assertRefused(web, () -> web.post(ack, "{\"note\":\"" + "n".repeat(1001) + "\"}"), 400, "note");
+    assertRefused(web, () -> web.post(ack, "{\"note\":42}"), 400, "note");
+    assertRefused(web, () -> web.post(ack, "{\"note\":\"bell\\u0007\"}"), 400, "note");
+    assertRefused(web, () -> web.post(ack, "{\"notes\":\"x\"}"), 400, "notes");
+    assertRefused(web, () -> web.post(ack, "{note: nope"), 400, "body");
+    assertRefused(web, () -> web.post(ack, "[]"), 400, "body");
+    assertRefused(web, () -> web.send("POST", ack, Optional.of(WebFixture.TOKEN), Optional.of("note=x"), "text/plain"), 400, "body");
+    assertThat(WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic)).as("records in the commands topic").isEqualTo(commands);
   }
 
   @Test
@@ -192,6 +302,8 @@ class BadInputIT {
       WebFixture web, java.util.function.Supplier<WebFixture.Response> call, int status, String field) {
     long rows = web.targetRows();
     long offset = web.topicEndOffset();
+    long policyRows = web.policyRows();
+    long policyOffset = web.policyTopicEndOffset();
     WebFixture.Response r = call.get();
     assertThat(r.status()).as(r.body()).isEqualTo(status);
     assertThat(r.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
@@ -207,6 +319,8 @@ class BadInputIT {
     }
     assertThat(web.targetRows()).as("rows in PostgreSQL").isEqualTo(rows);
     assertThat(web.topicEndOffset()).as("records in the targets topic").isEqualTo(offset);
+    assertThat(web.policyRows()).as("alert policies in PostgreSQL").isEqualTo(policyRows);
+    assertThat(web.policyTopicEndOffset()).as("records in the alert-policies topic").isEqualTo(policyOffset);
     return r;
   }
 }

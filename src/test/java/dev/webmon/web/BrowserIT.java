@@ -12,8 +12,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -28,11 +31,13 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The UI in a real browser: Debian's headless Chromium driven through its own chromedriver (no
  * browser download; Selenium Manager is never asked). Logs in, adds a target through the form
- * (first with a bad URL), sees it listed, sees results and the chart drawn. Screenshots go to
- * target/screenshots.
+ * (first with a bad URL), sees it listed, sees results and the chart drawn; opens the incidents
+ * page, an incident, and acks it. Screenshots go to target/screenshots. Then adds an alert policy
+ * and attaches it to a new target (last: the first test counts the targets from zero).
  */
 @ExtendWith(WebExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserIT {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -159,6 +164,109 @@ class BrowserIT {
     assertThat(row.findElements(By.cssSelector("svg.spark polyline"))).isNotEmpty();
     assertNoAlert();
     screenshot("05-targets-list");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void addAnAlertPolicyAndAttachItToATarget(WebFixture web) throws Exception {
+    String base = web.base();
+    driver.get(base + "/targets");
+    if (driver.getCurrentUrl().contains("/login")) {
+      driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
+      driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/targets"));
+    }
+    driver.findElement(By.linkText("Alert policies")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("policies-table")).isEmpty());
+    assertThat(driver.findElement(By.id("policy-default")).getText()).contains("default");
+    driver.findElement(By.id("add-policy")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("policy-form")).isEmpty());
+    driver.findElement(By.id("name")).sendKeys("browser-policy");
+    driver.findElement(By.id("tags")).sendKeys("checkout");
+    driver.findElement(By.id("failureThreshold")).sendKeys("0");
+    driver.findElement(By.id("save")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("failureThreshold-error")).isEmpty());
+    assertThat(driver.findElement(By.id("failureThreshold-error")).getText()).contains("between 1 and 100");
+    assertThat(driver.findElement(By.id("failureThreshold")).getDomAttribute("aria-invalid")).isEqualTo("true");
+    screenshot("06-policy-validation-message");
+    assertThat(web.policyRows()).isEqualTo(1);
+
+    WebElement threshold = driver.findElement(By.id("failureThreshold"));
+    threshold.clear();
+    threshold.sendKeys("3");
+    driver.findElement(By.id("save")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("policy-browser-policy")).isEmpty());
+    assertThat(driver.findElement(By.id("policy-browser-policy")).getText()).contains("Failures in a row: 3").contains("checkout");
+    screenshot("07-policies");
+
+    driver.get(base + "/targets/new");
+    driver.findElement(By.id("url")).sendKeys("https://policy.example.com/");
+    driver.findElement(By.cssSelector("#alerting summary")).click();
+    driver.findElement(By.cssSelector("#alertPolicy option[value='browser-policy']")).click();
+    driver.findElement(By.id("override-quorum")).sendKeys("2");
+    screenshot("08-target-form-alerting");
+    driver.findElement(By.id("save")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().matches(".*/targets/[a-z0-9]{16}$"));
+    String id = driver.getCurrentUrl().substring(driver.getCurrentUrl().lastIndexOf('/') + 1);
+    var target = web.get("/api/v1/targets/" + id).json();
+    assertThat(target.get("alertPolicy").asText()).isEqualTo("browser-policy");
+    assertThat(target.get("alertOverrides").get("quorum").asInt()).isEqualTo(2);
+
+    driver.get(base + "/targets/" + id + "/edit");
+    assertThat(driver.findElement(By.cssSelector("#alertPolicy option[value='browser-policy']")).isSelected()).isTrue();
+    assertNoAlert();
+  }
+
+  @Test
+  void openTheIncidentsPageAnIncidentAndAckIt(WebFixture web) throws Exception {
+    String base = web.base();
+    WebFixture.Response created = web.post("/api/v1/targets", "{\"url\":\"https://incident.example.com/\",\"name\":\"Incident shop\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String target = created.json().get("id").asText();
+    Instant opened = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(12));
+    java.util.UUID cause = dev.webmon.store.IncidentRows.resultId(opened.minusSeconds(60));
+    dev.webmon.store.IncidentRows.result(web.db, target, "eu-west", opened.minusSeconds(60), cause, false, "TIMEOUT");
+    String locations = dev.webmon.store.IncidentRows.locations("eu-west", "DOWN", "TIMEOUT", cause, "us-east", "DOWN", SecurityIT.XSS, null);
+    java.util.UUID incident = java.util.UUID.randomUUID();
+    dev.webmon.store.IncidentRows.incident(web.db, incident, target, "down", "open", opened, null, cause, locations);
+    dev.webmon.store.IncidentRows.event(web.db, incident, 1, "OPENED", "down", opened, locations, null);
+
+    driver.get(base + "/healthz");
+    driver.manage().deleteAllCookies(); // logged out, whichever test ran before
+    driver.get(base + "/incidents");
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().contains("/login"));
+    driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/incidents"));
+    assertThat(driver.findElement(By.id("nav-incidents")).getDomAttribute("aria-current")).isEqualTo("page");
+    WebElement row = driver.findElement(By.cssSelector("#incidents-table tr[data-id='" + incident + "']"));
+    assertThat(row.getText()).contains("open").contains("down").contains("eu-west, us-east");
+    screenshot("06-incidents");
+    row.findElement(By.cssSelector("a[href='/incidents/" + incident + "']")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/incidents/" + incident));
+    assertThat(driver.findElement(By.id("incident-timeline")).getText()).contains("opened");
+    assertThat(driver.findElement(By.id("incident-locations")).getText()).contains("eu-west").contains(SecurityIT.XSS);
+    assertThat(driver.findElement(By.id("incident-results")).getText()).contains("TIMEOUT").contains("cause");
+    driver.findElement(By.cssSelector("#incident-locations a[href='#result-" + cause + "']")).click();
+    assertNoAlert();
+    screenshot("07-incident");
+
+    long before = WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic);
+    driver.findElement(By.id("ack-note")).sendKeys("on it");
+    driver.findElement(By.id("ack")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("?ack=sent"));
+    assertThat(driver.findElement(By.id("ack-notice")).getText()).contains("Acknowledgement sent");
+    assertThat(WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic)).isEqualTo(before + 1);
+    screenshot("08-incident-acked");
+
+    driver.get(base + "/targets/" + target);
+    assertThat(driver.findElement(By.cssSelector(".open-incident")).getText()).contains("down");
+    assertThat(driver.findElement(By.id("target-incidents")).getText()).contains("open");
+    // Logged out again and this test's rows gone: the other test starts from an empty app.
+    driver.manage().deleteAllCookies();
+    web.execute("DELETE FROM incident WHERE id = ?", incident);
+    web.execute("DELETE FROM check_result WHERE target_id = ?", target);
+    web.execute("DELETE FROM target WHERE id = ?", target);
   }
 
   private WebElement awaitChart() {

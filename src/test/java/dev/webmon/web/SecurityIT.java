@@ -66,6 +66,14 @@ class SecurityIT {
     for (String path : reads) {
       RouteVariants.assertAnonymousRefused(web, List.of("GET", "HEAD"), path, Optional.empty(), secrets);
     }
+    String incident = java.util.UUID.randomUUID().toString();
+    for (String path : List.of("/api/v1/incidents", "/api/v1/incidents/" + incident, "/incidents", "/incidents/" + incident)) {
+      RouteVariants.assertAnonymousRefused(web, List.of("GET", "HEAD"), path, Optional.empty(), secrets);
+    }
+    long commands = WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic);
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/api/v1/incidents/" + incident + "/ack", Optional.of("{}"), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/incidents/" + incident + "/ack", Optional.of("{}"), secrets);
+    assertThat(WebFixture.endOffset(web.kafka.kafkaConfig(), web.commandsTopic)).isEqualTo(commands);
     long rows = web.targetRows();
     long offset = web.topicEndOffset();
     String body = "{\"url\":\"https://anonymous.example.com/\"}";

@@ -41,7 +41,7 @@ class SessionCredentialIT {
                     WebConfig.BIND_ADDRESS.name(), "127.0.0.1",
                     WebConfig.ADMIN_PASSWORD.name(), NEW_PASSWORD,
                     WebConfig.API_TOKEN.name(), WebFixture.TOKEN)));
-    try (WebApp restarted = WebApp.create(changed, web.db, web.publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+    try (WebApp restarted = WebApp.create(changed, web.db, web.publisher, web.policies, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       String base = "http://127.0.0.1:" + restarted.port();
       UiClient old = new UiClient(base);
       copyCookies(before, old, base);

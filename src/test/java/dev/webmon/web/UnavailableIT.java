@@ -47,7 +47,9 @@ class UnavailableIT {
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "kafkadown");
         KafkaTargetPublisher publisher =
             KafkaTargetPublisher.create(KafkaConfig.plaintext("127.0.0.1:" + deadPort()), "webmon.targets", timeout);
-        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+        WebApp app =
+            WebApp.create(config, db, publisher, publisher.policies("webmon.alert-policies"), AddressPolicy.allowingAll(), Clock.systemUTC())
+                .start()) {
       TargetSpec existing =
           TargetSpec.builder("existing1", "https://example.com/").name("Existing").updatedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
       try (Connection c = db.getConnection()) {
@@ -72,6 +74,15 @@ class UnavailableIT {
       assertThat(still.status()).isEqualTo(200);
       assertThat(still.json().get("url").asText()).isEqualTo("https://example.com/");
       assertThat(still.json().get("version").asLong()).isEqualTo(1);
+
+      // An alert policy write is refused the same way: nothing stored (a create's lease row stays invisible).
+      WebFixture.Response policy = api.post("/api/v1/alert-policies", "{\"name\":\"while-down\",\"quorum\":2}");
+      assertThat(policy.status()).as(policy.body()).isEqualTo(503);
+      assertThat(policy.json().get("message").asText()).contains("Kafka is unavailable");
+      assertThat(api.get("/api/v1/alert-policies/while-down").status()).isEqualTo(404);
+      assertThat(count(db, "SELECT count(*) FROM alert_policy WHERE version > 0")).isEqualTo(1);
+      // The seeded default is still waiting to be published.
+      assertThat(count(db, "SELECT count(*) FROM alert_policy WHERE NOT published AND version > 0")).isEqualTo(1);
 
       // The same through the form: the page says so, the input is kept, nothing is stored.
       UiClient ui = new UiClient("http://127.0.0.1:" + app.port());
@@ -106,7 +117,7 @@ class UnavailableIT {
     WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false);
     try (HikariDataSource db = new HikariDataSource(hc);
         KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-        WebApp app = WebApp.create(config, db, publisher, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+        WebApp app = WebApp.create(config, db, publisher, WebFixture.DISCARD_POLICIES, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       // Not ready because of PostgreSQL, once the producer has the topic's metadata.
       WebHealth probe = new WebHealth(app, db, publisher);
       Health health = await().atMost(Duration.ofSeconds(20)).until(probe::health, h -> h.checks().get(1).ok());

@@ -76,7 +76,13 @@ class ViewsTest {
             new StoredTarget(spec, NOW), "7d", "fra", true, stats,
             new ResultPages.ResultPage(List.of(down), NOW.minusSeconds(3600), NOW, null), NOW);
 
-    String html = new Views().render("target", page("Shop", "view", view));
+    Map<String, Object> model = page("Shop", "view", view);
+    IncidentPage.Row open =
+        new IncidentPage.Row("i1", "/incidents/i1", "t1", "Shop", "open", "down", "down", "5 min ago", "", "5 min", "fra", "");
+    model.put("incidents", List.of(open));
+    model.put("openIncidents", List.of(open));
+    String html = new Views().render("target", model);
+    assertThat(html).contains("Open incident: <a href=\"/incidents/i1\">down</a>").contains("<tr data-id=\"i1\" class=\"incident open\">");
 
     assertThat(view.seriesUrl()).isEqualTo("/api/v1/targets/t1/series?window=7d&location=fra");
     assertThat(html)
@@ -120,7 +126,7 @@ class ViewsTest {
     TargetList.Row row =
         new TargetList.Row(
             "t1", "Shop", "https://example.com/", 300, List.of("prod", "eu"), 1, TargetList.Status.DEGRADED, 3, 2,
-            NOW.minusSeconds(90), 99.5, null, 100.0, 123.4, List.of(100.0, 200.0), List.of(1.0, 1.0));
+            NOW.minusSeconds(90), 99.5, null, 100.0, 123.4, List.of(100.0, 200.0), List.of(1.0, 1.0), null);
     TargetListPage list = TargetListPage.of(filter, new TargetList.Page(List.of(row), 2, 10, 25), NOW, "Old shop", "");
 
     String html = new Views().render("targets", page("Targets", "list", list));

@@ -87,6 +87,10 @@ class WebCommandIT {
       WebFixture.Response loopback = api.post("/api/v1/targets", "{\"url\":\"http://127.0.0.1:9/\"}");
       assertThat(loopback.status()).isEqualTo(400);
       assertThat(loopback.body()).contains("check.allowed-networks");
+      // The default alert policy, seeded by init's migration, is in the topic init created once the web runs.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> WebFixture.records(kafka.kafkaConfig(), prefix + ".alert-policies").stream().anyMatch(r -> r.key().equals("default")));
 
       // The operations endpoint: what a load balancer and Prometheus ask.
       String ops = OpsEndpoints.loggedUrl(String.join("\n", output)).orElseThrow(() -> new AssertionError(String.join("\n", output)));

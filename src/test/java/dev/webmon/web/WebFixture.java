@@ -47,15 +47,41 @@ final class WebFixture implements AutoCloseable {
   final EmbeddedKafka kafka;
   final HikariDataSource db;
   final String topic;
+  /** The fixture's alert-policies topic (compacted, one partition). */
+  final String policyTopic;
+  /** The incident-commands topic acks go to. */
+  final String commandsTopic;
   final TargetPublisher publisher;
+  final PolicyPublisher policies;
   final WebApp app;
   final Client client;
 
-  private WebFixture(EmbeddedKafka kafka, HikariDataSource db, String topic, TargetPublisher publisher, WebApp app) {
+  /** For tests whose web app never writes policies: drops what it is given. */
+  static final PolicyPublisher DISCARD_POLICIES =
+      new PolicyPublisher() {
+        @Override
+        public void publish(dev.webmon.event.AlertPolicySpec spec) {}
+
+        @Override
+        public void delete(String name) {}
+      };
+
+  private WebFixture(
+      EmbeddedKafka kafka,
+      HikariDataSource db,
+      String topic,
+      String policyTopic,
+      String commandsTopic,
+      TargetPublisher publisher,
+      PolicyPublisher policies,
+      WebApp app) {
     this.kafka = kafka;
     this.db = db;
     this.topic = topic;
+    this.policyTopic = policyTopic;
+    this.commandsTopic = commandsTopic;
     this.publisher = publisher;
+    this.policies = policies;
     this.app = app;
     this.client = new Client("http://127.0.0.1:" + app.port());
   }
@@ -74,6 +100,8 @@ final class WebFixture implements AutoCloseable {
     EmbeddedKafka kafka = KafkaExtension.shared(context);
     String topic = KafkaExtension.uniqueTopic("targets");
     createCompactedTopic(kafka.kafkaConfig(), topic);
+    String policyTopic = KafkaExtension.uniqueTopic("alert-policies");
+    createCompactedTopic(kafka.kafkaConfig(), policyTopic, 1);
     HikariDataSource db = PostgresFixture.freshDatabase(context, "web");
     Map<String, String> values = new HashMap<>();
     values.put(WebConfig.PORT.name(), "0");
@@ -83,15 +111,30 @@ final class WebFixture implements AutoCloseable {
     values.put(WebConfig.OPEN_READS.name(), Boolean.toString(openReads));
     values.putAll(settings);
     WebConfig config = WebConfig.from(dev.webmon.config.Settings.of(values));
-    TargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-    WebApp app = WebApp.create(config, db, publisher, addresses, clock).start();
-    return new WebFixture(kafka, db, topic, publisher, app);
+    String commandsTopic = KafkaExtension.uniqueTopic("incident-commands");
+    createTopic(kafka.kafkaConfig(), commandsTopic, 3, Map.of("cleanup.policy", "delete"));
+    KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
+    PolicyPublisher policies = publisher.policies(policyTopic);
+    WebApp app =
+        WebApp.create(
+                config, db, publisher, policies, publisher.incidentCommands(commandsTopic), addresses, clock,
+                new io.micrometer.core.instrument.composite.CompositeMeterRegistry())
+            .start();
+    return new WebFixture(kafka, db, topic, policyTopic, commandsTopic, publisher, policies, app);
   }
 
   static void createCompactedTopic(KafkaConfig kafka, String topic) {
+    createCompactedTopic(kafka, topic, 3);
+  }
+
+  static void createCompactedTopic(KafkaConfig kafka, String topic, int partitions) {
+    createTopic(kafka, topic, partitions, Map.of("cleanup.policy", "compact"));
+  }
+
+  static void createTopic(KafkaConfig kafka, String topic, int partitions, Map<String, String> configs) {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       admin
-          .createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
           .all()
           .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -150,8 +193,19 @@ final class WebFixture implements AutoCloseable {
     }
 
     Response send(String method, String path, Optional<String> token, Optional<String> body, String contentType) {
+      return send(method, path, token, body, contentType, Map.of());
+    }
+
+    /** A JSON request with the token and an If-Match header. */
+    Response sendWithIfMatch(String method, String path, String json, String ifMatch) {
+      return send(method, path, Optional.of(TOKEN), Optional.of(json), "application/json", Map.of("If-Match", ifMatch));
+    }
+
+    private Response send(
+        String method, String path, Optional<String> token, Optional<String> body, String contentType, Map<String, String> headers) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
       token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+      headers.forEach(b::header);
       if (body.isPresent()) {
         b.header("Content-Type", contentType);
         b.method(method, HttpRequest.BodyPublishers.ofString(body.get()));
@@ -225,6 +279,21 @@ final class WebFixture implements AutoCloseable {
       List<TopicPartition> parts = partitions(c, topic);
       return c.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
     }
+  }
+
+  /** Stored alert policies (rows a create in flight holds at version 0 do not count). */
+  long policyRows() {
+    return queryLong("SELECT count(*) FROM alert_policy WHERE version > 0");
+  }
+
+  /** End offset of the alert-policies topic: grows by one per published record. */
+  long policyTopicEndOffset() {
+    return endOffset(kafka.kafkaConfig(), policyTopic);
+  }
+
+  /** Every record of the alert-policies topic, in order (key, value or null for a tombstone). */
+  List<ConsumerRecord<String, byte[]>> policyRecords() {
+    return records(kafka.kafkaConfig(), policyTopic);
   }
 
   /** Every record of the targets topic, in partition order (key, value or null for a tombstone). */

@@ -91,7 +91,7 @@ class WriteStallIT {
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "stall");
         StallingPublisher stalled =
             new StallingPublisher(KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout()));
-        WebApp app = WebApp.create(config, db, stalled, AddressPolicy.allowingAll(), Clock.systemUTC()).start();
+        WebApp app = WebApp.create(config, db, stalled, WebFixture.DISCARD_POLICIES, AddressPolicy.allowingAll(), Clock.systemUTC()).start();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       assertThat(db.getMaximumPoolSize()).isEqualTo(POOL_SIZE);
       String existing = "existing1";
@@ -137,8 +137,8 @@ class WriteStallIT {
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "fork");
         TargetPublisher p1 = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
         TargetPublisher p2 = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-        WebApp a = WebApp.create(config, db, p1, AddressPolicy.allowingAll(), Clock.systemUTC()).start();
-        WebApp b = WebApp.create(config, db, p2, AddressPolicy.allowingAll(), Clock.systemUTC()).start();
+        WebApp a = WebApp.create(config, db, p1, WebFixture.DISCARD_POLICIES, AddressPolicy.allowingAll(), Clock.systemUTC()).start();
+        WebApp b = WebApp.create(config, db, p2, WebFixture.DISCARD_POLICIES, AddressPolicy.allowingAll(), Clock.systemUTC()).start();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       WebFixture.Client ca = new WebFixture.Client("http://127.0.0.1:" + a.port());
       WebFixture.Client cb = new WebFixture.Client("http://127.0.0.1:" + b.port());
@@ -197,7 +197,7 @@ class WriteStallIT {
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "lease");
         TargetPublisher real = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
         WebApp app =
-            WebApp.create(config, db, new TimingOutPublisher(real, failAfterSending), AddressPolicy.allowingAll(), Clock.systemUTC())
+            WebApp.create(config, db, new TimingOutPublisher(real, failAfterSending), WebFixture.DISCARD_POLICIES, AddressPolicy.allowingAll(), Clock.systemUTC())
                 .start()) {
       WebFixture.Client api = new WebFixture.Client("http://127.0.0.1:" + app.port());
       String id = api.post("/api/v1/targets", "{\"url\":\"https://lease.example.com/\"}").json().get("id").asText();
@@ -224,7 +224,7 @@ class WriteStallIT {
     WebConfig config = WebConfig.forTests(WebFixture.PASSWORD, WebFixture.TOKEN, false);
     try (HikariDataSource db = PostgresFixture.freshDatabase(context, "partial");
         TargetPublisher real = KafkaTargetPublisher.create(kafka.kafkaConfig(), topic, config.publishTimeout());
-        WebApp app = WebApp.create(config, db, new HalfPublisher(real), AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+        WebApp app = WebApp.create(config, db, new HalfPublisher(real), WebFixture.DISCARD_POLICIES, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
       WebFixture.Client api = new WebFixture.Client("http://127.0.0.1:" + app.port());
       StringBuilder yaml = new StringBuilder();
       for (int i = 0; i < 10; i++) {

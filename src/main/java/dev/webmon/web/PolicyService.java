@@ -1,0 +1,252 @@
+package dev.webmon.web;
+
+import dev.webmon.WebmonException;
+import dev.webmon.event.AlertPolicySpec;
+import dev.webmon.event.InvalidEventException;
+import dev.webmon.store.AlertPolicies;
+import dev.webmon.store.Jdbc;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, changes and deletes alert policies the way {@link TargetService} writes targets:
+ * validate (against the stored policies, since fields merge over {@code default}), reserve the
+ * next version in a short transaction (a lease in the row, 409 to a concurrent writer), publish
+ * to the policies topic with no connection held (503 if Kafka does not acknowledge; nothing is
+ * stored), then write the row and clear the lease. {@link #publishPending} publishes what Kafka
+ * has not seen yet (the {@code default} seeded by the migration). Thread-safe.
+ */
+final class PolicyService {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyService.class);
+  static final long ANY_VERSION = -1;
+  private static final int ATTEMPTS = 3;
+  /** Targets named in the 409 of a delete of a policy still in use. */
+  private static final int NAMED_USERS = 5;
+
+  private final DataSource dataSource;
+  private final PolicyPublisher publisher;
+  private final AlertPolicies store;
+  private final Duration leaseTtl;
+  private final Clock clock;
+
+  PolicyService(DataSource dataSource, PolicyPublisher publisher, AlertPolicies store, Duration publishTimeout, Clock clock) {
+    this.dataSource = dataSource;
+    this.publisher = publisher;
+    this.store = store;
+    this.leaseTtl = publishTimeout.multipliedBy(2).plusSeconds(5);
+    this.clock = clock;
+  }
+
+  /** A written policy and what happened to it. */
+  record Written(AlertPolicySpec spec, TargetService.Action action) {}
+
+  /** The stored policies, by name. */
+  List<AlertPolicySpec> all() {
+    return Jdbc.read(dataSource, store::all);
+  }
+
+  Optional<AlertPolicySpec> find(String name) {
+    return Jdbc.read(dataSource, c -> store.find(c, name));
+  }
+
+  Written create(PolicyRequest request) {
+    List<AlertPolicySpec> stored = all();
+    if (request.name().isEmpty()) {
+      List<FieldError> errors = new ArrayList<>(List.of(new FieldError("name", "is required: 1-64 characters of [a-z0-9_-]")));
+      errors.addAll(request.errors());
+      throw new ValidationException(errors);
+    }
+    AlertPolicySpec draft = toSpec(request, request.name().get(), 1, stored);
+    if (stored.stream().anyMatch(p -> p.name().equals(draft.name()))) {
+      throw exists(draft.name());
+    }
+    AlertPolicies.Lease lease =
+        Jdbc.transaction(dataSource, c -> store.reserveNew(c, draft.name(), leaseTtl)).orElseThrow(() -> exists(draft.name()));
+    AlertPolicySpec spec = withVersion(draft, lease.version());
+    publishHolding(lease, () -> publisher.publish(spec));
+    Jdbc.transaction(dataSource, c -> store.write(c, spec));
+    LOG.info("alert policy {} created", spec.name());
+    return new Written(spec, TargetService.Action.CREATED);
+  }
+
+  /**
+   * Replaces a policy with a new version, if it is still at {@code seenVersion} (If-Match) or
+   * {@code seenVersion} is {@link #ANY_VERSION}; a request equal to the stored policy changes
+   * nothing.
+   */
+  Written update(String name, PolicyRequest request, long seenVersion) {
+    if (request.name().isPresent() && !request.name().get().equals(name)) {
+      throw new ValidationException("name", "cannot be changed (the name is the policy's key); create a new policy instead");
+    }
+    for (int attempt = 1; ; attempt++) {
+      List<AlertPolicySpec> stored = all();
+      AlertPolicySpec prev = stored.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(() -> notFound(name));
+      if (seenVersion != ANY_VERSION && seenVersion != prev.version()) {
+        throw new PreconditionFailedException(
+            "alert policy " + name + " is at version " + prev.version() + ", not " + seenVersion
+                + "; reload it and apply your change again");
+      }
+      AlertPolicySpec draft = toSpec(request, name, prev.version() + 1, stored);
+      if (draft.tags().equals(prev.tags()) && draft.fields().equals(prev.fields())) {
+        return new Written(prev, TargetService.Action.UNCHANGED);
+      }
+      AlertPolicies.Lease lease = reserve(name);
+      if (lease.storedVersion() != prev.version()) {
+        release(lease);
+        if (attempt == ATTEMPTS) {
+          throw busy(name);
+        }
+        continue;
+      }
+      AlertPolicySpec next = withVersion(draft, lease.version());
+      publishHolding(lease, () -> publisher.publish(next));
+      Jdbc.transaction(dataSource, c -> store.write(c, next));
+      LOG.info("alert policy {} updated to version {}", name, next.version());
+      return new Written(next, TargetService.Action.UPDATED);
+    }
+  }
+
+  /**
+   * Deletes a policy: a tombstone, then the row.
+   *
+   * @throws ConflictException for {@code default} and for a policy targets still name
+   */
+  void delete(String name) {
+    if (name.equals(AlertPolicySpec.DEFAULT)) {
+      throw new ConflictException("the policy 'default' cannot be deleted: it applies to every target (change its fields instead)");
+    }
+    AlertPolicies.Users users = Jdbc.read(dataSource, c -> store.targetsNaming(c, name, NAMED_USERS));
+    if (users.total() > 0) {
+      String some = users.first().stream().map(u -> u.name() + " (" + u.id() + ")").collect(Collectors.joining(", "));
+      throw new ConflictException(
+          "alert policy " + name + " is named by " + users.total() + " target(s): " + some
+              + (users.total() > users.first().size() ? ", ..." : "") + "; change their alert policy first");
+    }
+    AlertPolicies.Lease lease = reserve(name);
+    publishHolding(lease, () -> publisher.delete(name));
+    Jdbc.transaction(dataSource, c -> store.delete(c, name));
+    LOG.info("alert policy {} deleted", name);
+  }
+
+  /**
+   * Publishes every stored policy Kafka has not seen yet (the {@code default} the migration
+   * seeded), each at its stored version under a lease.
+   *
+   * @return how many were published
+   * @throws WebmonException if Kafka or PostgreSQL fails, or another request holds the lease of
+   *     one (409); the rest stay pending
+   */
+  int publishPending() {
+    int published = 0;
+    for (String name : Jdbc.read(dataSource, store::unpublished)) {
+      AlertPolicies.Reservation r = Jdbc.transaction(dataSource, c -> store.reserveUnpublished(c, name, leaseTtl));
+      if (r.busy()) {
+        throw busy(name); // retried: the other write may be another instance's seed that dies
+      }
+      if (r.lease().isEmpty()) {
+        continue; // published meanwhile
+      }
+      AlertPolicies.Lease lease = r.lease().get();
+      Optional<AlertPolicySpec> spec = find(name).filter(s -> s.version() == lease.storedVersion());
+      if (spec.isEmpty()) {
+        release(lease);
+        continue;
+      }
+      publishHolding(lease, () -> publisher.publish(spec.get()));
+      Jdbc.transaction(
+          dataSource,
+          c -> {
+            store.markPublished(c, lease);
+            return null;
+          });
+      LOG.info("alert policy {} (version {}) published", name, lease.storedVersion());
+      published++;
+    }
+    return published;
+  }
+
+  /** Validates a request into a policy at {@code version}, against the stored ones. */
+  private AlertPolicySpec toSpec(PolicyRequest request, String name, long version, List<AlertPolicySpec> stored) {
+    List<FieldError> errors = new ArrayList<>(request.errors());
+    AlertPolicySpec spec = null;
+    try {
+      AlertPolicySpec.name(name, "name");
+    } catch (InvalidEventException e) {
+      errors.add(AlertFields.error(e, ""));
+    }
+    try {
+      // The tags alone, under a valid name, so that a bad name does not hide a bad tag.
+      new AlertPolicySpec(AlertPolicySpec.DEFAULT, 1, request.tags(), request.fields(), Instant.EPOCH);
+    } catch (InvalidEventException e) {
+      errors.add(AlertFields.error(e, ""));
+    }
+    if (errors.isEmpty()) {
+      spec = new AlertPolicySpec(name, version, request.tags(), request.fields(), now());
+      List<AlertPolicySpec> others = stored.stream().filter(p -> !p.name().equals(name)).toList();
+      errors.addAll(AlertRules.policyErrors(spec, others));
+    }
+    if (!errors.isEmpty()) {
+      throw new ValidationException(errors);
+    }
+    return spec;
+  }
+
+  private static AlertPolicySpec withVersion(AlertPolicySpec s, long version) {
+    return new AlertPolicySpec(s.name(), version, s.tags(), s.fields(), s.updatedAt());
+  }
+
+  private AlertPolicies.Lease reserve(String name) {
+    AlertPolicies.Reservation r = Jdbc.transaction(dataSource, c -> store.reserve(c, name, leaseTtl));
+    if (r.busy()) {
+      throw busy(name);
+    }
+    return r.lease().orElseThrow(() -> notFound(name));
+  }
+
+  private void publishHolding(AlertPolicies.Lease lease, Runnable publish) {
+    try {
+      publish.run();
+    } catch (RuntimeException e) {
+      try {
+        release(lease);
+      } catch (WebmonException r) {
+        e.addSuppressed(r); // the lease lapses on its own
+      }
+      throw e;
+    }
+  }
+
+  private void release(AlertPolicies.Lease lease) {
+    Jdbc.transaction(
+        dataSource,
+        c -> {
+          store.release(c, lease);
+          return null;
+        });
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  static NotFoundException notFound(String name) {
+    return new NotFoundException("no alert policy named '" + name + "'");
+  }
+
+  private static ConflictException exists(String name) {
+    return new ConflictException("an alert policy named '" + name + "' already exists (or is being created); choose another name");
+  }
+
+  private static ConflictException busy(String name) {
+    return new ConflictException("alert policy " + name + " is being changed by another request; try again in a moment");
+  }
+}
