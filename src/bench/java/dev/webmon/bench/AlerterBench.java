@@ -206,7 +206,7 @@ public final class AlerterBench {
       try {
         t = throughput(o, k, backlog, streams, out);
       } finally {
-        k.deleteAll(backlog.prefix(), BenchAlerter.applicationId(backlog));
+        cleanUp(k, backlog, out);
       }
       AlerterLatency.Figures latency = new AlerterLatency.Figures(0, 0, 0, Map.of(), 0, 0, 0);
       if (o.latencyRate() > 0 && !o.latencyDuration().isZero()) {
@@ -214,7 +214,7 @@ public final class AlerterBench {
         try {
           latency = latency(o, k, live, BenchAlerter.properties(kafka, live, stateRoot.resolve("live"), o.threads()), out);
         } finally {
-          k.deleteAll(live.prefix(), BenchAlerter.applicationId(live));
+          cleanUp(k, live, out);
         }
       }
       Restoration restoration = Restoration.SKIPPED;
@@ -223,7 +223,7 @@ public final class AlerterBench {
         try {
           restoration = AlerterRestoration.run(o, k, restore, kafka, stateRoot.resolve("restore"), out);
         } finally {
-          k.deleteAll(restore.prefix(), BenchAlerter.applicationId(restore));
+          cleanUp(k, restore, out);
         }
       }
       Result r = new Result(o, infrastructure, settings, t, latency, restoration);
@@ -234,6 +234,15 @@ public final class AlerterBench {
       return r;
     } finally {
       deleteTree(stateRoot);
+    }
+  }
+
+  /** Deletes a phase's topics (Streams' internal ones too) and group; a failure is printed, not thrown over the phase's own. */
+  private static void cleanUp(AlerterKafka k, TopicsConfig topics, PrintWriter out) {
+    try {
+      k.deleteAll(topics.prefix(), BenchAlerter.applicationId(topics));
+    } catch (RuntimeException e) {
+      out.println("  (could not delete the bench topics " + topics.prefix() + "*: " + e.getMessage() + ")");
     }
   }
 
