@@ -1,5 +1,6 @@
 package dev.webmon.bench;
 
+import dev.webmon.WebmonException;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.IncidentEvent;
@@ -241,7 +242,7 @@ public final class AlerterBench {
   private static void cleanUp(AlerterKafka k, TopicsConfig topics, PrintWriter out) {
     try {
       k.deleteAll(topics.prefix(), BenchAlerter.applicationId(topics));
-    } catch (RuntimeException e) {
+    } catch (WebmonException e) {
       out.println("  (could not delete the bench topics " + topics.prefix() + "*: " + e.getMessage() + ")");
     }
   }
