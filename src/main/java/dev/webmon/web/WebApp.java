@@ -172,6 +172,11 @@ public final class WebApp implements AutoCloseable {
               new PolicyApiRoutes(policyService).register(r);
               new PolicyPageRoutes(views, policyService).register(r);
               incidentRoutes.register(r);
+              // Status pages (issue #14): public pages, feeds and badges; their management.
+              StatusService statusPages = new StatusService(dataSource, clock);
+              new StatusPageRoutes(views, statusPages, config.apiToken().reveal()).register(r);
+              new StatusApiRoutes(statusPages).register(r);
+              new StatusAdminRoutes(views, statusPages).register(r);
             });
     return new WebApp(javalin, config, routes, new PolicySeed(policyService));
   }
@@ -185,6 +190,7 @@ public final class WebApp implements AutoCloseable {
         java.sql.Statement st = c.createStatement()) {
       st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly, alert_policy LIMIT 0").close();
       st.executeQuery("SELECT 1 FROM incident, incident_event LIMIT 0").close();
+      st.executeQuery("SELECT 1 FROM status_page, check_uptime_daily LIMIT 0").close();
       st.executeQuery("SELECT * FROM webmon_hourly('-', now(), now()) LIMIT 0").close();
     } catch (java.sql.SQLException e) {
       throw new dev.webmon.WebmonException(
