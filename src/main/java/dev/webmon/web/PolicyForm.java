@@ -30,6 +30,7 @@ record PolicyForm(
   private static List<String> inputs() {
     List<String> all = new java.util.ArrayList<>(List.of("name", "tags"));
     all.addAll(AlertFields.NAMES);
+    all.addAll(List.of("notify.remindEverySeconds", "notify.escalation"));
     return List.copyOf(all);
   }
 
@@ -45,11 +46,12 @@ record PolicyForm(
         AlertFields.INPUTS);
   }
 
-  static PolicyForm editing(AlertPolicySpec stored) {
+  static PolicyForm editing(AlertPolicySpec stored, PolicyNotify notify) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", stored.name());
     v.put("tags", String.join(", ", stored.tags()));
     v.putAll(AlertFields.formValues(stored.fields(), ""));
+    v.putAll(notify.formValues());
     return editing(stored, v, List.of(), "");
   }
 
@@ -70,6 +72,7 @@ record PolicyForm(
   private static Map<String, String> byInput(List<FieldError> errors) {
     Map<String, String> out = new LinkedHashMap<>();
     INPUTS.forEach(k -> out.put(k, ""));
+    out.put("notify", ""); // the notify.* inputs' errors, as TargetForm.errorsByField groups them
     out.putAll(TargetForm.errorsByField(errors));
     return out;
   }

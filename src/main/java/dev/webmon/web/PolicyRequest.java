@@ -14,9 +14,11 @@ import java.util.Set;
  * stored policies: the name, tags and fields, with the shape and range errors found. Immutable.
  *
  * @param name the name as sent; empty when absent (a PUT takes it from the path)
+ * @param notifications the notification settings ({@code notify}); empty when not sent (a PUT keeps the stored ones)
  * @param errors what was wrong, by field
  */
-record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fields, List<FieldError> errors) {
+record PolicyRequest(
+    Optional<String> name, List<String> tags, PolicyFields fields, Optional<PolicyNotify> notifications, List<FieldError> errors) {
   /** The JSON field names, in documentation order. */
   static final List<String> FIELDS = fieldNames();
 
@@ -31,6 +33,7 @@ record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fiel
   private static List<String> fieldNames() {
     List<String> names = new ArrayList<>(List.of("name", "tags"));
     names.addAll(AlertFields.NAMES);
+    names.add("notify");
     return List.copyOf(names);
   }
 
@@ -68,7 +71,8 @@ record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fiel
       }
     }
     PolicyFields fields = AlertFields.fromJson(node, "", errors);
-    return new PolicyRequest(name, tags, fields, errors);
+    Optional<PolicyNotify> notify = node.has("notify") ? Optional.of(PolicyNotify.fromJson(node.get("notify"), errors)) : Optional.empty();
+    return new PolicyRequest(name, tags, fields, notify, errors);
   }
 
   /** Reads the UI form: tags comma-separated, empty inputs inherit. */
@@ -85,6 +89,6 @@ record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fiel
       }
     }
     PolicyFields fields = AlertFields.fromForm(form, "", "", errors);
-    return new PolicyRequest(name, tags, fields, errors);
+    return new PolicyRequest(name, tags, fields, Optional.of(PolicyNotify.fromForm(form, errors)), errors);
   }
 }

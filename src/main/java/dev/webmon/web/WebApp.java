@@ -1,7 +1,10 @@
 package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.notifier.ChannelFactory;
 import dev.webmon.store.AlertPolicies;
+import dev.webmon.store.ChannelWrites;
+import dev.webmon.store.DeliveryLog;
 import dev.webmon.store.FrequencyViews;
 import dev.webmon.store.IncidentReads;
 import dev.webmon.store.TargetLeases;
@@ -123,10 +126,15 @@ public final class WebApp implements AutoCloseable {
             views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),
             new ClientAddress(config.trustedProxies()), config);
     TargetPageRoutes targetPages =
-        new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService);
+        new TargetPageRoutes(
+            views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService, deliveries);
     IncidentReads incidentReads = new IncidentReads(dataSource);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results, incidentReads);
-    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock);
+    // Notification channels and the delivery log (issue 13).
+    Deliveries deliveries = new Deliveries(dataSource, new DeliveryLog());
+    ChannelService channels =
+        new ChannelService(dataSource, new ChannelWrites(), new DeliveryLog(), new ChannelFactory(addresses, clock), addresses, clock);
+    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock, deliveries);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
         Javalin.create(
@@ -172,6 +180,8 @@ public final class WebApp implements AutoCloseable {
               new PolicyApiRoutes(policyService).register(r);
               new PolicyPageRoutes(views, policyService).register(r);
               incidentRoutes.register(r);
+              new ChannelApiRoutes(channels, deliveries, incidentReads).register(r); // issue 13
+              new ChannelPageRoutes(views, channels, deliveries).register(r);
             });
     return new WebApp(javalin, config, routes, new PolicySeed(policyService));
   }
