@@ -185,7 +185,7 @@ public final class ChannelWrites {
                     """
                     SELECT name FROM alert_policy p WHERE version > 0 AND EXISTS (
                         SELECT 1 FROM jsonb_array_elements(coalesce(p.notify->'escalation', '[]'::jsonb)) AS s
-                        WHERE s->'channels' ? :id)
+                        WHERE s->'channels' @> jsonb_build_array(CAST(:id AS text)))
                     ORDER BY name
                     """)
                 .text("id", id);

@@ -125,15 +125,15 @@ public final class WebApp implements AutoCloseable {
         new SessionRoutes(
             views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),
             new ClientAddress(config.trustedProxies()), config);
+    // Notification channels and the delivery log (issue 13).
+    Deliveries deliveries = new Deliveries(dataSource, new DeliveryLog());
+    ChannelService channels =
+        new ChannelService(dataSource, new ChannelWrites(), new DeliveryLog(), new ChannelFactory(addresses, clock), addresses, clock);
     TargetPageRoutes targetPages =
         new TargetPageRoutes(
             views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService, deliveries);
     IncidentReads incidentReads = new IncidentReads(dataSource);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results, incidentReads);
-    // Notification channels and the delivery log (issue 13).
-    Deliveries deliveries = new Deliveries(dataSource, new DeliveryLog());
-    ChannelService channels =
-        new ChannelService(dataSource, new ChannelWrites(), new DeliveryLog(), new ChannelFactory(addresses, clock), addresses, clock);
     IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock, deliveries);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
