@@ -103,7 +103,7 @@ record ChannelForm(
     v.put("templates.subject", r.templates().path("subject").asText(""));
     v.put("templates.body", r.templates().path("body").asText(""));
     JsonNode s = r.settings();
-    s.fields().forEachRemaining(e -> {
+    s.properties().forEach(e -> {
       String text;
       if (e.getValue().isArray()) {
         List<String> parts = new ArrayList<>();

@@ -55,8 +55,7 @@ record ChannelRequest(
     }
     ObjectNode settings = object(node, "settings", errors);
     ObjectNode templates = object(node, "templates", errors);
-    for (Iterator<Map.Entry<String, JsonNode>> it = templates.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : templates.properties()) {
       if (!e.getKey().equals("subject") && !e.getKey().equals("body")) {
         errors.add(new FieldError("templates." + e.getKey(), "is not a template; templates: subject, body"));
       } else if (!e.getValue().isTextual() && !e.getValue().isNull()) {

@@ -174,7 +174,7 @@ final class ChannelService {
       }
     }
     ObjectNode templates = JsonNodeFactory.instance.objectNode();
-    r.templates().fields().forEachRemaining(e -> {
+    r.templates().properties().forEach(e -> {
       if (e.getValue().isTextual() && !e.getValue().asText().isBlank()) {
         templates.put(e.getKey(), e.getValue().asText());
       }
@@ -227,7 +227,7 @@ final class ChannelService {
       ChannelRequest r, String type, Optional<ChannelWrites.Row> prev, ObjectNode settings, ObjectNode secrets,
       List<FieldError> errors) {
     Set<String> secretKeys = ChannelFactory.SECRET_KEYS.getOrDefault(type, Set.of());
-    r.settings().fields().forEachRemaining(e -> {
+    r.settings().properties().forEach(e -> {
       String key = e.getKey();
       String field = "settings." + key;
       JsonNode v = e.getValue();
