@@ -1,6 +1,6 @@
 /**
  * The incident decision and the Kafka Streams topology that runs it ({@link
- * dev.webmon.alerter.AlerterTopology}); docs/alerter-state.md has the whole state model.
+ * dev.webmon.alerter.AlerterTopology}); docs/architecture.md ("Alerter") has the whole state model.
  *
  * <pre>
  * CheckResult of a location ─> LocationState  UP / DOWN / DEGRADED evidence, counters

@@ -1,6 +1,7 @@
 package dev.webmon.cli;
 
 import dev.webmon.agent.AgentConfig;
+import dev.webmon.alerter.AlerterConfig;
 import dev.webmon.check.CheckConfig;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.KeyCatalog;
@@ -24,6 +25,7 @@ final class Catalog {
           .group("Agent", AgentConfig.KEYS)
           .group("Checks", CheckConfig.KEYS)
           .group("Sink", SinkConfig.KEYS)
+          .group("Alerter", AlerterConfig.KEYS)
           .group("Web", WebConfig.KEYS)
           .build();
 

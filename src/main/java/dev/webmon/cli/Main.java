@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       InitCommand.class,
       AgentCommand.class,
       SinkCommand.class,
+      AlerterCommand.class,
       WebCommand.class,
       StandaloneCommand.class,
       BenchCommand.class,

@@ -1,6 +1,7 @@
 package dev.webmon.cli;
 
 import dev.webmon.agent.AgentConfig;
+import dev.webmon.alerter.AlerterConfig;
 import dev.webmon.check.CheckConfig;
 import dev.webmon.config.ConfigKey;
 import dev.webmon.config.KafkaConfig;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the whole monitor on this machine: an embedded PostgreSQL and an embedded Kafka broker (unless"
-          + " --postgres-url / --kafka-bootstrap-servers point at external ones), init, the sink, an agent and the web app.",
+          + " --postgres-url / --kafka-bootstrap-servers point at external ones), init, the sink, the alerter, an agent and the web app.",
       "Data lives under --data-dir, so a restart keeps targets and history. Ctrl-C stops everything cleanly."
     })
 final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Configurable {
@@ -44,6 +45,7 @@ final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Config
     keys.addAll(TopicsConfig.KEYS);
     keys.addAll(PostgresConfig.KEYS);
     keys.addAll(SinkConfig.KEYS);
+    keys.addAll(AlerterConfig.KEYS);
     keys.addAll(AgentConfig.KEYS);
     keys.addAll(CheckConfig.KEYS);
     keys.addAll(WebConfig.KEYS);

@@ -5,6 +5,8 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.webmon.WebmonException;
 import dev.webmon.agent.Agent;
 import dev.webmon.agent.AgentConfig;
+import dev.webmon.alerter.Alerter;
+import dev.webmon.alerter.AlerterConfig;
 import dev.webmon.check.AddressPolicy;
 import dev.webmon.check.CheckConfig;
 import dev.webmon.check.HttpChecker;
@@ -64,7 +66,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole monitor in one process: embedded PostgreSQL and Kafka broker (unless external ones are
- * configured), init, the sink, an agent and the web app. {@link #close()} stops everything in
+ * configured), init, the sink, the alerter, an agent and the web app. {@link #close()} stops everything in
  * reverse order. Not thread-safe; start and close from one thread.
  *
  * <p>Over 400 lines because it is the one place that wires every component in order, with each
@@ -180,6 +182,9 @@ public final class Standalone implements AutoCloseable {
     Map<String, String> defaults = new HashMap<>();
     defaults.put(AgentConfig.LOCATION.name(), DEFAULT_LOCATION);
     defaults.put(WebConfig.METRICS_PORT.name(), "0");
+    // Kept with the other data: a restart reuses the Streams process id (and so its transactional
+    // ids, fencing a killed run's open transactions at once).
+    defaults.put(AlerterConfig.STATE_DIR.name(), dataDir.resolve("alerter").toString());
     Settings settings = userSettings.withOverrides(wired).withDefaults(defaults);
 
     DemoServer demo = null;
@@ -201,13 +206,20 @@ public final class Standalone implements AutoCloseable {
     }
 
     // One operations endpoint for the process: sink and web share a registry; the agent's has
-    // its own (its meters carry the common tags location and agent).
+    // its own (its meters carry the common tags location and agent), and so has the alerter's
+    // (its filter renames the Kafka Streams client metrics).
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PrometheusMeterRegistry agentRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry alerterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     SinkConfig sinkConfig = SinkConfig.from(settings);
     Sink sink = Sink.builder(kafka, topics, postgres, sinkConfig).meterRegistry(registry).start();
     resources.push(sink);
     step("sink started (Kafka -> PostgreSQL, exactly once)");
+
+    Alerter alerter =
+        Alerter.start(kafka, topics, AlerterConfig.from(settings), Clock.systemUTC(), alerterRegistry);
+    resources.push(alerter);
+    step("alerter started (incidents, exactly once)");
 
     AgentConfig agentConfig = AgentConfig.from(settings);
     CheckConfig checkConfig = CheckConfig.from(settings);
@@ -241,8 +253,8 @@ public final class Standalone implements AutoCloseable {
               "Standalone",
               webConfig.metricsHost(),
               webConfig.metricsPort(),
-              List.of(registry, agentRegistry),
-              () -> Health.combined("standalone", List.of(agent.health(), sinkHealth.health(), webHealth.health())));
+              List.of(registry, agentRegistry, alerterRegistry),
+              () -> Health.combined("standalone", List.of(agent.health(), sinkHealth.health(), alerter.health(), webHealth.health())));
       resources.push(ops);
       opsUrl = Optional.of(ops.url());
       step("metrics at " + ops.url() + "/metrics, liveness at " + ops.url() + "/health, readiness at " + ops.url() + "/ready");

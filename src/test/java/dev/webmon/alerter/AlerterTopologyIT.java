@@ -78,6 +78,7 @@ class AlerterTopologyIT {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, topics)) {
       try (KafkaStreams first = start(kafka, topics, dir.resolve("first"))) {
         await().atMost(WAIT).until(() -> poll(consumer, seen) >= 1);
+        assertThat(first.state().isRunningOrRebalancing()).as("first instance state").isTrue();
         assertThat(seen).singleElement().satisfies(e -> {
           assertThat(e.kind()).isEqualTo(IncidentEvent.Kind.OPENED);
           assertThat(e.targetId()).isEqualTo("shop");
@@ -87,6 +88,7 @@ class AlerterTopologyIT {
           result(topics, t0.plusSeconds(180), true, 3)));
       try (KafkaStreams second = start(kafka, topics, dir.resolve("second"))) {
         await().atMost(WAIT).until(() -> poll(consumer, seen) >= 2);
+        assertThat(second.state().isRunningOrRebalancing()).as("second instance state").isTrue();
       }
     }
     assertThat(seen).extracting(IncidentEvent::kind)

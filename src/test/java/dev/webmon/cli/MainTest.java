@@ -23,7 +23,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"init", "agent", "sink", "web", "standalone", "bench", "version"})
+  @ValueSource(strings = {"init", "agent", "sink", "alerter", "web", "standalone", "bench", "version"})
   void everySubcommandHasHelp(String command) {
     Run r = run(command, "--help");
     assertThat(r.exit()).isZero();

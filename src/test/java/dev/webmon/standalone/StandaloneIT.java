@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.webmon.event.EventCodec;
+import dev.webmon.event.IncidentEvent;
+import dev.webmon.event.IncidentSeverity;
 import dev.webmon.ops.OpsEndpoints;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,13 +24,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +50,7 @@ class StandaloneIT {
   private static final String TOKEN = "standalone-it-token-0123456789";
   private static final Pattern URL_LINE = Pattern.compile("web listening at (http://\\S+)");
   private static final Pattern OPS_LINE = Pattern.compile("metrics at (http://\\S+)/metrics");
+  private static final Pattern BROKER_LINE = Pattern.compile("Kafka broker ready at (\\S+) ");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dataDir;
@@ -58,8 +68,9 @@ class StandaloneIT {
   /** A started standalone and everything it printed. */
   record Running(Process process, String url, List<String> output) {}
 
-  private Running startStandalone() throws IOException {
-    List<String> command =
+  private Running startStandalone(String... extra) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.addAll(
         List.of(
             ProcessHandle.current().info().command().orElse("java"),
             "-Xmx768m",
@@ -72,7 +83,8 @@ class StandaloneIT {
             "--web-api-token", TOKEN,
             "--web-admin-password", "correct-horse-battery",
             "--check-allowed-networks", "127.0.0.0/8",
-            "--web-metrics-host", "127.0.0.1");
+            "--web-metrics-host", "127.0.0.1"));
+    command.addAll(List.of(extra));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     processes.add(p);
     List<String> output = new CopyOnWriteArrayList<>();
@@ -148,6 +160,7 @@ class StandaloneIT {
         .contains("Kafka broker ready")
         .contains("topics and schema created")
         .contains("sink started")
+        .contains("alerter started")
         .contains("agent started");
     // One operations endpoint for the process, listing each component.
     String ops =
@@ -159,7 +172,7 @@ class StandaloneIT {
             .orElseThrow();
     OpsEndpoints.Answers answers = OpsEndpoints.assertServes(ops, "standalone", Duration.ofSeconds(60));
     assertThat(answers.ready().get("details").get("components").findValuesAsText("component"))
-        .containsExactly("agent", "sink", "web");
+        .containsExactly("agent", "sink", "alerter", "web");
     assertThat(answers.metrics()).contains("webmon_agent_checks_in_flight", "webmon_sink_rows_total", "hikaricp_connections");
 
     JsonNode created =
@@ -201,5 +214,66 @@ class StandaloneIT {
     await("the stop is reported")
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(String.join("\n", second.output())).contains("webmon: stopped"));
+  }
+
+  @Test
+  void theDemoShowsAnOpenIncidentForItsFailingTargetWithinAMinuteOfStart() throws Exception {
+    long launched = System.nanoTime();
+    Running demo = startStandalone("--demo");
+    double coldStartSeconds = (System.nanoTime() - launched) / 1e9;
+    String kafka =
+        demo.output().stream()
+            .map(BROKER_LINE::matcher)
+            .filter(Matcher::find)
+            .map(m -> m.group(1))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no broker line in " + demo.output()));
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    EventCodec codec = new EventCodec();
+    List<IncidentEvent> seen = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor("webmon.incidents").stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long deadline = launched + TimeUnit.SECONDS.toNanos(60);
+      await("an open incident for demo-failing on webmon.incidents")
+          .atMost(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))
+          .pollInterval(Duration.ZERO)
+          .until(() -> {
+            assertThat(demo.process().isAlive()).as("standalone died: %s", demo.output()).isTrue();
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> seen.add(codec.decodeIncident(r.value())));
+            return seen.stream().anyMatch(e -> e.targetId().equals("demo-failing") && e.kind() == IncidentEvent.Kind.OPENED);
+          });
+    }
+    // What the user sees: the sink stored it and the API lists it as open, still within the minute.
+    JsonNode open =
+        await("the API lists the open incident of demo-failing")
+            .atMost(Duration.ofNanos(Math.max(0, launched + TimeUnit.SECONDS.toNanos(60) - System.nanoTime())))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> api("GET", demo.url() + "/api/v1/incidents?state=open&targetId=demo-failing", null).get("items"),
+                items -> items.size() > 0);
+    assertThat(open.get(0).get("targetName").asText()).isEqualTo("Demo: failing backend (HTTP 503)");
+    assertThat(open.get(0).get("severity").asText()).isEqualTo("down");
+    double openedSeconds = (System.nanoTime() - launched) / 1e9;
+    IncidentEvent opened =
+        seen.stream().filter(e -> e.targetId().equals("demo-failing") && e.kind() == IncidentEvent.Kind.OPENED).findFirst().orElseThrow();
+    assertThat(opened.severity()).isEqualTo(IncidentSeverity.DOWN);
+    assertThat(opened.targetName()).isEqualTo("Demo: failing backend (HTTP 503)");
+    assertThat(seen).filteredOn(e -> e.targetId().equals("demo-healthy")).as("the healthy demo target opens nothing").isEmpty();
+    String report =
+        String.format(
+            java.util.Locale.ROOT,
+            "STANDALONE --demo: web listening after %.1f s; demo-failing open in /api/v1/incidents after %.1f s",
+            coldStartSeconds,
+            openedSeconds);
+    System.out.println(report);
+    demo.process().toHandle().destroy();
+    assertThat(demo.process().waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
   }
 }

@@ -1,0 +1,74 @@
+package dev.webmon.cli;
+
+import dev.webmon.alerter.Alerter;
+import dev.webmon.alerter.AlerterConfig;
+import dev.webmon.config.ConfigKey;
+import dev.webmon.config.KafkaConfig;
+import dev.webmon.config.Settings;
+import dev.webmon.config.TopicsConfig;
+import dev.webmon.ops.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code webmon alerter}: the Kafka Streams application deciding incidents, until SIGTERM/SIGINT. */
+@Command(
+    name = "alerter",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Decide incidents, exactly once: read check results, targets, alert policies and acknowledgements from Kafka and"
+          + " write incident transitions (OPENED, UPDATED, ACKNOWLEDGED, RESOLVED) to the incidents topic.",
+      "A Kafka Streams application (id <topics.prefix>-alerter): run any number of instances; they split the work by"
+          + " partition and a dead instance's share moves to the others. Stops cleanly on SIGTERM/Ctrl-C."
+    })
+final class AlerterCommand implements Callable<Integer>, ConfigOptions.Configurable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
+    keys.addAll(TopicsConfig.KEYS);
+    keys.addAll(AlerterConfig.KEYS);
+    return keys;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings = ConfigOptions.settings(spec, configKeys());
+    KafkaConfig kafka = KafkaConfig.from(settings);
+    TopicsConfig topics = TopicsConfig.from(settings);
+    AlerterConfig config = AlerterConfig.from(settings);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Alerter alerter = Alerter.start(kafka, topics, config, Clock.systemUTC(), registry);
+    Optional<OpsServer> ops;
+    try {
+      ops = OpsEndpoint.start("Alerter", config.metricsHost(), config.metricsPort(), registry, alerter::health);
+    } catch (RuntimeException e) {
+      alerter.close();
+      throw e;
+    }
+    Thread hook =
+        new Thread(
+            () -> {
+              alerter.close();
+              ops.ifPresent(OpsServer::close);
+            },
+            "webmon-alerter-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    while (!alerter.awaitStopped(Duration.ofSeconds(1))) {
+      // runs until a signal closes it or the Streams client fails
+    }
+    if (alerter.failed()) {
+      spec.commandLine().getErr().println("webmon alerter: stopped by an error (see the log above)");
+      return Main.EXIT_FAILED;
+    }
+    return Main.EXIT_OK;
+  }
+}
