@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.event.AlertPolicySpec;
+import dev.webmon.notifier.NotifySettings;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -23,9 +24,9 @@ final class PolicyApiRoutes {
   }
 
   private void list(Context ctx) {
-    Map<String, PolicyNotify> notify = service.notifySettings();
+    Map<String, NotifySettings> notify = service.notifySettings();
     Json.send(ctx, 200, Map.of("items", service.all().stream()
-        .map(p -> PolicyView.of(p, notify.getOrDefault(p.name(), PolicyNotify.NONE))).toList()));
+        .map(p -> PolicyView.of(p, notify.getOrDefault(p.name(), NotifySettings.NONE))).toList()));
   }
 
   private void create(Context ctx) {

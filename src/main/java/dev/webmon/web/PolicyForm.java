@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.event.AlertPolicySpec;
+import dev.webmon.notifier.NotifySettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,12 +47,12 @@ record PolicyForm(
         AlertFields.INPUTS);
   }
 
-  static PolicyForm editing(AlertPolicySpec stored, PolicyNotify notify) {
+  static PolicyForm editing(AlertPolicySpec stored, NotifySettings notify) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", stored.name());
     v.put("tags", String.join(", ", stored.tags()));
     v.putAll(AlertFields.formValues(stored.fields(), ""));
-    v.putAll(notify.formValues());
+    v.putAll(PolicyNotify.formValues(notify));
     return editing(stored, v, List.of(), "");
   }
 

@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.webmon.event.PolicyFields;
+import dev.webmon.notifier.NotifySettings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param errors what was wrong, by field
  */
 record PolicyRequest(
-    Optional<String> name, List<String> tags, PolicyFields fields, Optional<PolicyNotify> notifications, List<FieldError> errors) {
+    Optional<String> name, List<String> tags, PolicyFields fields, Optional<NotifySettings> notifications, List<FieldError> errors) {
   /** The JSON field names, in documentation order. */
   static final List<String> FIELDS = fieldNames();
 
@@ -71,7 +72,7 @@ record PolicyRequest(
       }
     }
     PolicyFields fields = AlertFields.fromJson(node, "", errors);
-    Optional<PolicyNotify> notify = node.has("notify") ? Optional.of(PolicyNotify.fromJson(node.get("notify"), errors)) : Optional.empty();
+    Optional<NotifySettings> notify = node.has("notify") ? Optional.of(PolicyNotify.fromJson(node.get("notify"), errors)) : Optional.empty();
     return new PolicyRequest(name, tags, fields, notify, errors);
   }
 

@@ -3,6 +3,7 @@ package dev.webmon.web;
 import dev.webmon.WebmonException;
 import dev.webmon.event.AlertPolicySpec;
 import dev.webmon.event.InvalidEventException;
+import dev.webmon.notifier.NotifySettings;
 import dev.webmon.store.AlertPolicies;
 import dev.webmon.store.ChannelWrites;
 import dev.webmon.store.Jdbc;
@@ -63,14 +64,14 @@ final class PolicyService {
   }
 
   /** Every stored policy's notification settings, by name. */
-  Map<String, PolicyNotify> notifySettings() {
-    Map<String, PolicyNotify> out = new TreeMap<>();
+  Map<String, NotifySettings> notifySettings() {
+    Map<String, NotifySettings> out = new TreeMap<>();
     Jdbc.read(dataSource, store::notifySettings).forEach((name, json) -> out.put(name, PolicyNotify.fromStored(json)));
     return out;
   }
 
-  PolicyNotify notifyOf(String name) {
-    return notifySettings().getOrDefault(name, PolicyNotify.NONE);
+  NotifySettings notifyOf(String name) {
+    return notifySettings().getOrDefault(name, NotifySettings.NONE);
   }
 
   Written create(PolicyRequest request) {
@@ -88,7 +89,7 @@ final class PolicyService {
         Jdbc.transaction(dataSource, c -> store.reserveNew(c, draft.name(), leaseTtl)).orElseThrow(() -> exists(draft.name()));
     AlertPolicySpec spec = withVersion(draft, lease.version());
     publishHolding(lease, () -> publisher.publish(spec));
-    PolicyNotify notify = request.notifications().orElse(PolicyNotify.NONE);
+    NotifySettings notify = request.notifications().orElse(NotifySettings.NONE);
     Jdbc.transaction(dataSource, c -> store.write(c, spec) && store.writeNotify(c, spec.name(), notify.toJson().toString()));
     LOG.info("alert policy {} created", spec.name());
     return new Written(spec, TargetService.Action.CREATED);
@@ -228,11 +229,11 @@ final class PolicyService {
   /** The escalation's channels that do not exist, as field errors. */
   private List<FieldError> notifyErrors(PolicyRequest request) {
     List<FieldError> errors = new ArrayList<>();
-    if (request.notifications().isEmpty() || request.notifications().get().channels().isEmpty()) {
+    if (request.notifications().isEmpty() || request.notifications().get().channelIds().isEmpty()) {
       return errors;
     }
-    PolicyNotify n = request.notifications().get();
-    List<String> missing = Jdbc.read(dataSource, c -> channels.missing(c, n.channels()));
+    NotifySettings n = request.notifications().get();
+    List<String> missing = Jdbc.read(dataSource, c -> channels.missing(c, n.channelIds()));
     for (int i = 0; i < n.escalation().size(); i++) {
       List<String> ids = n.escalation().get(i).channels();
       for (int j = 0; j < ids.size(); j++) {

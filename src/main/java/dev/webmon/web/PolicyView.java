@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.event.AlertPolicySpec;
+import dev.webmon.notifier.NotifySettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,7 +9,7 @@ import java.util.Map;
 final class PolicyView {
   private PolicyView() {}
 
-  static Map<String, Object> of(AlertPolicySpec p, PolicyNotify notify) {
+  static Map<String, Object> of(AlertPolicySpec p, NotifySettings notify) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", p.name());
     m.put("version", p.version());
