@@ -190,6 +190,16 @@ class ChannelApiIT {
     assertThat(saved.statusCode()).as(saved.body()).isIn(200, 303);
     assertThat(web.queryLong("SELECT count(*) FROM notify_channel WHERE id = 'paged' AND name = 'Paged again'"
         + " AND secrets->>'secret' = '" + SECRET + "'")).isOne();
+    String form = ui.get("/alert-policies/default/edit").body();
+    assertThat(form).contains("id=\"notify.escalation\"");
+    Map<String, String> policy = new java.util.HashMap<>(Map.of("_csrf", UiClient.csrf(form), "name", "default",
+        "notify.remindEverySeconds", "900", "notify.escalation", "10: paged\n30: paged"));
+    HttpResponse<String> bad = ui.post("/alert-policies/default", Map.of("_csrf", UiClient.csrf(form), "name", "default",
+        "notify.escalation", "30: paged\n10: paged"));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("notify.escalation[1].afterMinutes");
+    assertThat(ui.post("/alert-policies/default", policy).statusCode()).isEqualTo(303);
+    assertThat(ui.get("/alert-policies/default/edit").body()).contains("10: paged\n30: paged").contains("value=\"900\"");
     String add = ui.get("/channels/new?type=email").body();
     assertThat(add).contains("id=\"settings.host\"").contains("id=\"settings.password\"");
   }
