@@ -177,11 +177,11 @@ public final class WebApp implements AutoCloseable {
               sessionPages.register(r);
               targetPages.register(r);
               resultRoutes.register(r); // after targetPages: /targets/new is no id
+              new ChannelApiRoutes(channels, deliveries, incidentReads).register(r); // issue 13
+              new ChannelPageRoutes(views, channels, deliveries).register(r);
               new PolicyApiRoutes(policyService).register(r);
               new PolicyPageRoutes(views, policyService).register(r);
               incidentRoutes.register(r);
-              new ChannelApiRoutes(channels, deliveries, incidentReads).register(r); // issue 13
-              new ChannelPageRoutes(views, channels, deliveries).register(r);
             });
     return new WebApp(javalin, config, routes, new PolicySeed(policyService));
   }
