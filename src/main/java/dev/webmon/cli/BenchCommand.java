@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Performance benchmarks; each prints its figures and, as its last line, one JSON object.",
     mixinStandardHelpOptions = true,
     subcommands = {
+      BenchAlerterCommand.class,
       BenchCheckerCommand.class,
       BenchImportCommand.class,
       BenchProducerCommand.class,

@@ -76,6 +76,34 @@ final class DefaultMessages {
     };
   }
 
+  /**
+   * The message of a REMINDER or ESCALATION notification: {@code n} is built from the incident's
+   * newest transition (OPENED or UPDATED: follow-ups stop at the acknowledgement), {@code f} says
+   * which reminder or step. The body is {@link #followUpHead} on a line, then the transition's
+   * default body.
+   */
+  static Message followUp(ChannelType type, Notification n, FollowUp f) {
+    String subject = followUpSubject(n, f);
+    Markup m = Markup.of(type);
+    return new Message(type == ChannelType.SLACK ? slackEscape(subject) : subject,
+        followUpHead(m, f) + "\n" + body(m, n));
+  }
+
+  /** Plain text: {@code [DOWN] Shop home page (reminder 2)} or {@code … (escalation step 1)}. */
+  static String followUpSubject(Notification n, FollowUp f) {
+    return "[" + label(n.incident().severity()) + "] " + n.target().name() + (f.kind() == FollowUp.Kind.REMINDER
+        ? " (reminder " + f.number() + ")"
+        : " (escalation step " + f.number() + ")");
+  }
+
+  /** The follow-up's first line of the body, which says which reminder or step it is. */
+  static String followUpHead(Markup m, FollowUp f) {
+    return f.kind() == FollowUp.Kind.REMINDER
+        ? m.bold("Reminder " + f.number()) + ": this incident is still open and nobody has acknowledged it."
+        : m.bold("Escalation step " + f.number()) + ": nobody has acknowledged this incident within "
+            + f.afterMinutes() + (f.afterMinutes() == 1 ? " minute." : " minutes.");
+  }
+
   static String label(IncidentSeverity s) {
     return s.wireName().replace('-', ' ').toUpperCase(Locale.ROOT);
   }

@@ -1,7 +1,10 @@
 package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.notifier.ChannelFactory;
 import dev.webmon.store.AlertPolicies;
+import dev.webmon.store.ChannelWrites;
+import dev.webmon.store.DeliveryLog;
 import dev.webmon.store.FrequencyViews;
 import dev.webmon.store.IncidentReads;
 import dev.webmon.store.TargetLeases;
@@ -122,11 +125,16 @@ public final class WebApp implements AutoCloseable {
         new SessionRoutes(
             views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),
             new ClientAddress(config.trustedProxies()), config);
+    // Notification channels and the delivery log (issue 13).
+    Deliveries deliveries = new Deliveries(dataSource, new DeliveryLog());
+    ChannelService channels =
+        new ChannelService(dataSource, new ChannelWrites(), new DeliveryLog(), new ChannelFactory(addresses, clock), addresses, clock);
     TargetPageRoutes targetPages =
-        new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService);
+        new TargetPageRoutes(
+            views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService, deliveries);
     IncidentReads incidentReads = new IncidentReads(dataSource);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results, incidentReads);
-    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock);
+    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock, deliveries);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
         Javalin.create(
@@ -169,6 +177,8 @@ public final class WebApp implements AutoCloseable {
               sessionPages.register(r);
               targetPages.register(r);
               resultRoutes.register(r); // after targetPages: /targets/new is no id
+              new ChannelApiRoutes(channels, deliveries, incidentReads).register(r); // issue 13
+              new ChannelPageRoutes(views, channels, deliveries).register(r);
               new PolicyApiRoutes(policyService).register(r);
               new PolicyPageRoutes(views, policyService).register(r);
               incidentRoutes.register(r);
