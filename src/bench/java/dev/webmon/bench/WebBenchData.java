@@ -185,4 +185,33 @@ final class WebBenchData {
       return rs.getLong(1);
     }
   }
+
+  /**
+   * The status page {@code /status/bench}: {@code components} components of one target each (the
+   * first targets by id) and 90 days of daily uptime for them (the sink keeps that table; the bench
+   * loads rollups directly, so it fills the days itself). Idempotent.
+   */
+  static void statusPage(HikariDataSource db, List<String> ids, int components) throws SQLException {
+    dev.webmon.store.StatusPages pages = new dev.webmon.store.StatusPages();
+    List<String> targets = ids.subList(0, Math.min(components, ids.size()));
+    dev.webmon.store.Jdbc.transaction(
+        db,
+        c -> {
+          if (pages.insert(c, new dev.webmon.store.StatusPages.Page("bench", "Bench status", "", "public", false, "", Instant.now()))) {
+            for (int i = 0; i < targets.size(); i++) {
+              pages.addComponent(c, "bench", "Component " + i, i, List.of(targets.get(i)));
+            }
+          }
+          try (java.sql.PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO check_uptime_daily (target_id, day, checks, up_checks, total_us_sum) "
+                      + "SELECT t, d::date, 1440, 1440 - (hashtext(t || d::text) & 7), 1440 * 150000.0 "
+                      + "FROM unnest(?::text[]) AS t, generate_series(current_date - 90, current_date, interval '1 day') AS d "
+                      + "ON CONFLICT DO NOTHING")) {
+            ps.setArray(1, c.createArrayOf("text", targets.toArray()));
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     description = {
       "Loads targets, raw results (generate_series) and 30 days of hourly rollups into PostgreSQL (embedded unless --postgres-url is",
       "given), starts the web app on 127.0.0.1 and measures with concurrent virtual-thread clients the 30-day chart of a random",
-      "target and the first page of the targets list. Goals: chart p95 < 50 ms, first page p95 < 200 ms. Read-only: no Kafka.",
+      "target, the first page of the targets list and a status page of 50 components over 90 days. Goals: chart p95 < 50 ms,",
+      "first page p95 < 200 ms, status page p95 < 50 ms. Read-only: no Kafka.",
       "Loading 10 M rows takes minutes: --data-dir keeps the database and a rerun with the same sizes skips the load.",
       "The last line is one JSON object: {\"bench\":\"web\",...}."
     })

@@ -278,6 +278,8 @@ public final class Standalone implements AutoCloseable {
     if (demo != null) {
       registerDemoTargets(demo, publisher, webPool);
       step("registered " + DemoServer.ENDPOINTS.size() + " demo targets");
+      createDemoStatusPage(webPool);
+      step("demo status page at " + web.url() + "status/demo");
     }
     step(
         "agent assigned "
@@ -316,6 +318,27 @@ public final class Standalone implements AutoCloseable {
               .updatedAt(Instant.now())
               .build());
     }
+  }
+
+  /** The public status page /status/demo over the demo targets, once (kept as the user edits it). */
+  private static void createDemoStatusPage(HikariDataSource pool) {
+    dev.webmon.store.StatusPages pages = new dev.webmon.store.StatusPages();
+    dev.webmon.store.Jdbc.transaction(
+        pool,
+        c -> {
+          Instant now = Instant.now();
+          if (pages.insert(
+              c, new dev.webmon.store.StatusPages.Page("demo", "Demo shop status", "The demo site webmon monitors.", "public", false, "", now))) {
+            pages.addComponent(c, "demo", "Shop", 0, List.of("demo-healthy", "demo-pattern"));
+            pages.addComponent(c, "demo", "API", 1, List.of("demo-slow"));
+            pages.addComponent(c, "demo", "Search", 2, List.of("demo-flapping"));
+            pages.addComponent(c, "demo", "Payments", 3, List.of("demo-failing"));
+            new dev.webmon.store.StatusPosts()
+                .insert(c, "demo", "Payments failing", "identified",
+                    "The payments backend answers **HTTP 503**. We are on it; see the [demo site](https://example.com/).", now);
+          }
+          return null;
+        });
   }
 
   private static long currentVersion(HikariDataSource pool, String id) {

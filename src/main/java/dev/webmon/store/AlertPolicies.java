@@ -229,6 +229,28 @@ public final class AlertPolicies {
     return new Users(List.copyOf(first), total);
   }
 
+  // ---------------------------------------------------------------- notification settings (issue 13)
+
+  /** Every stored policy's {@code notify} JSON (V17), by name. */
+  public java.util.Map<String, String> notifySettings(Connection c) throws SQLException {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (NamedStatement ps = NamedStatement.prepare(c, "SELECT name, notify::text AS notify FROM alert_policy WHERE version > 0");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString("name"), rs.getString("notify"));
+      }
+    }
+    return out;
+  }
+
+  /** Sets a stored policy's {@code notify} JSON (not part of its event: no new version); whether it exists. */
+  public boolean writeNotify(Connection c, String name, String json) throws SQLException {
+    try (NamedStatement ps =
+        NamedStatement.prepare(c, "UPDATE alert_policy SET notify = :notify::jsonb WHERE name = :name AND version > 0")) {
+      return ps.text("name", name).text("notify", json).executeUpdate() == 1;
+    }
+  }
+
   // ---------------------------------------------------------------- JSON
 
   private String fieldsJson(AlertPolicySpec spec) {

@@ -52,6 +52,7 @@ public final class Rollups {
     try (NamedStatement ps = NamedStatement.prepare(c, ROLL_UP).timestamp("from", from).timestamp("to", to)) {
       ps.executeUpdate();
     }
+    DailyUptime.refresh(c, from, to); // the status pages' days follow their hours, in the same transaction
   }
 
   /** Until when every hour is rolled up, if the job ever ran. */

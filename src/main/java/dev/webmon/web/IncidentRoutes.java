@@ -29,12 +29,14 @@ final class IncidentRoutes {
   private final IncidentReads incidents;
   private final IncidentCommandPublisher commands;
   private final Clock clock;
+  private final Deliveries deliveries;
 
-  IncidentRoutes(Views views, IncidentReads incidents, IncidentCommandPublisher commands, Clock clock) {
+  IncidentRoutes(Views views, IncidentReads incidents, IncidentCommandPublisher commands, Clock clock, Deliveries deliveries) {
     this.views = views;
     this.incidents = incidents;
     this.commands = commands;
     this.clock = clock;
+    this.deliveries = deliveries;
   }
 
   void register(Routes r) {
@@ -174,6 +176,7 @@ final class IncidentRoutes {
     IncidentReads.Detail d = incidents.detail(id, now).orElseThrow(() -> notFound(id));
     Map<String, Object> m = Views.page(ctx, d.incident().targetName() + ": " + d.incident().severity());
     m.put("view", IncidentPage.of(d, now, notice, error));
+    m.put("deliveries", deliveries.ofIncident(id).stream().map(ChannelView.Row::of).toList());
     ctx.status(status).html(views.render("incident", m));
   }
 
@@ -225,7 +228,7 @@ final class IncidentRoutes {
   }
 
   /** The {id} path parameter; anything that is not a UUID is simply not found. */
-  private static UUID incidentId(Context ctx) {
+  static UUID incidentId(Context ctx) {
     String text = ctx.pathParam("id");
     try {
       if (text.length() == 36) {

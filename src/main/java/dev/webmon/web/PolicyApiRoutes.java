@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.event.AlertPolicySpec;
+import dev.webmon.notifier.NotifySettings;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -23,21 +24,23 @@ final class PolicyApiRoutes {
   }
 
   private void list(Context ctx) {
-    Json.send(ctx, 200, Map.of("items", service.all().stream().map(PolicyView::of).toList()));
+    Map<String, NotifySettings> notify = service.notifySettings();
+    Json.send(ctx, 200, Map.of("items", service.all().stream()
+        .map(p -> PolicyView.of(p, notify.getOrDefault(p.name(), NotifySettings.NONE))).toList()));
   }
 
   private void create(Context ctx) {
     PolicyService.Written w = service.create(PolicyRequest.fromJson(Json.readObject(ctx)));
     ctx.header("Location", BASE + "/" + w.spec().name());
     ctx.header("ETag", etag(w.spec()));
-    Json.send(ctx, 201, PolicyView.of(w.spec()));
+    Json.send(ctx, 201, PolicyView.of(w.spec(), service.notifyOf(w.spec().name())));
   }
 
   private void get(Context ctx) {
     String name = name(ctx);
     AlertPolicySpec p = service.find(name).orElseThrow(() -> PolicyService.notFound(name));
     ctx.header("ETag", etag(p));
-    Json.send(ctx, 200, PolicyView.of(p));
+    Json.send(ctx, 200, PolicyView.of(p, service.notifyOf(name)));
   }
 
   private void update(Context ctx) {
@@ -46,7 +49,7 @@ final class PolicyApiRoutes {
     long seen = ifMatch == null ? PolicyService.ANY_VERSION : RouteParams.etagVersion(ifMatch);
     PolicyService.Written w = service.update(name, PolicyRequest.fromJson(Json.readObject(ctx)), seen);
     ctx.header("ETag", etag(w.spec()));
-    Json.send(ctx, 200, PolicyView.of(w.spec()));
+    Json.send(ctx, 200, PolicyView.of(w.spec(), service.notifyOf(name)));
   }
 
   private void delete(Context ctx) {

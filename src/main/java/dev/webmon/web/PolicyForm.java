@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.event.AlertPolicySpec;
+import dev.webmon.notifier.NotifySettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ record PolicyForm(
   private static List<String> inputs() {
     List<String> all = new java.util.ArrayList<>(List.of("name", "tags"));
     all.addAll(AlertFields.NAMES);
+    all.addAll(List.of("notify.remindEverySeconds", "notify.escalation"));
     return List.copyOf(all);
   }
 
@@ -45,11 +47,12 @@ record PolicyForm(
         AlertFields.INPUTS);
   }
 
-  static PolicyForm editing(AlertPolicySpec stored) {
+  static PolicyForm editing(AlertPolicySpec stored, NotifySettings notify) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", stored.name());
     v.put("tags", String.join(", ", stored.tags()));
     v.putAll(AlertFields.formValues(stored.fields(), ""));
+    v.putAll(PolicyNotify.formValues(notify));
     return editing(stored, v, List.of(), "");
   }
 
@@ -70,6 +73,7 @@ record PolicyForm(
   private static Map<String, String> byInput(List<FieldError> errors) {
     Map<String, String> out = new LinkedHashMap<>();
     INPUTS.forEach(k -> out.put(k, ""));
+    out.put("notify", ""); // the notify.* inputs' errors, as TargetForm.errorsByField groups them
     out.putAll(TargetForm.errorsByField(errors));
     return out;
   }

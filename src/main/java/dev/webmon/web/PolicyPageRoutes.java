@@ -58,7 +58,8 @@ final class PolicyPageRoutes {
 
   private void editForm(Context ctx) {
     requireLogin(ctx);
-    render(ctx, 200, PolicyForm.editing(stored(PolicyApiRoutes.name(ctx))));
+    String name = PolicyApiRoutes.name(ctx);
+    render(ctx, 200, PolicyForm.editing(stored(name), service.notifyOf(name)));
   }
 
   private void create(Context ctx) {

@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.webmon.event.PolicyFields;
+import dev.webmon.notifier.NotifySettings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.Set;
  * stored policies: the name, tags and fields, with the shape and range errors found. Immutable.
  *
  * @param name the name as sent; empty when absent (a PUT takes it from the path)
+ * @param notifications the notification settings ({@code notify}); empty when not sent (a PUT keeps the stored ones)
  * @param errors what was wrong, by field
  */
-record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fields, List<FieldError> errors) {
+record PolicyRequest(
+    Optional<String> name, List<String> tags, PolicyFields fields, Optional<NotifySettings> notifications, List<FieldError> errors) {
   /** The JSON field names, in documentation order. */
   static final List<String> FIELDS = fieldNames();
 
@@ -31,6 +34,7 @@ record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fiel
   private static List<String> fieldNames() {
     List<String> names = new ArrayList<>(List.of("name", "tags"));
     names.addAll(AlertFields.NAMES);
+    names.add("notify");
     return List.copyOf(names);
   }
 
@@ -68,7 +72,8 @@ record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fiel
       }
     }
     PolicyFields fields = AlertFields.fromJson(node, "", errors);
-    return new PolicyRequest(name, tags, fields, errors);
+    Optional<NotifySettings> notify = node.has("notify") ? Optional.of(PolicyNotify.fromJson(node.get("notify"), errors)) : Optional.empty();
+    return new PolicyRequest(name, tags, fields, notify, errors);
   }
 
   /** Reads the UI form: tags comma-separated, empty inputs inherit. */
@@ -85,6 +90,6 @@ record PolicyRequest(Optional<String> name, List<String> tags, PolicyFields fiel
       }
     }
     PolicyFields fields = AlertFields.fromForm(form, "", "", errors);
-    return new PolicyRequest(name, tags, fields, errors);
+    return new PolicyRequest(name, tags, fields, Optional.of(PolicyNotify.fromForm(form, errors)), errors);
   }
 }

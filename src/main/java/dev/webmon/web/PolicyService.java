@@ -3,7 +3,9 @@ package dev.webmon.web;
 import dev.webmon.WebmonException;
 import dev.webmon.event.AlertPolicySpec;
 import dev.webmon.event.InvalidEventException;
+import dev.webmon.notifier.NotifySettings;
 import dev.webmon.store.AlertPolicies;
+import dev.webmon.store.ChannelWrites;
 import dev.webmon.store.Jdbc;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +13,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -37,6 +41,7 @@ final class PolicyService {
   private final AlertPolicies store;
   private final Duration leaseTtl;
   private final Clock clock;
+  private final ChannelWrites channels = new ChannelWrites();
 
   PolicyService(DataSource dataSource, PolicyPublisher publisher, AlertPolicies store, Duration publishTimeout, Clock clock) {
     this.dataSource = dataSource;
@@ -58,6 +63,17 @@ final class PolicyService {
     return Jdbc.read(dataSource, c -> store.find(c, name));
   }
 
+  /** Every stored policy's notification settings, by name. */
+  Map<String, NotifySettings> notifySettings() {
+    Map<String, NotifySettings> out = new TreeMap<>();
+    Jdbc.read(dataSource, store::notifySettings).forEach((name, json) -> out.put(name, PolicyNotify.fromStored(json)));
+    return out;
+  }
+
+  NotifySettings notifyOf(String name) {
+    return notifySettings().getOrDefault(name, NotifySettings.NONE);
+  }
+
   Written create(PolicyRequest request) {
     List<AlertPolicySpec> stored = all();
     if (request.name().isEmpty()) {
@@ -73,7 +89,8 @@ final class PolicyService {
         Jdbc.transaction(dataSource, c -> store.reserveNew(c, draft.name(), leaseTtl)).orElseThrow(() -> exists(draft.name()));
     AlertPolicySpec spec = withVersion(draft, lease.version());
     publishHolding(lease, () -> publisher.publish(spec));
-    Jdbc.transaction(dataSource, c -> store.write(c, spec));
+    NotifySettings notify = request.notifications().orElse(NotifySettings.NONE);
+    Jdbc.transaction(dataSource, c -> store.write(c, spec) && store.writeNotify(c, spec.name(), notify.toJson().toString()));
     LOG.info("alert policy {} created", spec.name());
     return new Written(spec, TargetService.Action.CREATED);
   }
@@ -97,7 +114,14 @@ final class PolicyService {
       }
       AlertPolicySpec draft = toSpec(request, name, prev.version() + 1, stored);
       if (draft.tags().equals(prev.tags()) && draft.fields().equals(prev.fields())) {
-        return new Written(prev, TargetService.Action.UNCHANGED);
+        // Notification settings are not part of the policy's event: stored, no new version.
+        if (request.notifications().isEmpty() || request.notifications().get().equals(notifyOf(name))) {
+          return new Written(prev, TargetService.Action.UNCHANGED);
+        }
+        String json = request.notifications().get().toJson().toString();
+        Jdbc.transaction(dataSource, c -> store.writeNotify(c, name, json));
+        LOG.info("alert policy {}: notification settings changed", name);
+        return new Written(prev, TargetService.Action.UPDATED);
       }
       AlertPolicies.Lease lease = reserve(name);
       if (lease.storedVersion() != prev.version()) {
@@ -109,7 +133,8 @@ final class PolicyService {
       }
       AlertPolicySpec next = withVersion(draft, lease.version());
       publishHolding(lease, () -> publisher.publish(next));
-      Jdbc.transaction(dataSource, c -> store.write(c, next));
+      Optional<String> notify = request.notifications().map(n -> n.toJson().toString());
+      Jdbc.transaction(dataSource, c -> store.write(c, next) && (notify.isEmpty() || store.writeNotify(c, name, notify.get())));
       LOG.info("alert policy {} updated to version {}", name, next.version());
       return new Written(next, TargetService.Action.UPDATED);
     }
@@ -177,6 +202,7 @@ final class PolicyService {
   /** Validates a request into a policy at {@code version}, against the stored ones. */
   private AlertPolicySpec toSpec(PolicyRequest request, String name, long version, List<AlertPolicySpec> stored) {
     List<FieldError> errors = new ArrayList<>(request.errors());
+    errors.addAll(notifyErrors(request));
     AlertPolicySpec spec = null;
     try {
       AlertPolicySpec.name(name, "name");
@@ -198,6 +224,25 @@ final class PolicyService {
       throw new ValidationException(errors);
     }
     return spec;
+  }
+
+  /** The escalation's channels that do not exist, as field errors. */
+  private List<FieldError> notifyErrors(PolicyRequest request) {
+    List<FieldError> errors = new ArrayList<>();
+    if (request.notifications().isEmpty() || request.notifications().get().channelIds().isEmpty()) {
+      return errors;
+    }
+    NotifySettings n = request.notifications().get();
+    List<String> missing = Jdbc.read(dataSource, c -> channels.missing(c, n.channelIds()));
+    for (int i = 0; i < n.escalation().size(); i++) {
+      List<String> ids = n.escalation().get(i).channels();
+      for (int j = 0; j < ids.size(); j++) {
+        if (missing.contains(ids.get(j))) {
+          errors.add(new FieldError("notify.escalation[" + i + "].channels[" + j + "]", "no channel with id '" + ids.get(j) + "'"));
+        }
+      }
+    }
+    return errors;
   }
 
   private static AlertPolicySpec withVersion(AlertPolicySpec s, long version) {

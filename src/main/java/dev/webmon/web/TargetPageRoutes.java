@@ -31,6 +31,7 @@ final class TargetPageRoutes {
   private final FrequencyViews frequencies;
   private final ResultReads results;
   private final PolicyService policies;
+  private final Deliveries deliveries;
 
   TargetPageRoutes(
       Views views,
@@ -40,7 +41,8 @@ final class TargetPageRoutes {
       TargetList targets,
       FrequencyViews frequencies,
       ResultReads results,
-      PolicyService policies) {
+      PolicyService policies,
+      Deliveries deliveries) {
     this.views = views;
     this.dataSource = dataSource;
     this.service = service;
@@ -49,6 +51,7 @@ final class TargetPageRoutes {
     this.frequencies = frequencies;
     this.results = results;
     this.policies = policies;
+    this.deliveries = deliveries;
   }
 
   void register(Routes r) {
@@ -76,6 +79,7 @@ final class TargetPageRoutes {
     String deleted = ctx.queryParam("deleted") == null ? "" : ctx.queryParam("deleted");
     Map<String, Object> m = Views.page(ctx, "Targets");
     m.put("list", TargetListPage.of(filter, page, results.now(), deleted, filterError));
+    m.put("failingChannels", deliveries.failing()); // issue 13: channels whose last delivery failed
     ctx.html(views.render("targets", m));
   }
 

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Server-side HTML from Pebble templates under {@code web/templates/}, with auto-escaping on: every
- * {@code {{ value }}} is HTML-escaped unless a template explicitly marks it raw (none does).
+ * {@code {{ value }}} is HTML-escaped unless a template explicitly marks it raw (only {@code
+ * status_post.peb} does, for the HTML that {@link Markdown} sanitised).
  * Thread-safe; templates are compiled once and cached.
  */
 final class Views {

@@ -1,7 +1,10 @@
 package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.notifier.ChannelFactory;
 import dev.webmon.store.AlertPolicies;
+import dev.webmon.store.ChannelWrites;
+import dev.webmon.store.DeliveryLog;
 import dev.webmon.store.FrequencyViews;
 import dev.webmon.store.IncidentReads;
 import dev.webmon.store.TargetLeases;
@@ -122,11 +125,16 @@ public final class WebApp implements AutoCloseable {
         new SessionRoutes(
             views, sessions, PasswordHasher.of(config.adminPassword()), new LoginThrottle(clock),
             new ClientAddress(config.trustedProxies()), config);
+    // Notification channels and the delivery log (issue 13).
+    Deliveries deliveries = new Deliveries(dataSource, new DeliveryLog());
+    ChannelService channels =
+        new ChannelService(dataSource, new ChannelWrites(), new DeliveryLog(), new ChannelFactory(addresses, clock), addresses, clock);
     TargetPageRoutes targetPages =
-        new TargetPageRoutes(views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService);
+        new TargetPageRoutes(
+            views, dataSource, service, store, targets, new FrequencyViews(dataSource), results, policyService, deliveries);
     IncidentReads incidentReads = new IncidentReads(dataSource);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results, incidentReads);
-    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock);
+    IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock, deliveries);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
         Javalin.create(
@@ -169,9 +177,16 @@ public final class WebApp implements AutoCloseable {
               sessionPages.register(r);
               targetPages.register(r);
               resultRoutes.register(r); // after targetPages: /targets/new is no id
+              new ChannelApiRoutes(channels, deliveries, incidentReads).register(r); // issue 13
+              new ChannelPageRoutes(views, channels, deliveries).register(r);
               new PolicyApiRoutes(policyService).register(r);
               new PolicyPageRoutes(views, policyService).register(r);
               incidentRoutes.register(r);
+              // Status pages (issue #14): public pages, feeds and badges; their management.
+              StatusService statusPages = new StatusService(dataSource, clock);
+              new StatusPageRoutes(views, statusPages, config.apiToken().reveal()).register(r);
+              new StatusApiRoutes(statusPages).register(r);
+              new StatusAdminRoutes(views, statusPages).register(r);
             });
     return new WebApp(javalin, config, routes, new PolicySeed(policyService));
   }
@@ -185,6 +200,7 @@ public final class WebApp implements AutoCloseable {
         java.sql.Statement st = c.createStatement()) {
       st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly, alert_policy LIMIT 0").close();
       st.executeQuery("SELECT 1 FROM incident, incident_event LIMIT 0").close();
+      st.executeQuery("SELECT 1 FROM status_page, check_uptime_daily LIMIT 0").close();
       st.executeQuery("SELECT * FROM webmon_hourly('-', now(), now()) LIMIT 0").close();
     } catch (java.sql.SQLException e) {
       throw new dev.webmon.WebmonException(

@@ -266,6 +266,14 @@ class StandaloneIT {
     assertThat(opened.severity()).isEqualTo(IncidentSeverity.DOWN);
     assertThat(opened.targetName()).isEqualTo("Demo: failing backend (HTTP 503)");
     assertThat(seen).filteredOn(e -> e.targetId().equals("demo-healthy")).as("the healthy demo target opens nothing").isEmpty();
+    // The demo status page (issue 14) shows the failing component in outage.
+    JsonNode statusPage =
+        await("/status/demo shows Payments in major outage")
+            .atMost(Duration.ofSeconds(40))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(() -> api("GET", demo.url() + "/status/demo.json", null), p -> p.at("/components/3/status").asText().equals("major_outage"));
+    assertThat(statusPage.get("components")).extracting(c -> c.get("name").asText()).containsExactly("Shop", "API", "Search", "Payments");
+    assertThat(statusPage.get("activePosts")).anySatisfy(p -> assertThat(p.get("title").asText()).isEqualTo("Payments failing"));
     String report =
         String.format(
             java.util.Locale.ROOT,

@@ -33,9 +33,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * browser download; Selenium Manager is never asked). Logs in, adds a target through the form
  * (first with a bad URL), sees it listed, sees results and the chart drawn; opens the incidents
  * page, an incident, and acks it. Screenshots go to target/screenshots. Then adds an alert policy
- * and attaches it to a new target (last: the first test counts the targets from zero).
+ * and attaches it to a new target (last: the first test counts the targets from zero). Creates a
+ * webhook channel to a local receiver and presses "Send test".
  */
 @ExtendWith(WebExtension.class)
+@WebExtension.AllowNetworks("127.0.0.1/32") // the local webhook receiver of the channel test
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserIT {
@@ -164,6 +166,47 @@ class BrowserIT {
     assertThat(row.findElements(By.cssSelector("svg.spark polyline"))).isNotEmpty();
     assertNoAlert();
     screenshot("05-targets-list");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void addAWebhookChannelAndSendATest(WebFixture web) throws Exception {
+    String secret = "browser-secret-0123456789";
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      driver.get(web.base() + "/channels");
+      if (driver.getCurrentUrl().contains("/login")) {
+        driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
+        driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/channels"));
+      }
+      driver.findElement(By.cssSelector("#new-type option[value='webhook']")).click();
+      driver.findElement(By.id("add-channel")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("channel-form")).isEmpty());
+      driver.findElement(By.id("name")).sendKeys("Browser hook");
+      driver.findElement(By.id("settings.url")).sendKeys(receiver.url("/browser-hook"));
+      driver.findElement(By.id("settings.secret")).sendKeys("short");
+      driver.findElement(By.id("save")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("settings.secret-error")).isEmpty());
+      assertThat(driver.findElement(By.id("settings.secret-error")).getText()).contains("at least 16 characters");
+      assertThat(web.queryLong("SELECT count(*) FROM notify_channel")).isZero();
+      screenshot("20-channel-validation");
+      driver.findElement(By.id("settings.url")).sendKeys(receiver.url("/browser-hook"));
+      driver.findElement(By.id("settings.secret")).sendKeys(secret);
+      driver.findElement(By.id("save")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/channels/browser-hook/edit"));
+      assertThat(driver.findElement(By.id("settings.secret-state")).getText()).isEqualTo("set");
+      assertThat(driver.getPageSource()).doesNotContain(secret);
+      driver.findElement(By.id("send-test")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("test-answer")).isEmpty());
+      assertThat(driver.findElement(By.id("test-answer")).getText()).contains("Test delivered").contains("HTTP 200");
+      assertThat(driver.findElement(By.id("channel-deliveries")).getText()).contains("TEST").contains("delivered");
+      screenshot("21-channel-test-answer");
+      assertNoAlert();
+      assertThat(receiver.received).hasSize(1);
+      WebhookReceiver.Request got = receiver.received.get(0);
+      assertThat(got.path()).isEqualTo("/browser-hook");
+      assertThat(got.header("X-Webmon-Signature")).isEqualTo("sha256=" + WebhookReceiver.hmacHex(secret, got.body()));
+    }
   }
 
   @Test

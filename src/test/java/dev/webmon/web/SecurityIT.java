@@ -98,6 +98,32 @@ class SecurityIT {
   }
 
   @Test
+  void channelsAndDeliveriesRefuseAnonymousCallers(WebFixture web) {
+    String secret = "anon-secret-0123456789";
+    WebFixture.Response created =
+        web.post("/api/v1/channels", "{\"id\":\"closed-hook\",\"type\":\"webhook\",\"name\":\"closed-channel-name\","
+            + "\"settings\":{\"url\":\"https://hooks.example.com/closed-token\",\"secret\":\"" + secret + "\"}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    List<String> secrets = List.of("closed-channel-name", "closed-token", secret);
+    String incident = java.util.UUID.randomUUID().toString();
+    for (String path : List.of("/api/v1/channels", "/api/v1/channels/closed-hook", "/api/v1/channels/closed-hook/deliveries",
+        "/api/v1/incidents/" + incident + "/deliveries", "/channels", "/channels/new", "/channels/closed-hook/edit")) {
+      RouteVariants.assertAnonymousRefused(web, List.of("GET", "HEAD"), path, Optional.empty(), secrets);
+    }
+    long notifications = web.queryLong("SELECT count(*) FROM notification");
+    String body = "{\"type\":\"webhook\",\"name\":\"anonymous\"}";
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/api/v1/channels", Optional.of(body), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("PUT", "DELETE"), "/api/v1/channels/closed-hook", Optional.of(body), secrets);
+    RouteVariants.assertAnonymousRefused(web, List.of("POST"), "/api/v1/channels/closed-hook/test", Optional.of("{}"), secrets);
+    for (String path : List.of("/channels", "/channels/closed-hook", "/channels/closed-hook/test", "/channels/closed-hook/delete")) {
+      RouteVariants.assertAnonymousRefused(web, List.of("POST"), path, Optional.of(body), secrets);
+    }
+    assertThat(web.queryLong("SELECT count(*) FROM notification")).as("no test was sent").isEqualTo(notifications);
+    assertThat(web.queryLong("SELECT count(*) FROM notify_channel WHERE id = 'closed-hook' AND name = 'closed-channel-name' AND version = 1"))
+        .isOne();
+  }
+
+  @Test
   void aSessionMayReadTheApiButWritesNeedItsCsrfHeader(WebFixture web) {
     UiClient ui = new UiClient(web.base());
     ui.login(WebFixture.PASSWORD);

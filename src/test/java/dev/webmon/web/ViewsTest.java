@@ -119,6 +119,38 @@ class ViewsTest {
   }
 
   @Test
+  void theTargetsPageFlagsFailingChannelsEscaped() {
+    TargetListPage list =
+        TargetListPage.of(TargetList.Filter.firstPage(), new TargetList.Page(List.of(), 1, 50, 0), NOW, "", "");
+    Map<String, Object> m = page("Targets", "list", list);
+    m.put("failingChannels", List.of(new dev.webmon.store.DeliveryLog.Failing("ops", "<b>Ops</b>", "failed", "HTTP 404", NOW)));
+    String html = new Views().render("targets", m);
+    assertThat(html).contains("id=\"failing-channels\"").contains("&lt;b&gt;Ops&lt;/b&gt;</a> (failed)").contains("href=\"/channels#channel-ops\"");
+    m.put("failingChannels", List.of());
+    assertThat(new Views().render("targets", m)).doesNotContain("failing-channels");
+  }
+
+  @Test
+  void theChannelFormShowsSecretsOnlyAsSet() {
+    com.fasterxml.jackson.databind.node.ObjectNode secrets =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("url", "https://hooks.example.com/t0ken").put("secret", "s3cret-0123456789");
+    dev.webmon.store.ChannelWrites.Row row =
+        new dev.webmon.store.ChannelWrites.Row(
+            "hook", "webhook", "Hook <1>", true, "down", true, List.of(), List.of("prod"),
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), secrets,
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("subject", "{{ target.name }}"), 4, NOW);
+    String html = new Views().render("channel_form", page("Edit", "form", ChannelForm.editing(row, List.of())));
+    assertThat(html)
+        .contains("id=\"settings.url-state\">set<")
+        .contains("id=\"settings.secret-state\">set<")
+        .contains("name=\"version\" value=\"4\"")
+        .contains("value=\"{{ target.name }}\"")
+        .contains("value=\"prod\"")
+        .doesNotContain("t0ken")
+        .doesNotContain("s3cret");
+  }
+
+  @Test
   void theListRendersItsTypedView() {
     TargetList.Filter filter =
         new TargetList.Filter(

@@ -23,6 +23,13 @@ final class WebExtension implements ParameterResolver {
   @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
   @interface BlockPrivateAddresses {}
 
+  /** Starts the class's web app with the address policy on, allowing these networks ({@code check.allowed-networks} entries). */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @interface AllowNetworks {
+    String[] value();
+  }
+
   /** Extra settings of the class's web app, each {@code key=value}. */
   @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
   @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
@@ -43,8 +50,11 @@ final class WebExtension implements ParameterResolver {
     }
     Class<?> type = classContext.getRequiredTestClass();
     boolean open = type.isAnnotationPresent(OpenReads.class);
+    AllowNetworks allowed = type.getAnnotation(AllowNetworks.class);
     AddressPolicy addresses =
-        type.isAnnotationPresent(BlockPrivateAddresses.class) ? AddressPolicy.allowing(List.of()) : AddressPolicy.allowingAll();
+        allowed != null
+            ? AddressPolicy.of(java.util.Arrays.stream(allowed.value()).map(dev.webmon.check.AllowedNetwork::parse).toList())
+            : type.isAnnotationPresent(BlockPrivateAddresses.class) ? AddressPolicy.allowing(List.of()) : AddressPolicy.allowingAll();
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
     WebSettings extra = type.getAnnotation(WebSettings.class);
     if (extra != null) {
