@@ -49,6 +49,8 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   // decodes only the targets due. Rebuilt by a full pass after start and after a policy change.
   private final Map<String, Instant> due = new HashMap<>();
   private boolean rescan = true;
+  private CatchUp catchUp;
+  private boolean judging;
 
   AlertProcessor(TopicsConfig topics, Clock clock, Duration tick) {
     this.topics = topics;
@@ -65,6 +67,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     this.policies = new PolicyBook(global, codec);
     this.skips = new Skips(ctx.metrics(), ctx.taskId().toString());
     policies.refresh();
+    this.catchUp = new CatchUp(clock.instant(), ctx.currentStreamTimeMs(), tick);
     ctx.schedule(tick, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
   }
 
@@ -180,13 +183,26 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
 
   /**
    * Judges the targets of the task that are due at the clock's instant: all of them after a start
-   * or a policy change, else those whose {@link TargetAlerts#nextTick} has come.
+   * or a policy change, else those whose {@link TargetAlerts#nextTick} has come. Nothing until the
+   * task has caught up with its input ({@link CatchUp}): judged before its backlog, a target would
+   * look silent and its clock would move past the results still waiting.
    */
   private void tick() {
     if (policies.refresh()) {
       rescan = true;
     }
     Instant now = clock.instant();
+    if (!judging) {
+      long streamTime = context.currentStreamTimeMs();
+      if (!catchUp.caughtUp(now, streamTime)) {
+        LOG.debug("task {}: not caught up at {} (stream time {}), silence not judged yet",
+            context.taskId(), now, streamTime);
+        return;
+      }
+      judging = true;
+      LOG.info("task {}: caught up at {} (stream time {}); ticks judge silence from now on",
+          context.taskId(), now, streamTime < 0 ? "none" : Instant.ofEpochMilli(streamTime));
+    }
     long timestamp = now.toEpochMilli();
     if (rescan) {
       rescan = false;

@@ -49,7 +49,7 @@ final class Driven implements AutoCloseable {
   static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
   static final String TARGET = "shop";
 
-  private final HandClock clock = new HandClock(T0.minusSeconds(60));
+  private final HandClock clock;
   private final EventCodec codec = new EventCodec();
   private final TopologyTestDriver driver;
   private final TestInputTopic<String, byte[]> results;
@@ -62,6 +62,12 @@ final class Driven implements AutoCloseable {
   private long ids;
 
   Driven() {
+    this(T0.minusSeconds(60));
+  }
+
+  /** A driver (a task initialised) with the clock at {@code start}. */
+  private Driven(Instant start) {
+    clock = new HandClock(start);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "webmon-alerter");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -178,8 +184,32 @@ final class Driven implements AutoCloseable {
   }
 
   Driven pipe(CheckResult r) {
-    results.pipeInput(r.targetId(), codec.encode(r), clock.instant());
+    return pipe(r, clock.instant());
+  }
+
+  /** A result produced (its record timestamp) at {@code producedAt}, arriving now. */
+  Driven pipe(CheckResult r, Instant producedAt) {
+    results.pipeInput(r.targetId(), codec.encode(r), producedAt);
     return this;
+  }
+
+  /**
+   * The alerter restarted at {@code start} (or the task taken over by another instance): a new
+   * driver, a new task initialised at that instant, with this one's stores restored as Streams
+   * restores them from their changelogs; this one is closed. Result ids continue.
+   */
+  Driven restartAt(Instant start) {
+    read();
+    Driven next = new Driven(start);
+    for (String store : List.of(AlerterTopology.WATCHES, AlerterTopology.ALERTS)) {
+      var to = next.driver.<String, byte[]>getKeyValueStore(store);
+      try (var it = driver.<String, byte[]>getKeyValueStore(store).all()) {
+        it.forEachRemaining(kv -> to.put(kv.key, kv.value));
+      }
+    }
+    next.ids = ids;
+    close();
+    return next;
   }
 
   /** Raw bytes on a topic, as a broken producer might send them. */
