@@ -28,6 +28,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * for this member's session to expire.
  */
 final class BenchAlerter implements AutoCloseable {
+  private static final String TRIAL_PREFIX = "webmon.bench.streams.";
+
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
   private final AtomicLong runningAt = new AtomicLong();
@@ -77,14 +79,21 @@ final class BenchAlerter implements AutoCloseable {
 
   /**
    * The Streams properties of an alerter: application id {@code <prefix>-alerter},
-   * exactly_once_v2 and otherwise Streams' defaults (commit.interval.ms is 100 under EOS).
+   * exactly_once_v2, {@link AlerterTopology#tuning} and otherwise Streams' defaults.
    */
   static Map<String, Object> properties(KafkaConfig kafka, TopicsConfig topics, Path stateDir, int threads) {
     Map<String, Object> p = new HashMap<>(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(topics));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.putAll(AlerterTopology.tuning());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // Trials: -Dwebmon.bench.streams.<property>=<value> overrides a Streams property.
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(TRIAL_PREFIX)) {
+        p.put(name.substring(TRIAL_PREFIX.length()), System.getProperty(name));
+      }
+    }
     return p;
   }
 

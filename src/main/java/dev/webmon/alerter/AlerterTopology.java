@@ -3,6 +3,7 @@ package dev.webmon.alerter;
 import dev.webmon.config.TopicsConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,6 +26,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * The three input topics must be co-partitioned (same key = target id, same partition count);
  * Streams refuses to start otherwise. Every store is in memory: RocksDB is not on the class path.
+ * The stores are cached ({@code statestore.cache.max.bytes}): a target's writes between two
+ * commits reach its changelog once, at the commit, in the same transaction.
  * Changelog topics: {@code <application.id>-alerter-targets-changelog} and {@code
  * <application.id>-alerter-state-changelog}; the global store restores from {@code
  * alert-policies} itself.
@@ -39,7 +42,23 @@ public final class AlerterTopology {
   /** Global store: alert policies by name, as their JSON. */
   static final String POLICIES = "alerter-policies";
 
+  /**
+   * Decoded states an {@link AlertProcessor} keeps in memory ({@link DecodedStates}), per task;
+   * 1 to 2 KB of heap each with three locations (docs/benchmarks.md).
+   */
+  static final int DECODED_STATES_PER_TASK = 20_000;
+
   private AlerterTopology() {}
+
+  /**
+   * The Streams settings this topology is tuned and measured with (docs/benchmarks.md, "Alerter"),
+   * on top of exactly_once_v2: the alerter process and the bench both apply them.
+   *
+   * @return Streams (and prefixed producer) properties
+   */
+  public static Map<String, Object> tuning() {
+    return Map.of();
+  }
 
   /**
    * The topology reading {@code topics}' results, targets, incident commands and alert policies
@@ -67,12 +86,12 @@ public final class AlerterTopology {
     t.addStateStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATCHES), Serdes.String(),
                 Serdes.ByteArray())
-            .withCachingDisabled(),
+            .withCachingEnabled(),
         "alerts");
     t.addStateStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALERTS), Serdes.String(),
                 Serdes.ByteArray())
-            .withCachingDisabled(),
+            .withCachingEnabled(),
         "alerts");
     t.addSink("incidents", topics.incidents(), new StringSerializer(), new ByteArraySerializer(),
         "alerts");
