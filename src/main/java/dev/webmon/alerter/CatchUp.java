@@ -17,13 +17,13 @@ import java.util.Objects;
  *       it processed; results carry their produce time, agents set no timestamp) is at most
  *       {@link #LAG} behind the clock: everything produced until then has been processed. This is
  *       how a task with a live stream catches up, at its first result.
- *   <li><b>no progress for a grace</b>: stream time has not advanced for {@link #grace} (and at
+ *   <li><b>no progress for a grace</b>: stream time has not advanced for {@link #grace(Duration)} (and at
  *       least that long since start): nothing is waiting, the backlog (if any) is drained and is
  *       older than {@code LAG}. This is how real silence is still found: with every agent dead
  *       there are no results at all, and {@code no-data} comes one grace after the start. A grace
  *       measured from the last progress rather than from the start keeps a backlog that takes
  *       longer than the grace to drain from looking silent.
- *   <li><b>a bound</b>: {@link #bound} since the start, whatever stream time does (an agent whose
+ *   <li><b>a bound</b>: {@link #bound(Duration)} since the start, whatever stream time does (an agent whose
  *       clock lags the alerter's by more than {@code LAG} keeps stream time advancing yet behind),
  *       so silence detection is never off for longer after a start.
  * </ol>

@@ -4,21 +4,35 @@ import static dev.webmon.alerter.AlerterFixture.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.webmon.event.IncidentEvent;
 import dev.webmon.event.IncidentEvent.Kind;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.KafkaExtension;
+import dev.webmon.infra.PostgresExtension;
+import dev.webmon.infra.TestDatabase;
+import dev.webmon.init.SchemaMigrator;
+import dev.webmon.sink.Sink;
+import dev.webmon.sink.SinkConfig;
+import dev.webmon.store.Database;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,13 +52,16 @@ import org.slf4j.LoggerFactory;
  * RESOLVED per outage, at the scripted instants, and no transition twice. Once with one instance
  * (static membership, killed and restarted), once with two where one is killed again and again and
  * the survivor takes its tasks over. CI: 5 and 3 kills; {@code -Dwebmon.long=true}: 20 each.
+ * A sink runs in this JVM on the same topics all along, into a fresh PostgreSQL database: at the
+ * end its {@code incident} and {@code incident_event} rows are exactly the topic's, one incident
+ * per outage, resolved, with one OPENED and one RESOLVED event each.
  *
  * <p>Script: every target's results come from one location at 10 s steps of scripted time that
  * runs ahead of the wall clock (so the wall-clock tick never finds a location silent); an outage
  * is {@code up up down down down up up}, outages of a target are an hour of scripted time apart
  * (never flapping).
  */
-@ExtendWith(KafkaExtension.class)
+@ExtendWith({PostgresExtension.class, KafkaExtension.class})
 class AlerterKillIT {
   private static final Logger LOG = LoggerFactory.getLogger(AlerterKillIT.class);
   private static final boolean LONG = Boolean.getBoolean("webmon.long");
@@ -72,11 +89,14 @@ class AlerterKillIT {
   }
 
   @Test
-  void oneAlerterKilledAtRandomMomentsStillDecidesEveryOutageExactlyOnce(EmbeddedKafka broker) throws Exception {
+  void oneAlerterKilledAtRandomMomentsStillDecidesEveryOutageExactlyOnce(EmbeddedKafka broker, TestDatabase db)
+      throws Exception {
     int kills = LONG ? 20 : 5;
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    try (AlerterFixture f = new AlerterFixture(broker, PARTITIONS)) {
+    try (AlerterFixture f = new AlerterFixture(broker, PARTITIONS);
+        HikariDataSource ds = migrated(db);
+        Sink sink = sink(f, db)) {
       Script script = script(f, LONG ? 12 : 4);
       LOG.info("Alerter kill test (one instance): {} kills, {} outages of {} targets, seed {}", kills, script.outages(), TARGETS, seed);
       String[] solo = {"--alerter-instance-id", "solo", "--alerter-state-dir", f.logs.resolve("state-solo").toString()};
@@ -98,19 +118,23 @@ class AlerterKillIT {
       try (JarProcess last = f.startAlerter("solo-final.log", solo)) {
         awaitRunning(last);
         f.awaitCaughtUp(Duration.ofMinutes(2));
-        assertExactlyOneOpenedAndOneResolvedPerOutage(f.incidents(), script);
+        List<IncidentEvent> events = f.incidents();
+        assertExactlyOneOpenedAndOneResolvedPerOutage(events, script);
+        assertPostgresHoldsTheSameIncidents(sink, ds, events, script);
         assertThat(last.stop()).isIn(0, 143);
       }
     }
   }
 
   @Test
-  void twoAlertersOneKilledAgainAndAgainTheSurvivorTakesOverAndNothingIsLostOrDoubled(EmbeddedKafka broker)
-      throws Exception {
+  void twoAlertersOneKilledAgainAndAgainTheSurvivorTakesOverAndNothingIsLostOrDoubled(EmbeddedKafka broker,
+      TestDatabase db) throws Exception {
     int kills = LONG ? 20 : 3;
     long seed = System.nanoTime();
     Random random = new Random(seed);
     try (AlerterFixture f = new AlerterFixture(broker, PARTITIONS);
+        HikariDataSource ds = migrated(db);
+        Sink sink = sink(f, db);
         JarProcess survivor = f.startAlerter("survivor.log")) {
       Script script = script(f, LONG ? 12 : 4);
       LOG.info("Alerter kill test (two instances): {} kills, {} outages of {} targets, seed {}", kills, script.outages(), TARGETS, seed);
@@ -133,15 +157,17 @@ class AlerterKillIT {
       // The survivor alone finishes the work, after the group dropped the last victim.
       f.awaitCaughtUp(Duration.ofMinutes(2));
       assertThat(survivor.isAlive()).as("the survivor still runs:%n%s", survivor.log()).isTrue();
-      assertExactlyOneOpenedAndOneResolvedPerOutage(f.incidents(), script);
+      List<IncidentEvent> events = f.incidents();
+      assertExactlyOneOpenedAndOneResolvedPerOutage(events, script);
+      assertPostgresHoldsTheSameIncidents(sink, ds, events, script);
       assertThat(survivor.stop()).isIn(0, 143);
     }
   }
 
   /**
    * The count check on the incidents topic: per target exactly the scripted OPENED and RESOLVED
-   * instants, each OPENED resolved by its own RESOLVED, and no (incident, seq) twice. (The
-   * PostgreSQL check of the same rows goes next to this one.)
+   * instants, each OPENED resolved by its own RESOLVED, and no (incident, seq) twice. The
+   * PostgreSQL side: {@link #assertPostgresHoldsTheSameIncidents}.
    */
   static void assertExactlyOneOpenedAndOneResolvedPerOutage(List<IncidentEvent> events, Script script) {
     Set<String> seen = new HashSet<>();
@@ -163,6 +189,81 @@ class AlerterKillIT {
       }
       assertThat(mine).as("transitions of %s", t.id()).extracting(IncidentEvent::kind).containsOnly(Kind.OPENED, Kind.RESOLVED);
     }
+  }
+
+  /**
+   * The PostgreSQL side, once the sink has stored as many events as the topic holds (the topic's
+   * {@code events}, already checked): one {@code incident} row per outage with the topic's id,
+   * target and instants, resolved; its {@code incident_event} rows exactly the topic's, one OPENED
+   * and one RESOLVED per incident (counted by kind), none twice.
+   */
+  static void assertPostgresHoldsTheSameIncidents(Sink sink, HikariDataSource ds, List<IncidentEvent> events,
+      Script script) {
+    await("the sink stored every incident event")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          assertThat(sink.failure()).as("sink failure").isEmpty();
+          return Long.parseLong(rows(ds, "SELECT count(*) FROM incident_event").get(0).get(0)) >= events.size();
+        });
+    int outages = script.targets().size() * script.outages();
+    Map<UUID, IncidentEvent> opened = new HashMap<>();
+    Map<UUID, IncidentEvent> resolved = new HashMap<>();
+    for (IncidentEvent e : events) {
+      (e.kind() == Kind.OPENED ? opened : resolved).put(e.incidentId(), e);
+    }
+    List<List<String>> expectedIncidents = new ArrayList<>();
+    opened.forEach((id, o) -> expectedIncidents.add(List.of(id.toString(), o.targetId(), "resolved", "down",
+        o.at().toString(), resolved.get(id).at().toString(), Long.toString(resolved.get(id).seq()))));
+    assertThat(rows(ds, "SELECT id, target_id, state, severity, opened_at, resolved_at, last_seq FROM incident"))
+        .as("incident rows").hasSize(outages).containsExactlyInAnyOrderElementsOf(expectedIncidents);
+    assertThat(rows(ds, "SELECT incident_id, seq, kind, severity, at FROM incident_event"))
+        .as("incident_event rows")
+        .containsExactlyInAnyOrderElementsOf(events.stream()
+            .map(e -> List.of(e.incidentId().toString(), Long.toString(e.seq()), e.kind().name(),
+                e.severity().wireName(), e.at().toString()))
+            .toList());
+    assertThat(rows(ds, "SELECT kind, count(*), count(DISTINCT incident_id) FROM incident_event GROUP BY kind"))
+        .as("incident_event rows by kind")
+        .containsExactlyInAnyOrder(
+            List.of("OPENED", Integer.toString(outages), Integer.toString(outages)),
+            List.of("RESOLVED", Integer.toString(outages), Integer.toString(outages)));
+  }
+
+  /** Every row of {@code sql}, each column as text (timestamps as instants). */
+  private static List<List<String>> rows(HikariDataSource ds, String sql) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      List<List<String>> out = new ArrayList<>();
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          Object v = rs.getObject(i);
+          row.add(v instanceof java.sql.Timestamp ? rs.getObject(i, OffsetDateTime.class).toInstant().toString()
+              : String.valueOf(v));
+        }
+        out.add(row);
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** A fresh database with webmon's schema. */
+  private static HikariDataSource migrated(TestDatabase db) {
+    HikariDataSource ds = Database.pool(db.config(), "alerter-kill-it");
+    new SchemaMigrator(ds).migrate();
+    return ds;
+  }
+
+  /** The sink, in this JVM, on the fixture's topics (results and incidents) into {@code db}. */
+  private static Sink sink(AlerterFixture f, TestDatabase db) {
+    return Sink.builder(f.kafka, f.topics, db.config(),
+            SinkConfig.defaults(Map.of("sink.group-id", KafkaExtension.uniqueTopic("sink"), "sink.maintenance", "false")))
+        .start();
   }
 
   private static Script script(AlerterFixture f, int outages) {
