@@ -79,13 +79,13 @@ final class BenchAlerter implements AutoCloseable {
 
   /**
    * The Streams properties of an alerter: application id {@code <prefix>-alerter},
-   * exactly_once_v2, {@link AlerterTopology#tuning} and otherwise Streams' defaults.
+   * exactly_once_v2 and otherwise Streams' defaults (commit.interval.ms is 100 under EOS),
+   * unless a trial overrides a property with {@code -Dwebmon.bench.streams.<property>=<value>}.
    */
   static Map<String, Object> properties(KafkaConfig kafka, TopicsConfig topics, Path stateDir, int threads) {
     Map<String, Object> p = new HashMap<>(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(topics));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.putAll(AlerterTopology.tuning());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     // Trials: -Dwebmon.bench.streams.<property>=<value> overrides a Streams property.

@@ -138,7 +138,6 @@ public final class Alerter implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(topics));
     p.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId(topics) + "-" + hostName() + "-" + UUID.randomUUID().toString().substring(0, 8));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.putAll(AlerterTopology.tuning());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -3,7 +3,6 @@ package dev.webmon.alerter;
 import dev.webmon.config.TopicsConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,16 +48,6 @@ public final class AlerterTopology {
   static final int DECODED_STATES_PER_TASK = 20_000;
 
   private AlerterTopology() {}
-
-  /**
-   * The Streams settings this topology is tuned and measured with (docs/benchmarks.md, "Alerter"),
-   * on top of exactly_once_v2: the alerter process and the bench both apply them.
-   *
-   * @return Streams (and prefixed producer) properties
-   */
-  public static Map<String, Object> tuning() {
-    return Map.of();
-  }
 
   /**
    * The topology reading {@code topics}' results, targets, incident commands and alert policies
