@@ -28,6 +28,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * for this member's session to expire.
  */
 final class BenchAlerter implements AutoCloseable {
+  private static final String TRIAL_PREFIX = "webmon.bench.streams.";
+
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
   private final AtomicLong runningAt = new AtomicLong();
@@ -77,7 +79,8 @@ final class BenchAlerter implements AutoCloseable {
 
   /**
    * The Streams properties of an alerter: application id {@code <prefix>-alerter},
-   * exactly_once_v2 and otherwise Streams' defaults (commit.interval.ms is 100 under EOS).
+   * exactly_once_v2 and otherwise Streams' defaults (commit.interval.ms is 100 under EOS),
+   * unless a trial overrides a property with {@code -Dwebmon.bench.streams.<property>=<value>}.
    */
   static Map<String, Object> properties(KafkaConfig kafka, TopicsConfig topics, Path stateDir, int threads) {
     Map<String, Object> p = new HashMap<>(kafka.clientProperties());
@@ -85,6 +88,12 @@ final class BenchAlerter implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // Trials: -Dwebmon.bench.streams.<property>=<value> overrides a Streams property.
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(TRIAL_PREFIX)) {
+        p.put(name.substring(TRIAL_PREFIX.length()), System.getProperty(name));
+      }
+    }
     return p;
   }
 

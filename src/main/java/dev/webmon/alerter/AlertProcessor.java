@@ -43,6 +43,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> watches;
   private KeyValueStore<String, byte[]> alerts;
+  private DecodedStates states;
   private PolicyBook policies;
   private Skips skips;
   // Per target, the earliest instant a tick could change it (TargetAlerts.nextTick), so a tick
@@ -63,6 +64,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     this.context = ctx;
     this.watches = ctx.getStateStore(AlerterTopology.WATCHES);
     this.alerts = ctx.getStateStore(AlerterTopology.ALERTS);
+    this.states = new DecodedStates(alerts, AlerterTopology.DECODED_STATES_PER_TASK);
     ReadOnlyKeyValueStore<String, byte[]> global = ctx.getStateStore(AlerterTopology.POLICIES);
     this.policies = new PolicyBook(global, codec);
     this.skips = new Skips(ctx.metrics(), ctx.taskId().toString());
@@ -103,10 +105,10 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
       return;
     }
     PolicyBook.Judge j = known.get();
-    TargetAlerts.Step s = load(key).onResult(r, j.policy(), j.silenceAfter());
+    TargetAlerts.Step s = states.orStart(key).onResult(r, j.policy(), j.silenceAfter());
     emit(s.transitions(), j, record.timestamp());
     if (s.changed()) {
-      alerts.put(key, StateCodec.encode(s.next()));
+      states.put(key, s.next());
       schedule(key, s.next(), j);
     }
   }
@@ -140,11 +142,11 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
 
   private void deleted(String key, Instant at, long timestamp) {
     Optional<PolicyBook.Judge> j = judge(key);
-    byte[] state = alerts.get(key);
-    if (state != null && j.isPresent()) {
-      emit(StateCodec.decodeAlerts(key, state).onDeleted(at), j.get(), timestamp);
+    Optional<TargetAlerts> state = states.find(key);
+    if (state.isPresent() && j.isPresent()) {
+      emit(state.get().onDeleted(at), j.get(), timestamp);
     }
-    alerts.delete(key);
+    states.delete(key);
     watches.delete(key);
     policies.forget(key);
     due.remove(key);
@@ -157,8 +159,8 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
       return;
     }
     Optional<PolicyBook.Judge> j = judge(key);
-    byte[] state = alerts.get(key);
-    if (j.isEmpty() || state == null) {
+    Optional<TargetAlerts> state = states.find(key);
+    if (j.isEmpty() || state.isEmpty()) {
       skips.count(Skips.Reason.UNKNOWN_TARGET);
       LOG.info("acknowledgement of incident {} of target {}, which the alerter does not know",
           c.incidentId(), key);
@@ -166,12 +168,12 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     }
     PolicyBook.Judge judge = j.get();
     TargetAlerts.Step s =
-        StateCodec.decodeAlerts(key, state)
+        state.get()
             .onAck(c.incidentId(), new Ack(c.by(), c.note(), c.at()), judge.policy(),
                 judge.silenceAfter());
     emit(s.transitions(), judge, record.timestamp());
     if (s.changed()) {
-      alerts.put(key, StateCodec.encode(s.next()));
+      states.put(key, s.next());
       schedule(key, s.next(), judge);
     }
     if (s.transitions().stream().noneMatch(t -> t.kind() == Transition.Kind.ACKNOWLEDGED)) {
@@ -230,18 +232,17 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   }
 
   private void judgeAt(String key, Instant now, long timestamp) {
-    byte[] state = alerts.get(key);
+    Optional<TargetAlerts> state = states.find(key);
     Optional<PolicyBook.Judge> known = judge(key);
-    if (state == null || known.isEmpty()) {
+    if (state.isEmpty() || known.isEmpty()) {
       due.remove(key); // a state without a spec cannot outlive deleted(); nothing to judge by
       return;
     }
     PolicyBook.Judge j = known.get();
-    TargetAlerts.Step s =
-        StateCodec.decodeAlerts(key, state).onTick(now, j.policy(), j.silenceAfter());
+    TargetAlerts.Step s = state.get().onTick(now, j.policy(), j.silenceAfter());
     emit(s.transitions(), j, timestamp);
     if (s.changed()) {
-      alerts.put(key, StateCodec.encode(s.next()));
+      states.put(key, s.next());
     }
     // From the state after the tick even when not stored: a tick that changed nothing is not
     // written, and the stored (older) state reaches the same verdicts.
@@ -270,11 +271,6 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     return w == null
         ? Optional.empty()
         : Optional.of(policies.judge(targetId, StateCodec.decodeWatch(targetId, w)));
-  }
-
-  private TargetAlerts load(String targetId) {
-    byte[] state = alerts.get(targetId);
-    return state == null ? TargetAlerts.start(targetId) : StateCodec.decodeAlerts(targetId, state);
   }
 
   private void emit(List<Transition> transitions, PolicyBook.Judge j, long timestamp) {

@@ -324,15 +324,24 @@ final class StateCodec {
   }
 
   private static byte[] write(Body body) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      body.write(out);
+    Buffer b = BUFFERS.get();
+    b.bytes.reset();
+    try {
+      b.out.writeByte(VERSION);
+      body.write(b.out);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
-    return bytes.toByteArray();
+    return b.bytes.toByteArray();
   }
+
+  /** A thread's encoding buffer, reused (a stream thread encodes a state per changed result). */
+  private static final class Buffer {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    final DataOutputStream out = new DataOutputStream(bytes);
+  }
+
+  private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
   private static <T> T read(String targetId, byte[] bytes, Reader<T> reader) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
