@@ -51,9 +51,12 @@ class KafkaSaslSslIT {
 
     String prefix = KafkaExtension.uniqueTopic("sasl-init");
     try (TopicInitializer init = new TopicInitializer(config, topics(prefix))) {
-      assertThat(init.apply())
-          .extracting(TopicInitializer.TopicReport::status)
-          .containsExactly(TopicInitializer.Status.CREATED, TopicInitializer.Status.CREATED, TopicInitializer.Status.CREATED);
+      var reports = init.apply();
+      assertThat(reports)
+          .extracting(TopicInitializer.TopicReport::topic)
+          .containsExactly(prefix + ".targets", prefix + ".results", prefix + ".dlq", prefix + ".incidents",
+              prefix + ".incident-commands", prefix + ".alert-policies");
+      assertThat(reports).extracting(TopicInitializer.TopicReport::status).containsOnly(TopicInitializer.Status.CREATED);
     }
   }
 
