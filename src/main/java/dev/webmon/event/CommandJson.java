@@ -81,11 +81,7 @@ final class CommandJson {
       }
     }
     end.check(p);
-    for (int i = 0; i < REQUIRED.length; i++) {
-      if ((seen & (1 << i)) == 0) {
-        throw new DecodeException(DecodeError.MISSING_FIELD, REQUIRED[i], "is required");
-      }
-    }
+    JsonFields.requireAll(seen, REQUIRED);
     return new IncidentCommand(commandId, targetId, incidentId, type, by,
         Optional.ofNullable(note), at);
   }

@@ -156,11 +156,7 @@ final class IncidentJson {
       }
     }
     end.check(p);
-    for (int i = 0; i < REQUIRED.length; i++) {
-      if ((seen & (1 << i)) == 0) {
-        throw new DecodeException(DecodeError.MISSING_FIELD, REQUIRED[i], "is required");
-      }
-    }
+    JsonFields.requireAll(seen, REQUIRED);
     return new IncidentEvent(incidentId, targetId, targetName, seq, kind, severity, at, openedAt,
         locations, cause, quorum, reporting, policy, Optional.ofNullable(ack),
         Optional.ofNullable(certificate));

@@ -47,6 +47,18 @@ final class JsonFields {
     return seen | mask;
   }
 
+  /**
+   * Fails with MISSING_FIELD naming the first of {@code required} whose bit (its index) is not
+   * set in {@code seen}.
+   */
+  static void requireAll(int seen, String[] required) {
+    for (int i = 0; i < required.length; i++) {
+      if ((seen & (1 << i)) == 0) {
+        throw new DecodeException(DecodeError.MISSING_FIELD, required[i], "is required");
+      }
+    }
+  }
+
   private static String describe(JsonToken t) {
     if (t == null) {
       return "nothing";

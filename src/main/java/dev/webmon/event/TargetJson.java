@@ -178,11 +178,7 @@ final class TargetJson {
       }
     }
     end.check(p);
-    for (int i = 0; i < REQUIRED.length; i++) {
-      if ((seen & (1 << i)) == 0) {
-        throw new DecodeException(DecodeError.MISSING_FIELD, REQUIRED[i], "is required");
-      }
-    }
+    JsonFields.requireAll(seen, REQUIRED);
     return new TargetSpec(
         id,
         version,
