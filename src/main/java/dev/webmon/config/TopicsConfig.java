@@ -83,4 +83,9 @@ public record TopicsConfig(
   public String alertPolicies() {
     return prefix + ".alert-policies";
   }
+
+  /** Maintenance windows, compacted, keyed by window id. */
+  public String maintenance() {
+    return prefix + ".maintenance";
+  }
 }

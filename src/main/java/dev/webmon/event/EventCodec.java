@@ -16,7 +16,8 @@ import java.io.IOException;
 
 /**
  * Encodes and decodes the events of {@code webmon.targets}, {@code webmon.results}, {@code
- * webmon.incidents}, {@code webmon.incident-commands} and {@code webmon.alert-policies} as JSON
+ * webmon.incidents}, {@code webmon.incident-commands}, {@code webmon.alert-policies} and {@code
+ * webmon.maintenance} as JSON
  * (schema in {@code docs/events.md}). Thread-safe: share one instance.
  *
  * <p>Decoding is strict and total: any input that is not exactly a valid event of schema major 1
@@ -130,6 +131,15 @@ public final class EventCodec {
     return write(g -> PolicyJson.write(policy, g), "policy " + policy.name());
   }
 
+  /**
+   * Encodes a maintenance window as UTF-8 JSON.
+   *
+   * @throws InvalidEventException (field {@code $}) if the encoding exceeds {@link #maxBytes()}
+   */
+  public byte[] encode(MaintenanceWindow window) {
+    return write(g -> MaintenanceJson.write(window, g), "maintenance window " + window.id());
+  }
+
   @FunctionalInterface
   private interface Writer {
     void write(JsonGenerator g) throws IOException;
@@ -201,6 +211,16 @@ public final class EventCodec {
    */
   public AlertPolicySpec decodePolicy(byte[] bytes) {
     return decode(bytes, PolicyJson::read);
+  }
+
+  /**
+   * Decodes a maintenance window.
+   *
+   * @param bytes UTF-8 JSON; null (a tombstone) is refused as EMPTY
+   * @throws DecodeException for any input that is not a valid window; nothing else
+   */
+  public MaintenanceWindow decodeMaintenance(byte[] bytes) {
+    return decode(bytes, MaintenanceJson::read);
   }
 
   /** Reads the fields of the root object after its first token. */

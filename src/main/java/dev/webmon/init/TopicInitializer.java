@@ -98,6 +98,8 @@ public final class TopicInitializer implements AutoCloseable {
         topic(topics.incidentCommands(), topics.partitions(), rf, deleteAfter(COMMANDS_RETENTION)));
     // Few and small: every alerter instance reads all of them (a global store).
     out.add(topic(topics.alertPolicies(), 1, rf, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    // The same for maintenance windows: alerters and agents read all of them.
+    out.add(topic(topics.maintenance(), 1, rf, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return out;
   }
 

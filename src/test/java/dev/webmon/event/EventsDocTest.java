@@ -94,6 +94,20 @@ class EventsDocTest {
     }
   }
 
+  @Test
+  void maintenanceExamplesDecodeAndReencodeToTheSameFields() throws IOException {
+    List<String> windows = blocks("maintenance");
+    assertThat(windows).hasSizeGreaterThanOrEqualTo(3);
+    for (String example : windows) {
+      MaintenanceWindow w = CODEC.decodeMaintenance(example.getBytes(StandardCharsets.UTF_8));
+      assertSameFields(example, CODEC.encode(w));
+    }
+    MaintenanceWindow first = CODEC.decodeMaintenance(windows.get(0).getBytes(StandardCharsets.UTF_8));
+    assertThat(first.schedule().activeAt(java.time.Instant.parse("2026-03-29T01:00:00Z"))).isTrue();
+    assertThat(first.schedule().activeAt(java.time.Instant.parse("2026-03-29T02:00:00Z"))).isFalse();
+    assertThat(tableFields("## `MaintenanceWindow`")).containsExactlyElementsOf(encodedFields(windows.get(0).getBytes(StandardCharsets.UTF_8)));
+  }
+
   private static void decode(String kind, byte[] input) {
     switch (kind) {
       case "target" -> CODEC.decodeTarget(input);
@@ -101,6 +115,7 @@ class EventsDocTest {
       case "incident" -> CODEC.decodeIncident(input);
       case "command" -> CODEC.decodeCommand(input);
       case "policy" -> CODEC.decodePolicy(input);
+      case "maintenance" -> CODEC.decodeMaintenance(input);
       default -> throw new AssertionError("unknown event kind " + kind);
     }
   }

@@ -55,7 +55,7 @@ class KafkaSaslSslIT {
       assertThat(reports)
           .extracting(TopicInitializer.TopicReport::topic)
           .containsExactly(prefix + ".targets", prefix + ".results", prefix + ".dlq", prefix + ".incidents",
-              prefix + ".incident-commands", prefix + ".alert-policies");
+              prefix + ".incident-commands", prefix + ".alert-policies", prefix + ".maintenance");
       assertThat(reports).extracting(TopicInitializer.TopicReport::status).containsOnly(TopicInitializer.Status.CREATED);
     }
   }

@@ -48,7 +48,7 @@ class InitIT {
     assertThat(first.changedAnything()).isTrue();
     try (Admin admin = Admin.create(kafka.kafkaConfig().clientProperties())) {
       assertThat(admin.listTopics().names().get()).contains(prefix + ".targets", prefix + ".results", prefix + ".dlq",
-          prefix + ".incidents", prefix + ".incident-commands", prefix + ".alert-policies");
+          prefix + ".incidents", prefix + ".incident-commands", prefix + ".alert-policies", prefix + ".maintenance");
       ConfigResource targets = new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".targets");
       assertThat(admin.describeConfigs(List.of(targets)).all().get().get(targets).get("cleanup.policy").value()).isEqualTo("compact");
       assertThat(admin.describeTopics(List.of(prefix + ".results")).allTopicNames().get().get(prefix + ".results").partitions()).hasSize(4);
