@@ -32,6 +32,8 @@ import java.util.UUID;
  * @param redirects redirects followed, 0–20
  * @param finalUrl the last URL requested, if redirects were followed
  * @param detail short human-readable explanation, at most 500 characters
+ * @param maintenance whether a maintenance window covered the target at {@code startedAt} (schema
+ *     1.1; false when absent)
  */
 public record CheckResult(
     UUID resultId,
@@ -52,7 +54,8 @@ public record CheckResult(
     Optional<Instant> tlsExpiresAt,
     int redirects,
     Optional<URI> finalUrl,
-    Optional<String> detail) {
+    Optional<String> detail,
+    boolean maintenance) {
 
   /** Longest {@link #detail()}; the builder truncates longer text to this. */
   public static final int MAX_DETAIL = 500;
@@ -97,6 +100,17 @@ public record CheckResult(
     Validate.notNull(finalUrl, "finalUrl").ifPresent(u -> Validate.httpUrl(u, "finalUrl"));
     Validate.notNull(detail, "detail")
         .ifPresent(d -> Validate.text(d, "detail", 0, MAX_DETAIL, true));
+  }
+
+  /** This result with {@link #maintenance()} set to {@code flag} (itself when it already is). */
+  public CheckResult withMaintenance(boolean flag) {
+    if (flag == maintenance) {
+      return this;
+    }
+    return new CheckResult(
+        resultId, targetId, targetVersion, location, agentId, url, scheduledAt, startedAt, outcome, reason,
+        statusCode, timings, bodyBytes, httpVersion, remoteAddress, tlsExpiresAt, redirects, finalUrl, detail,
+        flag);
   }
 
   /**
@@ -158,6 +172,7 @@ public record CheckResult(
     private int redirects;
     private URI finalUrl;
     private String detail;
+    private boolean maintenance;
 
     private Builder() {}
 
@@ -286,6 +301,12 @@ public record CheckResult(
       return this;
     }
 
+    /** Sets whether a maintenance window covered the target (default false). */
+    public Builder maintenance(boolean maintenance) {
+      this.maintenance = maintenance;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -311,7 +332,8 @@ public record CheckResult(
           Optional.ofNullable(tlsExpiresAt),
           redirects,
           Optional.ofNullable(finalUrl),
-          Optional.ofNullable(detail));
+          Optional.ofNullable(detail),
+          maintenance);
     }
   }
 }

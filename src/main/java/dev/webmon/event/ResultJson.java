@@ -23,7 +23,8 @@ final class ResultJson {
 
   static void write(CheckResult r, JsonGenerator g) throws IOException {
     g.writeStartObject();
-    g.writeStringField(SchemaVersion.FIELD, SchemaVersion.CURRENT);
+    // 1.1 added maintenance; a result without it stays byte-for-byte 1.0.
+    g.writeStringField(SchemaVersion.FIELD, r.maintenance() ? SchemaVersion.MAINTENANCE : SchemaVersion.CURRENT);
     g.writeStringField("resultId", r.resultId().toString());
     g.writeStringField("targetId", r.targetId());
     g.writeNumberField("targetVersion", r.targetVersion());
@@ -65,6 +66,9 @@ final class ResultJson {
     if (r.detail().isPresent()) {
       g.writeStringField("detail", r.detail().get());
     }
+    if (r.maintenance()) {
+      g.writeBooleanField("maintenance", true);
+    }
     g.writeEndObject();
   }
 
@@ -89,6 +93,7 @@ final class ResultJson {
     int redirects = 0;
     URI finalUrl = null;
     String detail = null;
+    boolean maintenance = false;
 
     Unknown unknown = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -175,6 +180,10 @@ final class ResultJson {
           seen = JsonFields.mark(seen, 19, field);
           detail = JsonFields.string(p, field);
         }
+        case "maintenance" -> {
+          seen = JsonFields.mark(seen, 20, field);
+          maintenance = bool(p, field);
+        }
         default -> {
           // A field of a later minor version: skipped, but still checked for duplicates.
           unknown = Unknown.skip(p, field, unknown);
@@ -202,7 +211,16 @@ final class ResultJson {
         Optional.ofNullable(tlsExpiresAt),
         redirects,
         Optional.ofNullable(finalUrl),
-        Optional.ofNullable(detail));
+        Optional.ofNullable(detail),
+        maintenance);
+  }
+
+  private static boolean bool(JsonParser p, String field) {
+    JsonToken t = p.currentToken();
+    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+      throw JsonFields.wrongType(field, "a boolean", t);
+    }
+    return t == JsonToken.VALUE_TRUE;
   }
 
   private static PhaseTimings timings(JsonParser p) throws IOException {

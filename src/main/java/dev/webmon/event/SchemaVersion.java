@@ -14,6 +14,9 @@ final class SchemaVersion {
 
   /** What a target with alerting fields ({@code alertPolicy}, {@code alertOverrides}) writes. */
   static final String ALERTING = "1.1";
+
+  /** What a result flagged {@code maintenance} writes. */
+  static final String MAINTENANCE = "1.1";
   static final int MAJOR = 1;
 
   private SchemaVersion() {}

@@ -45,7 +45,7 @@ class CheckResultTest {
                 Instant.EPOCH, Outcome.DOWN, java.util.Optional.empty(),
                 java.util.Optional.empty(), PhaseTimings.ZERO, 0, java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty(), 0,
-                java.util.Optional.empty(), java.util.Optional.empty()))
+                java.util.Optional.empty(), java.util.Optional.empty(), false))
         .hasMessageStartingWith("reason: ");
     assertThatThrownBy(
             () -> new CheckResult(
@@ -53,7 +53,7 @@ class CheckResultTest {
                 Instant.EPOCH, Outcome.UP, java.util.Optional.of(Reason.DNS),
                 java.util.Optional.of(200), PhaseTimings.ZERO, 0, java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty(), 0,
-                java.util.Optional.empty(), java.util.Optional.empty()))
+                java.util.Optional.empty(), java.util.Optional.empty(), false))
         .hasMessageStartingWith("reason: ");
   }
 

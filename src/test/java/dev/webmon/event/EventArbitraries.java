@@ -267,9 +267,11 @@ final class EventArbitraries {
                 Arbitraries.integers().between(0, 20),
                 urls().optional(0.3))
             .as(Tail::new);
-    return Combinators.combine(head, tail, text(0, 500, true).optional(0.4))
+    // A quarter of the results are flagged maintenance (schema 1.1).
+    Arbitrary<Boolean> maintenance = Arbitraries.integers().between(0, 3).map(i -> i == 0);
+    return Combinators.combine(head, tail, text(0, 500, true).optional(0.4), maintenance)
         .as(
-            (h, t, detail) ->
+            (h, t, detail, maint) ->
                 new CheckResult(
                     h.resultId(),
                     h.targetId(),
@@ -289,6 +291,7 @@ final class EventArbitraries {
                     t.tlsExpiresAt(),
                     t.redirects(),
                     t.finalUrl(),
-                    detail));
+                    detail,
+                    maint));
   }
 }

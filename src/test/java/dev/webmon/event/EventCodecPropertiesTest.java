@@ -54,7 +54,13 @@ class EventCodecPropertiesTest {
   void resultsRoundTrip(@ForAll("results") CheckResult result) throws Exception {
     byte[] bytes = CODEC.encode(result);
     assertThat(CODEC.decodeResult(bytes)).isEqualTo(result);
-    assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{\"v\":\"1.0\",");
+    // 1.1 only for a result flagged maintenance, and then the flag is written as true.
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    assertThat(text).startsWith(result.maintenance() ? "{\"v\":\"1.1\"," : "{\"v\":\"1.0\",");
+    assertThat(text.contains("\"maintenance\"")).isEqualTo(result.maintenance());
+    if (result.maintenance()) {
+      assertThat(text).endsWith(",\"maintenance\":true}");
+    }
     assertNoNulls(MAPPER.readTree(bytes));
   }
 

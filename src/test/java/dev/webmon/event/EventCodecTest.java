@@ -80,6 +80,54 @@ class EventCodecTest {
                 + "\"timeout\":\"PT10S\",\"maxRedirects\":5,\"updatedAt\":\"1970-01-01T00:00:00Z\"}");
   }
 
+  @Test
+  void maintenanceFlagRoundTripsAndIsWrittenAsSchema11OnlyWhenTrue() throws Exception {
+    CheckResult plain = Samples.result();
+    String plainJson = new String(CODEC.encode(plain), StandardCharsets.UTF_8);
+    assertThat(plain.maintenance()).isFalse();
+    assertThat(plainJson).startsWith("{\"v\":\"1.0\",").doesNotContain("maintenance");
+
+    CheckResult flagged = plain.withMaintenance(true);
+    String flaggedJson = new String(CODEC.encode(flagged), StandardCharsets.UTF_8);
+    assertThat(flaggedJson)
+        .isEqualTo(plainJson.replace("{\"v\":\"1.0\",", "{\"v\":\"1.1\",").replaceFirst("}$", ",\"maintenance\":true}"));
+    assertThat(CODEC.decodeResult(utf8(flaggedJson))).isEqualTo(flagged);
+    assertThat(CODEC.decodeResult(utf8(flaggedJson)).maintenance()).isTrue();
+    assertThat(flagged.withMaintenance(false)).isEqualTo(plain);
+    assertThat(plain.withMaintenance(false)).isSameAs(plain);
+    assertThat(CheckResult.builder().resultId(plain.resultId()).target(Samples.target()).location("l")
+            .agentId("a").scheduledAt(plain.scheduledAt()).startedAt(plain.startedAt()).up(200)
+            .maintenance(true).build().maintenance())
+        .isTrue();
+  }
+
+  @Test
+  void maintenanceFalseOrAbsentReadsAsFalseWhateverTheMinor() throws Exception {
+    ObjectNode tree = resultTree();
+    tree.put("maintenance", false);
+    assertThat(CODEC.decodeResult(bytes(tree))).isEqualTo(Samples.result());
+    tree.put("v", "1.1");
+    tree.remove("maintenance");
+    assertThat(CODEC.decodeResult(bytes(tree))).isEqualTo(Samples.result());
+    // A 1.0 reader of a 1.1 result would skip the field; this reader takes it whatever "v" says.
+    tree.put("v", "1.0");
+    tree.put("maintenance", true);
+    assertThat(CODEC.decodeResult(bytes(tree)).maintenance()).isTrue();
+  }
+
+  @Test
+  void maintenanceOfAnotherTypeIsWrongType() throws Exception {
+    var f = MAPPER.getNodeFactory();
+    for (JsonNode bad : List.of(f.textNode("true"), f.numberNode(1), f.nullNode(), f.objectNode(), f.arrayNode())) {
+      ObjectNode tree = resultTree();
+      tree.set("maintenance", bad);
+      blames(bytes(tree), DecodeError.WRONG_TYPE, "maintenance");
+    }
+    String twice = new String(CODEC.encode(Samples.result().withMaintenance(true)), StandardCharsets.UTF_8)
+        .replaceFirst("}$", ",\"maintenance\":false}");
+    blames(utf8(twice), DecodeError.MALFORMED_JSON, "maintenance");
+  }
+
   // --- EMPTY
 
   @Test

@@ -179,7 +179,7 @@ class EventsDocTest {
     assertThat(tableFields("## `TargetSpec`"))
         .containsExactlyElementsOf(encodedFields(CODEC.encode(full)));
     assertThat(tableFields("## `CheckResult`"))
-        .containsExactlyElementsOf(encodedFields(CODEC.encode(Samples.result())));
+        .containsExactlyElementsOf(encodedFields(CODEC.encode(Samples.result().withMaintenance(true))));
     assertThat(tableFields("## `IncidentEvent`"))
         .containsExactlyElementsOf(encodedFields(CODEC.encode(Samples.fullIncident())));
     assertThat(tableFields("## `IncidentCommand`"))

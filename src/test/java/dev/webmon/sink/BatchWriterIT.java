@@ -148,7 +148,7 @@ class BatchWriterIT {
     minimal = new CheckResult(minimal.resultId(), minimal.targetId(), 1, "us", "a", minimal.url(), minimal.scheduledAt(),
         minimal.startedAt(), minimal.outcome(), minimal.reason(), java.util.Optional.empty(), PhaseTimings.ZERO, 0,
         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 0, java.util.Optional.empty(),
-        java.util.Optional.empty());
+        java.util.Optional.empty(), false);
 
     BatchWriter.Written w = write(writer(format), batch(format, List.of(rec(full), rec(minimal))));
 
