@@ -34,9 +34,9 @@ public final class CopyEncoder implements CopyRows {
   public static final String COLUMNS =
       "target_id, started_at, result_id, target_version, location, agent_id, scheduled_at, up, reason, "
           + "status_code, dns_us, connect_us, tls_us, ttfb_us, transfer_us, total_us, body_bytes, "
-          + "http_version, remote_address, tls_expires_at, redirects, final_url, detail";
+          + "http_version, remote_address, tls_expires_at, redirects, final_url, detail, maintenance";
 
-  private static final int FIELDS = 23;
+  private static final int FIELDS = 24;
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
   /** Seconds from 1970-01-01 to PostgreSQL's epoch 2000-01-01 (UTC). */
   private static final long PG_EPOCH_SECONDS = 946_684_800L;
@@ -148,6 +148,8 @@ public final class CopyEncoder implements CopyRows {
     putShort(r.redirects());
     optionalText(r.finalUrl().map(Object::toString));
     optionalText(r.detail().map(CopyEncoder::withoutNul));
+    putInt(1);
+    putByte(r.maintenance() ? 1 : 0);
   }
 
   private void text(String s) {
@@ -215,7 +217,8 @@ public final class CopyEncoder implements CopyRows {
     optional(sb, r.tlsExpiresAt().map(i -> TEXT_TIME.format(truncate(i)))).append('\t');
     sb.append(r.redirects()).append('\t');
     optional(sb, r.finalUrl().map(Object::toString)).append('\t');
-    optional(sb, r.detail().map(CopyEncoder::withoutNul)).append('\n');
+    optional(sb, r.detail().map(CopyEncoder::withoutNul)).append('\t');
+    sb.append(r.maintenance() ? 't' : 'f').append('\n');
     putUtf8(sb.toString());
   }
 

@@ -13,7 +13,12 @@ final class Figures {
     if (rs.wasNull() || c == 0) {
       return null;
     }
-    return Math.round(rs.getLong(up) * 100_000.0 / c) / 1000.0;
+    return percent(rs.getLong(up), c);
+  }
+
+  /** {@code up / checks} in percent with three decimals, or null without checks. */
+  static Double percent(long up, long checks) {
+    return checks == 0 ? null : Math.round(up * 100_000.0 / checks) / 1000.0;
   }
 
   /** A microseconds column in milliseconds with one decimal, or null. */

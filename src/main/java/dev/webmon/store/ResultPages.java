@@ -28,7 +28,7 @@ public final class ResultPages {
       """
       SELECT result_id, started_at, scheduled_at, location, agent_id, up, reason, status_code,
              dns_us, connect_us, tls_us, ttfb_us, transfer_us, total_us, body_bytes, http_version,
-             remote_address, tls_expires_at, redirects, final_url, detail, target_version
+             remote_address, tls_expires_at, redirects, final_url, detail, target_version, maintenance
       FROM check_result
       WHERE target_id = :target AND started_at >= :from AND started_at < :to
         AND (CAST(:after AS timestamptz) IS NULL OR (started_at, result_id) < (CAST(:after AS timestamptz), CAST(:afterId AS uuid)))
@@ -44,7 +44,10 @@ public final class ResultPages {
     this.dataSource = dataSource;
   }
 
-  /** One raw check result. Times in microseconds as measured. */
+  /**
+   * One raw check result. Times in microseconds as measured; {@code maintenance}: the agent found a
+   * maintenance window covering the target when the check started.
+   */
   public record ResultItem(
       UUID resultId,
       Instant startedAt,
@@ -63,7 +66,8 @@ public final class ResultPages {
       int redirects,
       String finalUrl,
       String detail,
-      long targetVersion) {
+      long targetVersion,
+      boolean maintenance) {
     static ResultItem of(ResultSet rs) throws SQLException {
       Map<String, Long> timings = new LinkedHashMap<>();
       timings.put("dns", rs.getLong("dns_us"));
@@ -92,7 +96,8 @@ public final class ResultPages {
           rs.getInt("redirects"),
           rs.getString("final_url"),
           rs.getString("detail"),
-          rs.getLong("target_version"));
+          rs.getLong("target_version"),
+          rs.getBoolean("maintenance"));
     }
   }
 

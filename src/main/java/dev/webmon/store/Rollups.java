@@ -23,7 +23,8 @@ public final class Rollups {
       INSERT INTO check_rollup_hourly AS r
           (target_id, location, hour, checks, up_checks,
            min_total_us, avg_total_us, max_total_us, p50_total_us, p95_total_us, p99_total_us,
-           avg_dns_us, avg_connect_us, avg_tls_us, avg_ttfb_us, avg_transfer_us)
+           avg_dns_us, avg_connect_us, avg_tls_us, avg_ttfb_us, avg_transfer_us,
+           maintenance_checks, maintenance_up_checks)
       SELECT target_id, location, date_trunc('hour', started_at, 'UTC'),
              count(*), count(*) FILTER (WHERE up),
              min(total_us), round(avg(total_us))::bigint, max(total_us),
@@ -31,7 +32,8 @@ public final class Rollups {
              percentile_disc(0.95) WITHIN GROUP (ORDER BY total_us),
              percentile_disc(0.99) WITHIN GROUP (ORDER BY total_us),
              round(avg(dns_us))::bigint, round(avg(connect_us))::bigint, round(avg(tls_us))::bigint,
-             round(avg(ttfb_us))::bigint, round(avg(transfer_us))::bigint
+             round(avg(ttfb_us))::bigint, round(avg(transfer_us))::bigint,
+             count(*) FILTER (WHERE maintenance), count(*) FILTER (WHERE maintenance AND up)
       FROM check_result
       WHERE started_at >= :from AND started_at < :to
       GROUP BY 1, 2, 3
@@ -42,7 +44,8 @@ public final class Rollups {
           p95_total_us = EXCLUDED.p95_total_us, p99_total_us = EXCLUDED.p99_total_us,
           avg_dns_us = EXCLUDED.avg_dns_us, avg_connect_us = EXCLUDED.avg_connect_us,
           avg_tls_us = EXCLUDED.avg_tls_us, avg_ttfb_us = EXCLUDED.avg_ttfb_us,
-          avg_transfer_us = EXCLUDED.avg_transfer_us
+          avg_transfer_us = EXCLUDED.avg_transfer_us,
+          maintenance_checks = EXCLUDED.maintenance_checks, maintenance_up_checks = EXCLUDED.maintenance_up_checks
       """;
 
   private Rollups() {}

@@ -13,7 +13,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Stats of one target over a window, per location and over all: checks, uptime, response-time
+ * Stats of one target over a window, per location and over all: checks, uptime (over all also
+ * excluding the checks flagged maintenance), response-time
  * percentiles, current status, and the DOWN reasons of the last 24 hours. Windows up to {@link
  * #RAW_LIMIT} read raw rows (exact percentiles); longer ones read {@code webmon_hourly} (rollups
  * plus the raw rows of the hours not rolled up yet), whose percentiles are check-weighted means of
@@ -33,7 +34,9 @@ public final class TargetStats {
              count(*) FILTER (WHERE up) AS up_checks, avg(total_us) AS avg_us,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY total_us) AS p50,
              percentile_cont(0.95) WITHIN GROUP (ORDER BY total_us) AS p95,
-             percentile_cont(0.99) WITHIN GROUP (ORDER BY total_us) AS p99, max(total_us) AS max_us
+             percentile_cont(0.99) WITHIN GROUP (ORDER BY total_us) AS p99, max(total_us) AS max_us,
+             count(*) FILTER (WHERE maintenance) AS maintenance_checks,
+             count(*) FILTER (WHERE maintenance AND up) AS maintenance_up_checks
       FROM check_result WHERE target_id = :target AND started_at >= :from AND started_at < :to
       GROUP BY GROUPING SETS ((location), ())
       """;
@@ -44,7 +47,8 @@ public final class TargetStats {
              sum(up_checks) AS up_checks, sum(avg_total_us * checks) / nullif(sum(checks), 0) AS avg_us,
              sum(p50_total_us * checks) / nullif(sum(checks), 0) AS p50,
              sum(p95_total_us * checks) / nullif(sum(checks), 0) AS p95,
-             sum(p99_total_us * checks) / nullif(sum(checks), 0) AS p99, max(max_total_us) AS max_us
+             sum(p99_total_us * checks) / nullif(sum(checks), 0) AS p99, max(max_total_us) AS max_us,
+             sum(maintenance_checks) AS maintenance_checks, sum(maintenance_up_checks) AS maintenance_up_checks
       FROM webmon_hourly(:target, :from, :to)
       GROUP BY GROUPING SETS ((location), ())
       """;
@@ -99,6 +103,9 @@ public final class TargetStats {
    * @param exact whether percentiles come from raw rows (true) or are check-weighted means of
    *     hourly percentiles (false, long windows)
    * @param recentDownReasons DOWN results by reason over the last 24 hours (raw)
+   * @param maintenanceChecks the checks flagged maintenance, of {@code checks}
+   * @param uptimeExcludingMaintenancePercent the uptime of the checks not flagged maintenance;
+   *     null without such checks
    */
   public record Stats(
       String targetId,
@@ -110,6 +117,8 @@ public final class TargetStats {
       long up,
       long down,
       Double uptimePercent,
+      long maintenanceChecks,
+      Double uptimeExcludingMaintenancePercent,
       Latency responseMs,
       Map<String, Long> outcomes,
       Map<String, Long> recentDownReasons,
@@ -143,6 +152,8 @@ public final class TargetStats {
           Map<String, Current> current = current(c, targetId);
           Map<String, LocationStats> byLocation = new LinkedHashMap<>();
           LocationStats all = new LocationStats("all", 0, 0, 0, null, Latency.NONE, null, null, null);
+          long maintenance = 0;
+          Double excludingMaintenance = null;
           try (NamedStatement ps =
                   NamedStatement.prepare(c, raw ? RAW_SQL : HOURLY_SQL)
                       .text("target", targetId)
@@ -157,6 +168,8 @@ public final class TargetStats {
               String loc = rs.getString("loc");
               if (rs.getInt("g") == 1) {
                 all = new LocationStats("all", checks, up, checks - up, uptime, latency, null, null, null);
+                maintenance = rs.getLong("maintenance_checks");
+                excludingMaintenance = Figures.percent(up - rs.getLong("maintenance_up_checks"), checks - maintenance);
               } else {
                 Current cur = current.getOrDefault(loc, Current.NONE);
                 byLocation.put(
@@ -176,7 +189,7 @@ public final class TargetStats {
           outcomes.put(Outcome.DOWN.name(), all.down());
           return new Stats(
               targetId, window, from, to, raw, all.checks(), all.up(), all.down(), all.uptimePercent(),
-              all.responseMs(), outcomes, reasons, List.copyOf(byLocation.values()));
+              maintenance, excludingMaintenance, all.responseMs(), outcomes, reasons, List.copyOf(byLocation.values()));
         });
   }
 

@@ -36,6 +36,15 @@ final class StatusFormats {
     return p.map(v -> String.format(Locale.ROOT, "%.2f %%", Math.floor(v * 100) / 100)).orElse("–");
   }
 
+  private static Map<String, Object> windows(StatusModel.Uptime u) {
+    Map<String, Object> uptime = new LinkedHashMap<>();
+    uptime.put("24h", u.day().orElse(null));
+    uptime.put("7d", u.week().orElse(null));
+    uptime.put("30d", u.month().orElse(null));
+    uptime.put("90d", u.quarter().orElse(null));
+    return uptime;
+  }
+
   /** The JSON document; stable: fields are only ever added. */
   static Map<String, Object> json(StatusModel m) {
     Map<String, Object> page = new LinkedHashMap<>();
@@ -48,12 +57,8 @@ final class StatusFormats {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("name", c.name());
       o.put("status", c.state());
-      Map<String, Object> uptime = new LinkedHashMap<>();
-      uptime.put("24h", c.uptime().day().orElse(null));
-      uptime.put("7d", c.uptime().week().orElse(null));
-      uptime.put("30d", c.uptime().month().orElse(null));
-      uptime.put("90d", c.uptime().quarter().orElse(null));
-      o.put("uptime", uptime);
+      o.put("uptime", windows(c.uptime()));
+      o.put("uptimeExcludingMaintenance", windows(c.uptimeExcludingMaintenance()));
       List<Object> days = new ArrayList<>();
       for (StatusModel.Day d : c.days()) {
         Map<String, Object> day = new LinkedHashMap<>();

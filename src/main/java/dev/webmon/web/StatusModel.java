@@ -74,7 +74,10 @@ record StatusModel(
     }
   }
 
-  record ComponentView(String name, String state, String stateLabel, List<Day> days, Uptime uptime, List<String> urls) {
+  /** {@code uptimeExcludingMaintenance}: the same windows over the checks not flagged maintenance. */
+  record ComponentView(
+      String name, String state, String stateLabel, List<Day> days, Uptime uptime, List<String> urls,
+      Uptime uptimeExcludingMaintenance) {
     ComponentView {
       days = List.copyOf(days);
       urls = List.copyOf(urls);
@@ -123,7 +126,7 @@ record StatusModel(
       State state = state(targets, mine);
       worst = state.ordinal() > worst.ordinal() && state != State.MAINTENANCE ? state : worst;
       List<Day> cells = new ArrayList<>(DAYS);
-      long[] sums = new long[8]; // checks, up for 7, 30, 90 days
+      ComponentUptime windows = new ComponentUptime();
       for (int i = DAYS - 1; i >= 0; i--) {
         LocalDate d = today.minusDays(i);
         long checks = 0;
@@ -133,26 +136,15 @@ record StatusModel(
           if (tally != null) {
             checks += tally.checks();
             up += tally.upChecks();
+            windows.addDay(i, tally);
           }
         }
-        if (i < 7) {
-          sums[0] += checks;
-          sums[1] += up;
-        }
-        if (i < 30) {
-          sums[2] += checks;
-          sums[3] += up;
-        }
-        sums[4] += checks;
-        sums[5] += up;
         int count = (int) mine.stream().filter(x -> overlaps(x, d)).count();
         cells.add(day(d, percent(up, checks), count));
       }
-      long dayChecks = targets.stream().mapToLong(t -> dayOf.containsKey(t) ? dayOf.get(t).checks() : 0).sum();
-      long dayUp = targets.stream().mapToLong(t -> dayOf.containsKey(t) ? dayOf.get(t).upChecks() : 0).sum();
-      Uptime uptime = new Uptime(percent(dayUp, dayChecks), percent(sums[1], sums[0]), percent(sums[3], sums[2]), percent(sums[5], sums[4]));
+      targets.stream().filter(dayOf::containsKey).forEach(t -> windows.addLast24Hours(dayOf.get(t)));
       List<String> shown = page.showUrls() ? targets.stream().map(urls::get).toList() : List.of();
-      views.add(new ComponentView(c.name(), state.wire, state.label, cells, uptime, shown));
+      views.add(new ComponentView(c.name(), state.wire, state.label, cells, windows.uptime(), shown, windows.excludingMaintenance()));
     }
     List<PostView> all = new ArrayList<>();
     posts.forEach(p -> all.add(manual(p)));
@@ -207,7 +199,7 @@ record StatusModel(
   }
 
   private static Optional<Double> percent(long up, long checks) {
-    return checks == 0 ? Optional.empty() : Optional.of(Math.floor(up * 100_000.0 / checks) / 1000.0);
+    return ComponentUptime.percent(up, checks);
   }
 
   private static PostView manual(StatusPosts.Post p) {

@@ -33,7 +33,7 @@ class CopyEncoderTest {
     assertThat(signature).isEqualTo(new byte[] {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0});
     assertThat(b.getInt()).isZero(); // flags
     assertThat(b.getInt()).isZero(); // extension
-    assertThat(b.getShort()).isEqualTo((short) 23);
+    assertThat(b.getShort()).isEqualTo((short) 24);
     assertThat(b.getInt()).isEqualTo(3);
     byte[] target = new byte[3];
     b.get(target);
@@ -52,10 +52,31 @@ class CopyEncoderTest {
     CopyEncoder e = new CopyEncoder(CopyEncoder.Format.TEXT);
     e.add(Fixtures.base("t", "eu", AT, 5).down(dev.webmon.event.Reason.TIMEOUT).detail("a\tb\nc\\d\re\0f").build());
     String row = new String(e.buffer(), 0, e.length(), StandardCharsets.UTF_8);
-    assertThat(row).endsWith("a\\tb\\nc\\\\d\\re\uFFFDf\n");
-    assertThat(row.split("\t", -1)).hasSize(23);
+    assertThat(row).endsWith("a\\tb\\nc\\\\d\\re\uFFFDf\tf\n"); // detail, then maintenance = false
+    assertThat(row.split("\t", -1)).hasSize(24);
     assertThat(row).startsWith("t\t2026-01-02 03:04:05.678901+00\t");
     assertThat(row).contains("\tf\tTIMEOUT\t\\N\t"); // up = false, no status code
+  }
+
+  @Test
+  void maintenanceIsTheLastColumnInBothFormats() {
+    CheckResult flagged = Fixtures.up("t", "eu", AT, 1).withMaintenance(true);
+    CopyEncoder text = new CopyEncoder(CopyEncoder.Format.TEXT);
+    text.add(flagged);
+    assertThat(new String(text.buffer(), 0, text.length(), StandardCharsets.UTF_8)).endsWith("\tt\n");
+    assertThat(CopyEncoder.COLUMNS).endsWith(", detail, maintenance");
+
+    CopyEncoder binary = new CopyEncoder(CopyEncoder.Format.BINARY);
+    binary.add(flagged);
+    int flaggedLength = binary.length();
+    byte[] bytes = Arrays.copyOf(binary.buffer(), flaggedLength);
+    // The row ends with the boolean field: length 1, then 1 (true).
+    assertThat(ByteBuffer.wrap(bytes, flaggedLength - 5, 4).getInt()).isEqualTo(1);
+    assertThat(bytes[flaggedLength - 1]).isEqualTo((byte) 1);
+    binary.reset();
+    binary.add(flagged.withMaintenance(false));
+    assertThat(binary.length()).isEqualTo(flaggedLength);
+    assertThat(binary.buffer()[binary.length() - 1]).isZero();
   }
 
   @Test

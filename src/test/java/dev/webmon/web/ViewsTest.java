@@ -64,13 +64,13 @@ class ViewsTest {
     List<TargetStats.Stats> stats =
         TargetPage.STATS_WINDOWS.stream()
             .map(w -> new TargetStats.Stats(
-                "t1", w, NOW.minusSeconds(86_400), NOW, w.equals("24h"), 10, 9, 1, 90.0, ms, Map.of("UP", 9L, "DOWN", 1L),
+                "t1", w, NOW.minusSeconds(86_400), NOW, w.equals("24h"), 10, 9, 1, 90.0, 0, 90.0, ms, Map.of("UP", 9L, "DOWN", 1L),
                 Map.of("TIMEOUT", 1L), List.of(fra)))
             .toList();
     ResultPages.ResultItem down =
         new ResultPages.ResultItem(
             java.util.UUID.randomUUID(), NOW.minusSeconds(30), NOW.minusSeconds(30), "fra", "a1", Outcome.DOWN, "TIMEOUT", null,
-            Map.of(), 10_000.0, 0, null, null, null, 0, null, "no answer in 10 s", 1);
+            Map.of(), 10_000.0, 0, null, null, null, 0, null, "no answer in 10 s", 1, false);
     TargetPage view =
         TargetPage.of(
             new StoredTarget(spec, NOW), "7d", "fra", true, stats,
