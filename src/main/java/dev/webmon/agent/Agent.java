@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The agent runtime: follows the location's share of the targets topic, schedules and runs the
  * checks and publishes the results. Wiring: {@link TargetFeed} (consumer thread) → {@link
  * TargetTable} → {@link Scheduler} (timer thread) → {@link CheckRunner} (virtual-thread workers)
- * → {@link ResultPublisher} (Kafka producer). Start with {@link #start}; {@link #close()} stops
+ * → {@link ResultPublisher} (Kafka producer); {@link MaintenanceFeed} (its own consumer thread)
+ * keeps the {@link MaintenanceMarker} that flags results in maintenance. Start with {@link #start}; {@link #close()} stops
  * cleanly: leaves the group, lets running checks finish and flushes the producer.
  *
  * <p>Thread-safe.
@@ -40,6 +41,8 @@ public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   private static final Duration STALE_POLL = Duration.ofSeconds(30);
+  /** How long a start waits for the maintenance windows before checking anyway. */
+  static final Duration MAINTENANCE_LOAD = Duration.ofSeconds(10);
 
   private final AgentConfig config;
   private final InstantSource clock;
@@ -52,6 +55,11 @@ public final class Agent implements AutoCloseable {
   private final TargetFeed feed;
   private final Thread pollThread;
   private final CountDownLatch pollStopped = new CountDownLatch(1);
+  private final MaintenanceMarker marker;
+  private final MaintenanceFeed maintenanceFeed;
+  private final Thread maintenanceThread;
+  private final CountDownLatch maintenanceStopped = new CountDownLatch(1);
+  private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean pollFailing;
   private boolean closed;
@@ -66,7 +74,14 @@ public final class Agent implements AutoCloseable {
     EventCodec codec = new EventCodec();
     this.publisher = ResultPublisher.create(kafka, config, topics.results(), codec, metrics);
     this.scheduler = new Scheduler<>(clock, this::dispatch);
-    this.runner = new CheckRunner(checker, publisher, config.maxConcurrency(), clock, metrics, scheduler::isCurrent);
+    this.marker = new MaintenanceMarker();
+    this.maintenanceFeed =
+        new MaintenanceFeed(
+            new KafkaConsumer<>(MaintenanceFeed.consumerProperties(kafka, config)), topics.maintenance(), codec, marker, metrics);
+    this.maintenanceThread = Thread.ofPlatform().name("webmon-agent-maintenance").unstarted(this::maintenanceLoop);
+    // The flag is judged right after the check, at the result's own startedAt.
+    Checker marking = (target, scheduledAt) -> marker.mark(target, checker.check(target, scheduledAt));
+    this.runner = new CheckRunner(marking, publisher, config.maxConcurrency(), clock, metrics, scheduler::isCurrent);
     metrics.skippedBehind(scheduler, s -> s.missedSlots());
     this.table = new TargetTable(scheduler, codec, metrics, config.assignmentSpread());
     this.feed =
@@ -97,6 +112,7 @@ public final class Agent implements AutoCloseable {
     Objects.requireNonNull(registry, "registry");
     verifyTopics(kafka, topics);
     Agent agent = new Agent(kafka, topics, config, checker, clock, registry);
+    agent.loadMaintenance();
     agent.scheduler.start();
     agent.feed.subscribe();
     agent.pollThread.start();
@@ -113,6 +129,60 @@ public final class Agent implements AutoCloseable {
             ? " (session timeout " + config.sessionTimeout().toMillis() + " ms)"
             : "");
     return agent;
+  }
+
+  /**
+   * Starts following the maintenance topic and waits up to {@link #MAINTENANCE_LOAD} for the
+   * windows that exist, so the first results after a start are flagged like the later ones; if
+   * they cannot be read in time the agent checks anyway and flags with what it knows so far
+   * (docs/architecture.md, Agent, "Maintenance").
+   */
+  private void loadMaintenance() {
+    maintenanceThread.start();
+    try {
+      if (!maintenanceFeed.awaitLoaded(MAINTENANCE_LOAD)) {
+        log.warn(
+            "the maintenance windows were not read within {} s; checking anyway, results are flagged maintenance once they are",
+            MAINTENANCE_LOAD.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WebmonException("interrupted while reading the maintenance windows", e);
+    }
+  }
+
+  private void maintenanceLoop() {
+    try {
+      while (running) {
+        try {
+          if (!maintenanceFeed.runOnce(POLL_TIMEOUT)) {
+            stopping.await(5, TimeUnit.SECONDS); // the topic is missing: ask again later
+          }
+        } catch (WakeupException e) {
+          // close() asked us to stop.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (RuntimeException e) {
+          log.error("reading the maintenance topic failed; retrying in 1 s: {}", e.toString());
+          try {
+            if (stopping.await(1, TimeUnit.SECONDS)) {
+              return;
+            }
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    } finally {
+      try {
+        maintenanceFeed.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the maintenance consumer failed: {}", e.toString());
+      }
+      maintenanceStopped.countDown();
+    }
   }
 
   /** Fails clearly if the topics are missing, rather than waiting silently for them. */
@@ -237,6 +307,11 @@ public final class Agent implements AutoCloseable {
     return metrics;
   }
 
+  /** Maintenance windows known now. */
+  int maintenanceWindowCount() {
+    return marker.windowCount();
+  }
+
   /** Partitions of the targets topic held now. */
   public int assignedPartitions() {
     return table.partitionNumbers().size();
@@ -270,10 +345,15 @@ public final class Agent implements AutoCloseable {
     long start = System.nanoTime();
     log.info("agent {} stopping", config.agentId());
     running = false;
+    stopping.countDown();
     feed.wakeup();
+    maintenanceFeed.wakeup();
     try {
       if (!pollStopped.await(15, TimeUnit.SECONDS)) {
         log.warn("the targets consumer did not stop within 15 s");
+      }
+      if (!maintenanceStopped.await(10, TimeUnit.SECONDS)) {
+        log.warn("the maintenance consumer did not stop within 10 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -26,6 +26,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code webmon_agent_results_published_total}, {@code webmon_agent_publish_errors_total{error}}
  *   <li>{@code webmon_agent_assigned_partitions}, {@code webmon_agent_targets}
  *   <li>{@code webmon_agent_invalid_target_records_total{error}}, {@code webmon_agent_rebalances_total{event}}
+ *   <li>{@code webmon_agent_invalid_maintenance_records_total{error}}: records of the maintenance
+ *       topic skipped
  * </ul>
  */
 final class AgentMetrics {
@@ -156,6 +158,18 @@ final class AgentMetrics {
                     .tag("error", e.toLowerCase(Locale.ROOT))
                     .register(registry))
         .increment();
+  }
+
+  void invalidMaintenanceRecord(String error) {
+    Counter.builder("webmon.agent.invalid.maintenance.records")
+        .description("Records of the maintenance topic skipped because they are not valid windows")
+        .tag("error", error.toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  double invalidMaintenanceRecordCount() {
+    return registry.find("webmon.agent.invalid.maintenance.records").counters().stream().mapToDouble(Counter::count).sum();
   }
 
   double invalidTargetRecordCount() {

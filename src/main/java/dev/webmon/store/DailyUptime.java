@@ -17,7 +17,8 @@ import java.util.List;
  * its transaction, from {@code check_rollup_hourly} (so a re-rolled dirty hour corrects its day and
  * a page never aggregates 90 days of hourly rows). Days older than the day before yesterday come
  * from this table; the last two days from {@code webmon_hourly} (rollups plus raw rows of the hours
- * not rolled up yet), so the newest cells and the 24 h figure are current. Stateless.
+ * not rolled up yet), so the newest cells and the 24 h figure are current. Every tally also counts
+ * the checks flagged maintenance (V23), for uptime excluding maintenance. Stateless.
  */
 public final class DailyUptime {
   /** Days read from the hourly figures rather than the daily table (today and yesterday). */

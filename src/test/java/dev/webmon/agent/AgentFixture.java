@@ -121,6 +121,15 @@ final class AgentFixture implements AutoCloseable {
     }
   }
 
+  /** Produces a record to the maintenance topic ({@code null} value: a tombstone). */
+  void sendMaintenance(String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topics.maintenance(), key, value)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("cannot produce to " + topics.maintenance(), e);
+    }
+  }
+
   /** The partition of the targets topic a key goes to (the default partitioner). */
   static int partitionOf(String key) {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;

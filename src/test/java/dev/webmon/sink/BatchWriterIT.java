@@ -142,6 +142,7 @@ class BatchWriterIT {
             .redirects(3)
             .finalUrl(URI.create("https://example.com/a?b=c%5Cd"))
             .detail("tab\there, newline\nthere, backslash \\ and NUL \0 and ünïcödé 🎉")
+            .maintenance(true)
             .build();
     CheckResult minimal =
         Fixtures.base("t-2", "us", started, 0).down(Reason.DNS).timings(PhaseTimings.ZERO).bodyBytes(0).build();
@@ -160,7 +161,7 @@ class BatchWriterIT {
             s.executeQuery(
                 "SELECT target_id, started_at, result_id, target_version, location, agent_id, scheduled_at, up, reason, "
                     + "status_code, dns_us, connect_us, tls_us, ttfb_us, transfer_us, total_us, body_bytes, http_version, "
-                    + "remote_address, tls_expires_at, redirects, final_url, detail FROM check_result ORDER BY target_id")) {
+                    + "remote_address, tls_expires_at, redirects, final_url, detail, maintenance FROM check_result ORDER BY target_id")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("t-1");
       assertThat(rs.getTimestamp(2).toInstant()).isEqualTo(Instant.parse("2026-03-04T05:06:07.123456Z"));
@@ -181,6 +182,7 @@ class BatchWriterIT {
       assertThat(rs.getInt(21)).isEqualTo(3);
       assertThat(rs.getString(22)).isEqualTo("https://example.com/a?b=c%5Cd");
       assertThat(rs.getString(23)).isEqualTo("tab\there, newline\nthere, backslash \\ and NUL \uFFFD and ünïcödé 🎉");
+      assertThat(rs.getBoolean(24)).isTrue();
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("t-2");
       assertThat(rs.getString(9)).isEqualTo("DNS");
@@ -188,6 +190,7 @@ class BatchWriterIT {
         assertThat(rs.getObject(col)).as("column %d", col).isNull();
       }
       assertThat(rs.getInt(21)).isZero();
+      assertThat(rs.getBoolean(24)).isFalse();
     }
     assertThat(count(ds, "SELECT next_offset FROM sink_offset WHERE consumer_group = 'g' AND topic = 'r' AND partition = 0"))
         .isEqualTo(2);
@@ -287,13 +290,15 @@ class BatchWriterIT {
     CheckResult once = up("a", "eu", NOW, 1);
     assertThat(write(w, results(once, up("b", "eu", NOW, 1))).rows()).isEqualTo(2);
 
-    BatchWriter.Written again = write(w, results(up("c", "eu", NOW, 1), once, once));
+    // The staged path (INSERT ... SELECT of the COPY columns) keeps the maintenance flag too.
+    BatchWriter.Written again = write(w, results(up("c", "eu", NOW, 1).withMaintenance(true), once, once));
 
     assertThat(again.outcome()).isEqualTo(BatchWriter.Outcome.COMMITTED);
     assertThat(again.rows()).isEqualTo(1);
     assertThat(again.duplicates()).isEqualTo(2);
     assertThat(count(ds, "SELECT count(*) FROM check_result")).isEqualTo(3);
     assertThat(count(ds, "SELECT next_offset FROM sink_offset")).isEqualTo(5);
+    assertThat(count(ds, "SELECT count(*) FROM check_result WHERE maintenance AND target_id = 'c'")).isEqualTo(1);
   }
 
   @Test

@@ -64,9 +64,11 @@ class StatusPageIT {
     created(web.post("/api/v1/status-pages/shop/components", "{\"name\":\"Search\",\"targets\":[\"" + search + "\"]}"));
     Instant now = Instant.now();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    // An old day from the daily table, and results of today rolled up by the sink's own statement.
+    // An old day from the daily table (100 of its checks in maintenance, all down), and results of
+    // today rolled up by the sink's own statement.
     web.execute(
-        "INSERT INTO check_uptime_daily (target_id, day, checks, up_checks, total_us_sum) VALUES (?, ?::date, 1000, 900, 1000 * 150000.0)",
+        "INSERT INTO check_uptime_daily (target_id, day, checks, up_checks, total_us_sum, maintenance_checks, maintenance_up_checks) "
+            + "VALUES (?, ?::date, 1000, 900, 1000 * 150000.0, 100, 0)",
         checkout, today.minusDays(10).toString());
     Instant hour = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(now.atZone(ZoneOffset.UTC).getHour() > 0 ? 1 : 0));
     for (int i = 0; i < 4; i++) {
@@ -104,6 +106,9 @@ class StatusPageIT {
     assertThat(r.headers().firstValue("Cache-Control")).contains("public, max-age=15");
     // The search component: 3 of 4 checks up today.
     assertThat(html).contains("75.00 %");
+    // Checkout's 30 and 90 days: 90 % over every check, 100 % excluding maintenance (a second line and a title).
+    assertThat(html).contains("title=\"excluding maintenance: 100.00 %\">90.00 %</dd>", "100.00 % excl. maintenance");
+    assertThat(html).doesNotContain("75.00 % excl. maintenance");
 
     // ETag: the same body again is 304 without a body.
     String etag = r.headers().firstValue("ETag").orElseThrow();
@@ -126,6 +131,12 @@ class StatusPageIT {
     assertThat(c.get("status").asText()).isEqualTo("major_outage");
     assertThat(c.get("days")).hasSize(90);
     assertThat(c.get("days").get(79).get("uptime").asDouble()).isEqualTo(90.0);
+    // Uptime and uptime excluding maintenance (900 up of the 900 checks outside it).
+    assertThat(c.at("/uptime/30d").asDouble()).isEqualTo(90.0);
+    assertThat(c.at("/uptimeExcludingMaintenance/30d").asDouble()).isEqualTo(100.0);
+    assertThat(c.at("/uptimeExcludingMaintenance/90d").asDouble()).isEqualTo(100.0);
+    assertThat(c.at("/uptimeExcludingMaintenance/7d").isNull()).isTrue();
+    assertThat(doc.at("/components/1/uptimeExcludingMaintenance/24h").asDouble()).isEqualTo(doc.at("/components/1/uptime/24h").asDouble());
     assertThat(c.has("urls")).isFalse();
     assertThat(doc.get("activePosts")).anySatisfy(p -> assertThat(p.get("id").asText()).startsWith("incident-"));
     assertThat(doc.get("pastPosts")).anySatisfy(p -> assertThat(p.get("title").asText()).isEqualTo("Degraded performance: Search"));
