@@ -159,6 +159,28 @@ class MaintenanceTopologyTest {
   }
 
   /**
+   * Nothing per target says "held back": after a restart during the window (the global store
+   * restored from the topic, here published again) the first full pass finds the target muted and
+   * due at the end.
+   */
+  @Test
+  void aRestartDuringTheWindowStillOpensAtItsEnd() {
+    MaintenanceWindow w = window(MaintenanceScope.ALL, once("12:03", "12:20"));
+    Driven d = new Driven();
+    try {
+      d.target();
+      publish(d, w);
+      d.pass("a", "12:00").pass("a", "12:01").pass("a", "12:02").until("12:10");
+      assertThat(d.log()).isEmpty();
+      d = d.restartAt(Driven.at("12:10"));
+      publish(d, w).until("12:25");
+      assertThat(d.log()).containsExactly("12:20 OPENED no-data #1 seq=1 [a:UNKNOWN]");
+    } finally {
+      d.close();
+    }
+  }
+
+  /**
    * A cron window (07:15 for 10 min in New York: 12:15Z–12:25Z on 2026-03-01) and a one-off
    * window. Results at half minutes: the tick at the end opens before the next result.
    */
