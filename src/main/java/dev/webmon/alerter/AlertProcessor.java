@@ -45,9 +45,11 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   private KeyValueStore<String, byte[]> alerts;
   private DecodedStates states;
   private PolicyBook policies;
+  private MaintenanceBook maintenance;
   private Skips skips;
-  // Per target, the earliest instant a tick could change it (TargetAlerts.nextTick), so a tick
-  // decodes only the targets due. Rebuilt by a full pass after start and after a policy change.
+  // Per target, the earliest instant a tick could change it (TargetAlerts.nextTick, or the end of
+  // a maintenance holding an incident back), so a tick decodes only the targets due. Rebuilt by a
+  // full pass after start and after a policy or maintenance window change.
   private final Map<String, Instant> due = new HashMap<>();
   private boolean rescan = true;
   private CatchUp catchUp;
@@ -67,8 +69,11 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     this.states = new DecodedStates(alerts, AlerterTopology.DECODED_STATES_PER_TASK);
     ReadOnlyKeyValueStore<String, byte[]> global = ctx.getStateStore(AlerterTopology.POLICIES);
     this.policies = new PolicyBook(global, codec);
+    this.maintenance =
+        new MaintenanceBook(ctx.getStateStore(AlerterTopology.MAINTENANCE), watches, codec);
     this.skips = new Skips(ctx.metrics(), ctx.taskId().toString());
     policies.refresh();
+    maintenance.refresh();
     this.catchUp = new CatchUp(clock.instant(), ctx.currentStreamTimeMs(), tick);
     ctx.schedule(tick, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
   }
@@ -105,7 +110,8 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
       return;
     }
     PolicyBook.Judge j = known.get();
-    TargetAlerts.Step s = states.orStart(key).onResult(r, j.policy(), j.silenceAfter());
+    TargetAlerts.Step s =
+        states.orStart(key).onResult(r, j.policy(), j.silenceAfter(), maintenance.mute(key));
     emit(s.transitions(), j, record.timestamp());
     if (s.changed()) {
       states.put(key, s.next());
@@ -135,6 +141,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     }
     watches.put(key, StateCodec.encode(Watch.of(t)));
     policies.forget(key);
+    maintenance.forget(key);
     if (due.containsKey(key) || alerts.get(key) != null) {
       due.put(key, Instant.MIN); // the silence may have changed: judge it at the next tick
     }
@@ -149,6 +156,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     states.delete(key);
     watches.delete(key);
     policies.forget(key);
+    maintenance.forget(key);
     due.remove(key);
   }
 
@@ -170,7 +178,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     TargetAlerts.Step s =
         state.get()
             .onAck(c.incidentId(), new Ack(c.by(), c.note(), c.at()), judge.policy(),
-                judge.silenceAfter());
+                judge.silenceAfter(), maintenance.mute(key));
     emit(s.transitions(), judge, record.timestamp());
     if (s.changed()) {
       states.put(key, s.next());
@@ -192,6 +200,9 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   private void tick() {
     if (policies.refresh()) {
       rescan = true;
+    }
+    if (maintenance.refresh()) {
+      rescan = true; // a window that ended early or went away: what it held back opens now
     }
     Instant now = clock.instant();
     if (!judging) {
@@ -239,7 +250,8 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
       return;
     }
     PolicyBook.Judge j = known.get();
-    TargetAlerts.Step s = state.get().onTick(now, j.policy(), j.silenceAfter());
+    TargetAlerts.Step s =
+        state.get().onTick(now, j.policy(), j.silenceAfter(), maintenance.mute(key));
     emit(s.transitions(), j, timestamp);
     if (s.changed()) {
       states.put(key, s.next());
@@ -250,7 +262,8 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   }
 
   private void schedule(String key, TargetAlerts state, PolicyBook.Judge j) {
-    Optional<Instant> next = state.nextTick(j.policy(), j.silenceAfter());
+    Optional<Instant> next =
+        maintenance.nextTick(key, state, state.nextTick(j.policy(), j.silenceAfter()));
     if (next.isPresent()) {
       due.put(key, next.get());
     } else {

@@ -269,7 +269,8 @@ public final class Alerter implements AutoCloseable {
    */
   static int verifyTopics(KafkaConfig kafka, TopicsConfig topics) {
     List<String> needed =
-        List.of(topics.results(), topics.targets(), topics.incidents(), topics.incidentCommands(), topics.alertPolicies());
+        List.of(topics.results(), topics.targets(), topics.incidents(), topics.incidentCommands(), topics.alertPolicies(),
+            topics.maintenance());
     Map<String, Object> props = new java.util.HashMap<>(kafka.clientProperties());
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, applicationId(topics) + "-verify");
     props.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1000);

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * targets ──────────┼─> alerts (AlertProcessor) ──> incidents
  * incident-commands ┘     │ stores alerter-targets, alerter-state (in memory, changelogged)
  *                         │ global store alerter-policies <── alert-policies (PolicyProcessor)
+ *                         │ global store alerter-maintenance <── maintenance (MaintenanceProcessor)
  *                         └ wall-clock punctuation every tick
  * </pre>
  *
@@ -28,8 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * The stores are cached ({@code statestore.cache.max.bytes}): a target's writes between two
  * commits reach its changelog once, at the commit, in the same transaction.
  * Changelog topics: {@code <application.id>-alerter-targets-changelog} and {@code
- * <application.id>-alerter-state-changelog}; the global store restores from {@code
- * alert-policies} itself.
+ * <application.id>-alerter-state-changelog}; the global stores restore from {@code
+ * alert-policies} and {@code maintenance} themselves.
  */
 public final class AlerterTopology {
   /** Store: per target, what the alerter keeps of its spec ({@link Watch}). */
@@ -41,6 +42,9 @@ public final class AlerterTopology {
   /** Global store: alert policies by name, as their JSON. */
   static final String POLICIES = "alerter-policies";
 
+  /** Global store: maintenance windows by id, as their JSON. */
+  static final String MAINTENANCE = "alerter-maintenance";
+
   /**
    * Decoded states an {@link AlertProcessor} keeps in memory ({@link DecodedStates}), per task;
    * 1 to 2 KB of heap each with three locations (docs/benchmarks.md).
@@ -50,8 +54,8 @@ public final class AlerterTopology {
   private AlerterTopology() {}
 
   /**
-   * The topology reading {@code topics}' results, targets, incident commands and alert policies
-   * and writing incident transitions.
+   * The topology reading {@code topics}' results, targets, incident commands, alert policies and
+   * maintenance windows and writing incident transitions.
    *
    * @param topics topic names
    * @param clock the time of ticks (results are judged by their own startedAt)
@@ -90,6 +94,12 @@ public final class AlerterTopology {
             .withLoggingDisabled(),
         "alert-policies", new StringDeserializer(), bytes, topics.alertPolicies(),
         "policy-updates", PolicyProcessor::new);
+    t.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MAINTENANCE), Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        "maintenance", new StringDeserializer(), bytes, topics.maintenance(),
+        "maintenance-updates", MaintenanceProcessor::new);
     return t;
   }
 }

@@ -43,8 +43,12 @@ record CertificateTracker(
     return new CertificateTracker(targetId, 0, Optional.empty(), Optional.empty());
   }
 
-  /** Judges the certificate of {@code r}, a result accepted as new; {@code v} as of {@code at}. */
-  Step step(CheckResult r, Policy p, Verdict v, Instant at) {
+  /**
+   * Judges the certificate of {@code r}, a result accepted as new; {@code v} as of {@code at}.
+   * While {@code muted} (maintenance) nothing opens; an open incident changes as usual, and the
+   * newest certificate is still recorded, so the next result not muted opens if it is still near.
+   */
+  Step step(CheckResult r, Policy p, Verdict v, Instant at, boolean muted) {
     if (r.tlsExpiresAt().isEmpty()) {
       return new Step(this, List.of());
     }
@@ -69,7 +73,7 @@ record CertificateTracker(
       return new Step(new CertificateTracker(targetId, opened, latest, open), List.of());
     }
     boolean older = newest.map(expires::isBefore).orElse(false);
-    if (near && !older) {
+    if (near && !older && !muted) {
       long count = opened + 1;
       UUID id = Incident.id(targetId, "certificate", count, r.resultId());
       Incident inc =

@@ -71,8 +71,14 @@ record IncidentTracker(
     return at.isAfter(lastAt) ? at : lastAt;
   }
 
-  /** Judges {@code v}; a verdict of a target never seen (no result) changes nothing. */
-  Step step(Verdict v, Policy p) {
+  /**
+   * Judges {@code v}; a verdict of a target never seen (no result) changes nothing. While {@code
+   * muted} (a maintenance window covers the target at the verdict's instant) nothing opens, of
+   * any severity, and with no incident open a status change is no flapping evidence (the changes
+   * a maintenance makes do not open a flapping incident after it); an open incident changes as
+   * usual. Opening is level-triggered: the first verdict not muted and not UP opens.
+   */
+  Step step(Verdict v, Policy p, boolean muted) {
     if (v.newestResultId().isEmpty()) {
       return new Step(this, List.of());
     }
@@ -87,7 +93,8 @@ record IncidentTracker(
         recent.add(c);
       }
     }
-    if (changed) {
+    boolean held = muted && open.isEmpty();
+    if (changed && !held) {
       recent.add(at);
     }
     while (recent.size() > p.flapChanges() + 1) {
@@ -98,7 +105,7 @@ record IncidentTracker(
     Optional<Incident> inc = open;
     boolean flaps = flapping;
     long count = opened;
-    if (!flapping && recent.size() > p.flapChanges()) {
+    if (!flapping && !held && recent.size() > p.flapChanges()) {
       flaps = true;
       if (inc.isPresent()) {
         Incident flapped = inc.get().next(Severity.FLAPPING, v);
@@ -114,7 +121,7 @@ record IncidentTracker(
         inc = settle(out, inc.orElseThrow(), status, v, at, true);
       }
     } else if (inc.isEmpty()) {
-      if (status != Status.UP) {
+      if (status != Status.UP && !muted) {
         count++;
         inc = Optional.of(opened(out, count, newest, Severity.of(status), v, at));
       }

@@ -24,13 +24,13 @@ final class Skips {
   enum Reason {
     /** Not a valid event (bad JSON, a field out of range, an unknown major version). */
     MALFORMED,
-    /** A key missing or not the event's target id (policy name for policies). */
+    /** A key missing or not the event's target id (policy name, window id for those). */
     WRONG_KEY,
     /** A result or command of a target the alerter has no spec of (not yet, or deleted). */
     UNKNOWN_TARGET,
     /** An acknowledgement of an incident that is not open, or already acknowledged. */
     ACK_IGNORED,
-    /** A target spec or policy of a lower version than the one already kept. */
+    /** A target spec, policy or maintenance window of a lower version than the one kept. */
     STALE;
 
     String tag() {

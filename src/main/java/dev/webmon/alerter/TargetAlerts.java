@@ -58,25 +58,43 @@ record TargetAlerts(
     return availability.open().isPresent() || certificate.open().isPresent();
   }
 
-  /** Judges a result of this target; a late or duplicate one changes nothing. */
+  /** {@link #onResult(CheckResult, Policy, Duration, Mute)} with no maintenance. */
   Step onResult(CheckResult r, Policy p, Duration silenceAfter) {
+    return onResult(r, p, silenceAfter, Mute.NONE);
+  }
+
+  /**
+   * Judges a result of this target; a late or duplicate one changes nothing. Nothing opens while
+   * {@code mute} holds at the instant judged.
+   */
+  Step onResult(CheckResult r, Policy p, Duration silenceAfter, Mute mute) {
     TargetState next = locations.apply(r, p);
     if (next == locations) {
       return new Step(this, List.of(), false);
     }
     Instant at = availability.notBefore(r.startedAt());
+    boolean muted = mute.at(at);
     Verdict v = next.verdict(at, silenceAfter, p);
-    IncidentTracker.Step a = availability.step(v, p);
-    CertificateTracker.Step c = certificate.step(r, p, v, at);
+    IncidentTracker.Step a = availability.step(v, p, muted);
+    CertificateTracker.Step c = certificate.step(r, p, v, at, muted);
     List<Transition> out = new ArrayList<>(a.transitions());
     out.addAll(c.transitions());
     return new Step(new TargetAlerts(next, a.next(), c.next()), out, true);
   }
 
-  /** Judges the target at {@code now} (a tick): silence and flapping stability. */
+  /** {@link #onTick(Instant, Policy, Duration, Mute)} with no maintenance. */
   Step onTick(Instant now, Policy p, Duration silenceAfter) {
-    Verdict v = locations.verdict(availability.notBefore(now), silenceAfter, p);
-    IncidentTracker.Step a = availability.step(v, p);
+    return onTick(now, p, silenceAfter, Mute.NONE);
+  }
+
+  /**
+   * Judges the target at {@code now} (a tick): silence, flapping stability, and the end of a
+   * maintenance ({@code mute}) that held an incident back.
+   */
+  Step onTick(Instant now, Policy p, Duration silenceAfter, Mute mute) {
+    Instant at = availability.notBefore(now);
+    Verdict v = locations.verdict(at, silenceAfter, p);
+    IncidentTracker.Step a = availability.step(v, p, mute.at(at));
     boolean changed =
         !a.transitions().isEmpty() || a.next().lastStatus() != availability.lastStatus();
     return new Step(new TargetAlerts(locations, a.next(), certificate), a.transitions(), changed);
@@ -112,7 +130,12 @@ record TargetAlerts(
    * judged, which {@link #nextTick} relies on); that may emit transitions of its own, before.
    */
   Step onAck(UUID incident, Ack ack, Policy p, Duration silenceAfter) {
-    Step judged = onTick(ack.at(), p, silenceAfter);
+    return onAck(incident, ack, p, silenceAfter, Mute.NONE);
+  }
+
+  /** {@link #onAck(UUID, Ack, Policy, Duration)}, its instant judged under {@code mute}. */
+  Step onAck(UUID incident, Ack ack, Policy p, Duration silenceAfter, Mute mute) {
+    Step judged = onTick(ack.at(), p, silenceAfter, mute);
     TargetAlerts s = judged.next();
     List<Transition> out = new ArrayList<>(judged.transitions());
     IncidentTracker.Step a = s.availability.acknowledge(incident, ack);

@@ -366,7 +366,7 @@ class AlerterTopologyTest {
     var description = AlerterTopology.build(Driven.TOPICS, java.time.Clock.systemUTC(), Driven.TICK)
         .describe();
     assertThat(description.subtopologies()).hasSize(1);
-    assertThat(description.globalStores()).hasSize(1);
+    assertThat(description.globalStores()).hasSize(2); // policies, maintenance windows
     String text = description.toString();
     assertThat(text).contains("webmon.results", "webmon.targets", "webmon.incident-commands",
         "webmon.incidents", "webmon.alert-policies", AlerterTopology.WATCHES,

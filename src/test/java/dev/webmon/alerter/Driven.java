@@ -65,6 +65,11 @@ final class Driven implements AutoCloseable {
     this(T0.minusSeconds(60));
   }
 
+  /** A driver with the clock at {@code start}: a script on another day than {@link #T0}. */
+  static Driven startingAt(Instant start) {
+    return new Driven(start);
+  }
+
   /** A driver (a task initialised) with the clock at {@code start}. */
   private Driven(Instant start) {
     clock = new HandClock(start);
