@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.notifier.HandClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,34 +39,6 @@ class MaintenanceStatusPageIT {
   private WebFixture web;
   private String shop;
   private String db;
-
-  /** A UTC clock that moves only when the test sets it. */
-  static final class HandClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    HandClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void set(Instant t) {
-      now.set(t);
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
-    }
-  }
 
   @BeforeAll
   void setUp(ExtensionContext context) {
