@@ -113,7 +113,7 @@ final class LeasedPublish {
             leases.markPublished(c, lease);
             return null;
           });
-      LOG.info("{} {} (version {}) published", what, key, lease.storedVersion());
+      LOG.debug("{} {} (version {}) published", what, key, lease.storedVersion());
       published++;
     }
     return published;

@@ -46,9 +46,10 @@ final class MaintenancePageRoutes {
   private void listPage(Context ctx, int status, String notice, String problem) {
     Instant now = service.now();
     Map<String, List<String>> targets = service.targetTags();
+    List<MaintenanceWindow> all = service.all();
     Map<String, Object> m = Views.page(ctx, "Maintenance");
     for (MaintenanceView.State s : MaintenanceView.State.values()) {
-      m.put(s.wire(), service.all().stream().filter(w -> MaintenanceView.state(w, now) == s).map(w -> row(w, now, targets)).toList());
+      m.put(s.wire(), all.stream().filter(w -> MaintenanceView.state(w, now) == s).map(w -> row(w, now, targets)).toList());
     }
     m.put("notice", notice);
     m.put("problem", problem);
