@@ -82,7 +82,8 @@ record StatusMaintenance(Set<String> underMaintenance, List<Shown> upcoming, Ins
       until = min(until, phase.until());
       Optional<MaintenanceSchedule.Occurrence> entering = w.schedule().firstStartAfter(horizon);
       if (entering.isPresent()) {
-        until = min(until, entering.get().start().minus(AHEAD));
+        // listed from the first instant its start is inside [now, now + AHEAD)
+        until = min(until, entering.get().start().minus(AHEAD).plusNanos(1));
       }
       String zone = zone(w.schedule());
       for (MaintenanceSchedule.Occurrence o : w.schedule().between(now, horizon, MAX_SHOWN)) {
