@@ -43,8 +43,7 @@ final class MaintenanceRequests {
     event.put("id", id.toString());
     event.put("version", version);
     event.put("updatedAt", updatedAt.toString());
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
+    for (Map.Entry<String, JsonNode> f : body.properties()) {
       if (FIELDS.contains(f.getKey())) {
         known(f.getKey(), f.getValue());
         event.set(f.getKey(), f.getValue());

@@ -130,6 +130,7 @@ class MaintenanceApiIT {
                 ((KafkaTargetPublisher) web.publisher).maintenance(web.maintenanceTopic), IncidentCommandPublisher.unavailable(),
                 dev.webmon.check.AddressPolicy.allowingAll(), java.time.Clock.systemUTC(), new io.micrometer.core.instrument.composite.CompositeMeterRegistry())
             .start()) {
+      assertThat(again.isRunning()).isTrue();
       await().atMost(Duration.ofSeconds(30))
           .until(() -> web.maintenanceRecords().stream().filter(r -> r.key().equals(id)).count() == before + 1);
     }
