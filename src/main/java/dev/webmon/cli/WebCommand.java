@@ -77,7 +77,7 @@ final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable 
         KafkaTargetPublisher publisher = KafkaTargetPublisher.create(kafka, topics.targets(), web.publishTimeout());
         WebApp app =
             WebApp.create(
-                web, db, publisher, publisher.policies(topics.alertPolicies()),
+                web, db, publisher, publisher.policies(topics.alertPolicies()), publisher.maintenance(topics.maintenance()),
                 publisher.incidentCommands(topics.incidentCommands()), addresses, Clock.systemUTC(), registry)) {
       WebApp.requireSchema(db);
       db.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));

@@ -249,7 +249,7 @@ public final class Standalone implements AutoCloseable {
     resources.push(publisher);
     WebApp web =
         WebApp.create(
-                webConfig, webPool, publisher, publisher.policies(topics.alertPolicies()),
+                webConfig, webPool, publisher, publisher.policies(topics.alertPolicies()), publisher.maintenance(topics.maintenance()),
                 publisher.incidentCommands(topics.incidentCommands()), AddressPolicy.fromConfig(checkConfig),
                 Clock.systemUTC(), registry)
             .start();

@@ -19,9 +19,9 @@ import java.util.Optional;
 
 /**
  * The {@code alert_policy} table (migration V16), written by the web app only, with the same
- * version lease as {@link TargetLeases}: {@link #reserve}/{@link #reserveNew} hand out the next
- * version in a short transaction, the caller publishes to the policies topic with no connection
- * held, then {@link #write}s the row (which clears the lease) or {@link #release}s it. A row at
+ * version lease as {@link TargetLeases}: {@link VersionLeases#ALERT_POLICIES}/{@link #reserveNew}
+ * hand out the next version in a short transaction, the caller publishes to the policies topic
+ * with no connection held, then {@link #write}s the row (which clears the lease) or releases it. A row at
  * version 0 only holds the lease of a create in flight and is invisible to reads. {@code fields}
  * holds the {@code fields} object of the policy's event JSON ({@link EventCodec}), so the event
  * codec is the one mapping of policy fields. Methods work on the caller's connection and
@@ -32,12 +32,6 @@ public final class AlertPolicies {
   private static final String COLUMNS = "name, version, tags, fields::text AS fields, updated_at";
 
   private final EventCodec codec = new EventCodec();
-
-  /** A version handed out for {@code name}: the row stood at {@code storedVersion}; publish {@code version}. */
-  public record Lease(String name, long storedVersion, long version) {}
-
-  /** The outcome of {@link #reserve}: a lease, or the name is busy or missing. */
-  public record Reservation(Optional<Lease> lease, boolean busy) {}
 
   /** Every policy, by name. */
   public List<AlertPolicySpec> all(Connection c) throws SQLException {
@@ -63,59 +57,10 @@ public final class AlertPolicies {
   }
 
   /**
-   * Reserves the next version of a stored policy until {@code ttl} from now, unless another write
-   * holds a live lease on it.
-   */
-  public Reservation reserve(Connection c, String name, Duration ttl) throws SQLException {
-    return reserve(c, name, ttl, false);
-  }
-
-  /**
-   * Like {@link #reserve}, but only while the row is unpublished: another instance that published
-   * it since it was listed leaves nothing to reserve (missing).
-   */
-  public Reservation reserveUnpublished(Connection c, String name, Duration ttl) throws SQLException {
-    return reserve(c, name, ttl, true);
-  }
-
-  private Reservation reserve(Connection c, String name, Duration ttl, boolean onlyUnpublished) throws SQLException {
-    // FOR UPDATE re-checks the condition on the row as committed by a writer it waited for.
-    try (NamedStatement ps =
-            NamedStatement.prepare(
-                c,
-                "SELECT coalesce(lease_until > now(), false) AS leased FROM alert_policy"
-                    + " WHERE name = :name AND version > 0" + (onlyUnpublished ? " AND NOT published" : "") + " FOR UPDATE")
-                .text("name", name);
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        return new Reservation(Optional.empty(), false);
-      }
-      if (rs.getBoolean("leased")) {
-        return new Reservation(Optional.empty(), true);
-      }
-    }
-    try (NamedStatement ps =
-            NamedStatement.prepare(
-                c,
-                """
-                UPDATE alert_policy SET reserved_version = greatest(version, reserved_version) + 1,
-                    lease_until = now() + make_interval(secs => :ttl)
-                WHERE name = :name
-                RETURNING version, reserved_version
-                """)
-                .object("ttl", ttl.toMillis() / 1000.0)
-                .text("name", name);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return new Reservation(Optional.of(new Lease(name, rs.getLong("version"), rs.getLong("reserved_version"))), false);
-    }
-  }
-
-  /**
    * Reserves the first version of a new policy: a row at version 0 holds the lease. Empty if the
    * name is taken, or a create of it is in flight.
    */
-  public Optional<Lease> reserveNew(Connection c, String name, Duration ttl) throws SQLException {
+  public Optional<VersionLeases.Lease> reserveNew(Connection c, String name, Duration ttl) throws SQLException {
     try (NamedStatement ps =
             NamedStatement.prepare(
                 c,
@@ -129,7 +74,7 @@ public final class AlertPolicies {
                 .text("name", name)
                 .object("ttl", ttl.toMillis() / 1000.0);
         ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(new Lease(name, 0, rs.getLong("reserved_version"))) : Optional.empty();
+      return rs.next() ? Optional.of(new VersionLeases.Lease(name, 0, rs.getLong("reserved_version"))) : Optional.empty();
     }
   }
 
@@ -158,15 +103,6 @@ public final class AlertPolicies {
     }
   }
 
-  /** Clears the lease if it is still this one (a lapsed lease another write took over is left alone). */
-  public void release(Connection c, Lease lease) throws SQLException {
-    try (NamedStatement ps =
-        NamedStatement.prepare(
-            c, "UPDATE alert_policy SET lease_until = NULL WHERE name = :name AND reserved_version = :version")) {
-      ps.text("name", lease.name()).bigint("version", lease.version()).executeUpdate();
-    }
-  }
-
   /** Deletes the policy; returns whether it existed. */
   public boolean delete(Connection c, String name) throws SQLException {
     try (NamedStatement ps = NamedStatement.prepare(c, "DELETE FROM alert_policy WHERE name = :name").text("name", name)) {
@@ -185,20 +121,6 @@ public final class AlertPolicies {
       }
     }
     return out;
-  }
-
-  /** Marks a stored version as published and clears the lease taken to publish it. */
-  public void markPublished(Connection c, Lease lease) throws SQLException {
-    try (NamedStatement ps =
-        NamedStatement.prepare(
-            c,
-            """
-            UPDATE alert_policy SET published = true,
-                lease_until = CASE WHEN reserved_version = :leased THEN NULL ELSE lease_until END
-            WHERE name = :name AND version = :version
-            """)) {
-      ps.text("name", lease.name()).bigint("version", lease.storedVersion()).bigint("leased", lease.version()).executeUpdate();
-    }
   }
 
   /** A target naming a policy: id and name. */

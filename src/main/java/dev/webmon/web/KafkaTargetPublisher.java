@@ -3,6 +3,7 @@ package dev.webmon.web;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.event.AlertPolicySpec;
 import dev.webmon.event.EventCodec;
+import dev.webmon.event.MaintenanceWindow;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.ops.Check;
 import dev.webmon.store.UnavailableException;
@@ -17,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -155,17 +157,43 @@ public final class KafkaTargetPublisher implements TargetPublisher {
    * closed with it).
    */
   public PolicyPublisher policies(String policyTopic) {
+    ChangePublisher<AlertPolicySpec> to =
+        compacted(policyTopic, AlertPolicySpec::name, codec::encode, s -> "alert policy " + s.name() + " v" + s.version(), "alert policy");
     return new PolicyPublisher() {
       @Override
       public void publish(AlertPolicySpec spec) {
-        send(
-            new ProducerRecord<>(policyTopic, spec.name(), codec.encode(spec)),
-            "alert policy " + spec.name() + " v" + spec.version());
+        to.publish(spec);
       }
 
       @Override
       public void delete(String name) {
-        send(new ProducerRecord<>(policyTopic, name, null), "deletion of alert policy " + name);
+        to.delete(name);
+      }
+    };
+  }
+
+  /**
+   * A publisher of maintenance windows to {@code maintenanceTopic} (key = id) on this publisher's
+   * producer (same bounds; closed with it).
+   */
+  public ChangePublisher<MaintenanceWindow> maintenance(String maintenanceTopic) {
+    return compacted(
+        maintenanceTopic, w -> w.id().toString(), codec::encode, w -> "maintenance window " + w.id() + " v" + w.version(),
+        "maintenance window");
+  }
+
+  /** A publisher of values to a compacted topic: {@code key} of each, its JSON, or a tombstone. */
+  private <T> ChangePublisher<T> compacted(
+      String to, Function<T, String> key, Function<T, byte[]> encode, Function<T, String> describe, String kind) {
+    return new ChangePublisher<>() {
+      @Override
+      public void publish(T value) {
+        send(new ProducerRecord<>(to, key.apply(value), encode.apply(value)), describe.apply(value));
+      }
+
+      @Override
+      public void delete(String k) {
+        send(new ProducerRecord<>(to, k, null), "deletion of " + kind + " " + k);
       }
     };
   }

@@ -7,6 +7,7 @@ import dev.webmon.notifier.NotifySettings;
 import dev.webmon.store.AlertPolicies;
 import dev.webmon.store.ChannelWrites;
 import dev.webmon.store.Jdbc;
+import dev.webmon.store.VersionLeases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ final class PolicyService {
   private final DataSource dataSource;
   private final PolicyPublisher publisher;
   private final AlertPolicies store;
-  private final Duration leaseTtl;
+  private final LeasedPublish leases;
   private final Clock clock;
   private final ChannelWrites channels = new ChannelWrites();
 
@@ -47,7 +48,7 @@ final class PolicyService {
     this.dataSource = dataSource;
     this.publisher = publisher;
     this.store = store;
-    this.leaseTtl = publishTimeout.multipliedBy(2).plusSeconds(5);
+    this.leases = new LeasedPublish(dataSource, VersionLeases.ALERT_POLICIES, publishTimeout, "alert policy");
     this.clock = clock;
   }
 
@@ -85,10 +86,10 @@ final class PolicyService {
     if (stored.stream().anyMatch(p -> p.name().equals(draft.name()))) {
       throw exists(draft.name());
     }
-    AlertPolicies.Lease lease =
-        Jdbc.transaction(dataSource, c -> store.reserveNew(c, draft.name(), leaseTtl)).orElseThrow(() -> exists(draft.name()));
+    VersionLeases.Lease lease =
+        Jdbc.transaction(dataSource, c -> store.reserveNew(c, draft.name(), leases.ttl())).orElseThrow(() -> exists(draft.name()));
     AlertPolicySpec spec = withVersion(draft, lease.version());
-    publishHolding(lease, () -> publisher.publish(spec));
+    leases.publishHolding(lease, () -> publisher.publish(spec));
     NotifySettings notify = request.notifications().orElse(NotifySettings.NONE);
     Jdbc.transaction(dataSource, c -> store.write(c, spec) && store.writeNotify(c, spec.name(), notify.toJson().toString()));
     LOG.info("alert policy {} created", spec.name());
@@ -123,16 +124,16 @@ final class PolicyService {
         LOG.info("alert policy {}: notification settings changed", name);
         return new Written(prev, TargetService.Action.UPDATED);
       }
-      AlertPolicies.Lease lease = reserve(name);
+      VersionLeases.Lease lease = leases.reserve(name, () -> notFound(name));
       if (lease.storedVersion() != prev.version()) {
-        release(lease);
+        leases.release(lease);
         if (attempt == ATTEMPTS) {
-          throw busy(name);
+          throw leases.busy(name);
         }
         continue;
       }
       AlertPolicySpec next = withVersion(draft, lease.version());
-      publishHolding(lease, () -> publisher.publish(next));
+      leases.publishHolding(lease, () -> publisher.publish(next));
       Optional<String> notify = request.notifications().map(n -> n.toJson().toString());
       Jdbc.transaction(dataSource, c -> store.write(c, next) && (notify.isEmpty() || store.writeNotify(c, name, notify.get())));
       LOG.info("alert policy {} updated to version {}", name, next.version());
@@ -156,8 +157,8 @@ final class PolicyService {
           "alert policy " + name + " is named by " + users.total() + " target(s): " + some
               + (users.total() > users.first().size() ? ", ..." : "") + "; change their alert policy first");
     }
-    AlertPolicies.Lease lease = reserve(name);
-    publishHolding(lease, () -> publisher.delete(name));
+    VersionLeases.Lease lease = leases.reserve(name, () -> notFound(name));
+    leases.publishHolding(lease, () -> publisher.delete(name));
     Jdbc.transaction(dataSource, c -> store.delete(c, name));
     LOG.info("alert policy {} deleted", name);
   }
@@ -171,32 +172,7 @@ final class PolicyService {
    *     one (409); the rest stay pending
    */
   int publishPending() {
-    int published = 0;
-    for (String name : Jdbc.read(dataSource, store::unpublished)) {
-      AlertPolicies.Reservation r = Jdbc.transaction(dataSource, c -> store.reserveUnpublished(c, name, leaseTtl));
-      if (r.busy()) {
-        throw busy(name); // retried: the other write may be another instance's seed that dies
-      }
-      if (r.lease().isEmpty()) {
-        continue; // published meanwhile
-      }
-      AlertPolicies.Lease lease = r.lease().get();
-      Optional<AlertPolicySpec> spec = find(name).filter(s -> s.version() == lease.storedVersion());
-      if (spec.isEmpty()) {
-        release(lease);
-        continue;
-      }
-      publishHolding(lease, () -> publisher.publish(spec.get()));
-      Jdbc.transaction(
-          dataSource,
-          c -> {
-            store.markPublished(c, lease);
-            return null;
-          });
-      LOG.info("alert policy {} (version {}) published", name, lease.storedVersion());
-      published++;
-    }
-    return published;
+    return leases.republish(Jdbc.read(dataSource, store::unpublished), true, this::find, AlertPolicySpec::version, publisher::publish);
   }
 
   /** Validates a request into a policy at {@code version}, against the stored ones. */
@@ -249,36 +225,6 @@ final class PolicyService {
     return new AlertPolicySpec(s.name(), version, s.tags(), s.fields(), s.updatedAt());
   }
 
-  private AlertPolicies.Lease reserve(String name) {
-    AlertPolicies.Reservation r = Jdbc.transaction(dataSource, c -> store.reserve(c, name, leaseTtl));
-    if (r.busy()) {
-      throw busy(name);
-    }
-    return r.lease().orElseThrow(() -> notFound(name));
-  }
-
-  private void publishHolding(AlertPolicies.Lease lease, Runnable publish) {
-    try {
-      publish.run();
-    } catch (RuntimeException e) {
-      try {
-        release(lease);
-      } catch (WebmonException r) {
-        e.addSuppressed(r); // the lease lapses on its own
-      }
-      throw e;
-    }
-  }
-
-  private void release(AlertPolicies.Lease lease) {
-    Jdbc.transaction(
-        dataSource,
-        c -> {
-          store.release(c, lease);
-          return null;
-        });
-  }
-
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
@@ -289,9 +235,5 @@ final class PolicyService {
 
   private static ConflictException exists(String name) {
     return new ConflictException("an alert policy named '" + name + "' already exists (or is being created); choose another name");
-  }
-
-  private static ConflictException busy(String name) {
-    return new ConflictException("alert policy " + name + " is being changed by another request; try again in a moment");
   }
 }

@@ -80,7 +80,22 @@ final class StatusFormats {
     doc.put("components", components);
     doc.put("activePosts", m.active().stream().map(StatusFormats::post).toList());
     doc.put("pastPosts", m.history().stream().limit(HISTORY).map(StatusFormats::post).toList());
+    doc.put("maintenance", m.maintenance().upcoming().stream().map(StatusFormats::maintenance).toList());
     return doc;
+  }
+
+  /** A scheduled maintenance occurrence; {@code zone} is absent for a one-off window (UTC instants). */
+  private static Map<String, Object> maintenance(StatusMaintenance.Shown s) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("title", s.title());
+    o.put("description", s.description());
+    o.put("start", s.start().toString());
+    o.put("end", s.end().toString());
+    if (!s.zone().isEmpty()) {
+      o.put("zone", s.zone());
+    }
+    o.put("active", s.active());
+    return o;
   }
 
   private static Map<String, Object> post(StatusModel.PostView p) {

@@ -23,7 +23,13 @@ import java.util.Set;
  * a target (no name, header, body or pattern): components carry the page's display names. Immutable.
  */
 record StatusModel(
-    StatusPages.Page page, String state, List<ComponentView> components, List<PostView> active, List<PostView> history, Instant generatedAt) {
+    StatusPages.Page page,
+    String state,
+    List<ComponentView> components,
+    List<PostView> active,
+    List<PostView> history,
+    Instant generatedAt,
+    StatusMaintenance maintenance) {
   static final int DAYS = 90;
 
   StatusModel {
@@ -33,8 +39,8 @@ record StatusModel(
   }
 
   /**
-   * A component's current state, from the open incidents of its targets. {@code MAINTENANCE} is
-   * reserved for the maintenance windows (issue 14, next part) and not produced yet.
+   * A component's current state, from the open incidents of its targets; {@code MAINTENANCE} when
+   * none of them has one and an active maintenance window covers one of them.
    */
   enum State {
     OPERATIONAL("operational", "Operational"),
@@ -106,6 +112,7 @@ record StatusModel(
       List<DailyUptime.Tally> last24,
       List<StatusPosts.PageIncident> incidents,
       List<StatusPosts.Post> posts,
+      StatusMaintenance maintenance,
       Instant now) {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Map<String, String> urls = new HashMap<>();
@@ -124,6 +131,9 @@ record StatusModel(
       targets.forEach(t -> componentOf.putIfAbsent(t, c.name()));
       List<StatusPosts.PageIncident> mine = targets.stream().flatMap(t -> incidentsOf.getOrDefault(t, List.of()).stream()).toList();
       State state = state(targets, mine);
+      if (state == State.OPERATIONAL && maintenance.covers(targets)) {
+        state = State.MAINTENANCE; // an open incident outranks maintenance
+      }
       worst = state.ordinal() > worst.ordinal() && state != State.MAINTENANCE ? state : worst;
       List<Day> cells = new ArrayList<>(DAYS);
       ComponentUptime windows = new ComponentUptime();
@@ -152,7 +162,10 @@ record StatusModel(
     Comparator<PostView> newest = Comparator.comparing(PostView::createdAt).reversed().thenComparing(PostView::id);
     List<PostView> active = all.stream().filter(PostView::active).sorted(newest).toList();
     List<PostView> history = all.stream().filter(p -> !p.active()).sorted(newest).toList();
-    return new StatusModel(page, worst.wire, views, active, history, now);
+    if (worst == State.OPERATIONAL && views.stream().anyMatch(v -> v.state().equals(State.MAINTENANCE.wire))) {
+      worst = State.MAINTENANCE;
+    }
+    return new StatusModel(page, worst.wire, views, active, history, now, maintenance);
   }
 
   /** The overall state's words, for the banner. */

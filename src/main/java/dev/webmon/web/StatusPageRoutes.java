@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class StatusPageRoutes {
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException("cannot serialise the status page", e);
       }
-      send(ctx, page, "application/json; charset=utf-8", body);
+      send(ctx, page, m, "application/json; charset=utf-8", body);
       return;
     }
     StatusPages.Page page = visible(ctx, slug);
@@ -65,20 +66,21 @@ final class StatusPageRoutes {
     model.put("previousPage", n > 1 ? n - 1 : 0);
     model.put("nextPage", n < pages ? n + 1 : 0);
     model.put("generated", StatusFormats.shown(m.generatedAt()));
-    send(ctx, page, "text/html; charset=utf-8", views.render("status", model).getBytes(StandardCharsets.UTF_8));
+    send(ctx, page, m, "text/html; charset=utf-8", views.render("status", model).getBytes(StandardCharsets.UTF_8));
   }
 
   private void feed(Context ctx) {
     StatusPages.Page page = visible(ctx, ctx.pathParam("slug"));
-    String atom = StatusFormats.atom(service.model(page), ctx.scheme() + "://" + ctx.host());
-    send(ctx, page, "application/atom+xml; charset=utf-8", atom.getBytes(StandardCharsets.UTF_8));
+    StatusModel m = service.model(page);
+    String atom = StatusFormats.atom(m, ctx.scheme() + "://" + ctx.host());
+    send(ctx, page, m, "application/atom+xml; charset=utf-8", atom.getBytes(StandardCharsets.UTF_8));
   }
 
   private void logo(Context ctx) {
     StatusPages.Page page = visible(ctx, ctx.pathParam("slug"));
     byte[] logo = service.logo(page.slug()).orElseThrow(() -> new NotFoundException("This status page has no logo."));
     ctx.header("Content-Disposition", "inline");
-    send(ctx, page, page.logoType(), logo);
+    sendCached(ctx, page.visibility().equals("public"), StatusService.CACHE_TTL, page.logoType(), logo);
   }
 
   private void badge(Context ctx) {
@@ -110,7 +112,7 @@ final class StatusPageRoutes {
               "response time", f.meanMillis24h().map(ms -> Math.round(ms) + " ms").orElse("–"), f.meanMillis24h().isPresent() ? "#007ec6" : "#9f9f9f");
         };
     ctx.header("Vary", "Cookie, Authorization");
-    sendCached(ctx, open, "image/svg+xml; charset=utf-8", svg.getBytes(StandardCharsets.UTF_8));
+    sendCached(ctx, open, StatusService.CACHE_TTL, "image/svg+xml; charset=utf-8", svg.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The page if the caller may see it; 404 when there is none, 401 when it needs a login or the token. */
@@ -148,15 +150,20 @@ final class StatusPageRoutes {
     return true;
   }
 
-  private static void send(Context ctx, StatusPages.Page page, String type, byte[] body) {
-    sendCached(ctx, page.visibility().equals("public"), type, body);
+  /**
+   * A page's answer. The body shows the maintenance phase (component states, the scheduled list),
+   * so its ETag changes when a window starts or ends; a cache may keep it until then at most.
+   */
+  private void send(Context ctx, StatusPages.Page page, StatusModel m, String type, byte[] body) {
+    Duration left = Duration.between(service.now(), m.maintenance().validUntil());
+    Duration maxAge = left.compareTo(StatusService.CACHE_TTL) < 0 ? (left.isNegative() ? Duration.ZERO : left) : StatusService.CACHE_TTL;
+    sendCached(ctx, page.visibility().equals("public"), maxAge, type, body);
   }
 
-  private static void sendCached(Context ctx, boolean open, String type, byte[] body) {
+  private static void sendCached(Context ctx, boolean open, Duration maxAge, String type, byte[] body) {
     String etag = "\"" + HexFormat.of().formatHex(sha256(body), 0, 16) + "\"";
     ctx.header("ETag", etag);
-    ctx.header(
-        "Cache-Control", open ? "public, max-age=" + StatusService.CACHE_TTL.toSeconds() : "private, no-cache");
+    ctx.header("Cache-Control", open ? "public, max-age=" + maxAge.toSeconds() : "private, no-cache");
     if (matches(ctx.header("If-None-Match"), etag)) {
       ctx.status(304);
       return;

@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import dev.webmon.store.DailyUptime;
 import dev.webmon.store.Jdbc;
+import dev.webmon.store.MaintenanceWindows;
 import dev.webmon.store.StatusPages;
 import dev.webmon.store.StatusPosts;
 import java.time.Clock;
@@ -30,6 +31,7 @@ final class StatusService {
   private final DataSource dataSource;
   private final StatusPages pages = new StatusPages();
   private final StatusPosts posts = new StatusPosts();
+  private final MaintenanceWindows windows = new MaintenanceWindows();
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -188,7 +190,9 @@ final class StatusService {
   StatusModel model(StatusPages.Page page) {
     Instant now = clock.instant();
     Cached c = cache.get(page.slug());
-    if (c != null && c.at().plus(CACHE_TTL).isAfter(now) && !c.at().isAfter(now) && c.model().page().equals(page)) {
+    // A maintenance window starting or ending changes the page: the model holds until then at most.
+    if (c != null && c.at().plus(CACHE_TTL).isAfter(now) && !c.at().isAfter(now) && c.model().page().equals(page)
+        && now.isBefore(c.model().maintenance().validUntil())) {
       return c.model();
     }
     StatusModel model = compute(page, now);
@@ -212,8 +216,18 @@ final class StatusService {
               DailyUptime.last24Hours(c, live, now),
               posts.incidents(c, live, now.minus(Duration.ofDays(StatusModel.DAYS)), MAX_POSTS),
               posts.list(c, page.slug(), MAX_POSTS, 0),
+              StatusMaintenance.of(windows.all(c), windows.targetTags(c, live), now),
               now);
         });
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Drops every cached model (a maintenance window changed: it may cover any page). */
+  void invalidateAll() {
+    cache.clear();
   }
 
   /** Whether the target is on a public page (its badges are open to anyone). */

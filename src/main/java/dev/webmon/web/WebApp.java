@@ -1,6 +1,7 @@
 package dev.webmon.web;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.event.MaintenanceWindow;
 import dev.webmon.notifier.ChannelFactory;
 import dev.webmon.store.AlertPolicies;
 import dev.webmon.store.ChannelWrites;
@@ -50,13 +51,13 @@ public final class WebApp implements AutoCloseable {
   private final Javalin javalin;
   private final WebConfig config;
   private final List<String> routes;
-  private final PolicySeed policySeed;
+  private final PublishAtStart publishAtStart;
 
-  private WebApp(Javalin javalin, WebConfig config, List<String> routes, PolicySeed policySeed) {
+  private WebApp(Javalin javalin, WebConfig config, List<String> routes, PublishAtStart publishAtStart) {
     this.javalin = javalin;
     this.config = config;
     this.routes = routes;
-    this.policySeed = policySeed;
+    this.publishAtStart = publishAtStart;
   }
 
   /**
@@ -93,7 +94,8 @@ public final class WebApp implements AutoCloseable {
   }
 
   /**
-   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}),
+   * without a publisher of maintenance windows: a change of one answers 503.
    *
    * @param commands where acknowledgements of incidents go (the incident-commands topic)
    */
@@ -102,6 +104,25 @@ public final class WebApp implements AutoCloseable {
       DataSource dataSource,
       TargetPublisher publisher,
       PolicyPublisher policies,
+      IncidentCommandPublisher commands,
+      AddressPolicy addresses,
+      Clock clock,
+      MeterRegistry registry) {
+    return create(config, dataSource, publisher, policies, MaintenanceService.UNAVAILABLE, commands, addresses, clock, registry);
+  }
+
+  /**
+   * Builds the app (not started), timing every request in {@code registry} ({@link HttpMetrics}).
+   *
+   * @param maintenance where maintenance window changes go (the maintenance topic)
+   * @param commands where acknowledgements of incidents go (the incident-commands topic)
+   */
+  public static WebApp create(
+      WebConfig config,
+      DataSource dataSource,
+      TargetPublisher publisher,
+      PolicyPublisher policies,
+      ChangePublisher<MaintenanceWindow> maintenance,
       IncidentCommandPublisher commands,
       AddressPolicy addresses,
       Clock clock,
@@ -135,6 +156,9 @@ public final class WebApp implements AutoCloseable {
     IncidentReads incidentReads = new IncidentReads(dataSource);
     ResultRoutes resultRoutes = new ResultRoutes(views, dataSource, store, results, incidentReads);
     IncidentRoutes incidentRoutes = new IncidentRoutes(views, incidentReads, commands, clock, deliveries);
+    // Status pages and maintenance windows (issue #14): a window's change drops the cached pages.
+    StatusService statusPages = new StatusService(dataSource, clock);
+    MaintenanceService windows = new MaintenanceService(dataSource, maintenance, config.publishTimeout(), clock, statusPages::invalidateAll);
     List<String> routes = Collections.synchronizedList(new ArrayList<>());
     Javalin javalin =
         Javalin.create(
@@ -183,12 +207,18 @@ public final class WebApp implements AutoCloseable {
               new PolicyPageRoutes(views, policyService).register(r);
               incidentRoutes.register(r);
               // Status pages (issue #14): public pages, feeds and badges; their management.
-              StatusService statusPages = new StatusService(dataSource, clock);
               new StatusPageRoutes(views, statusPages, config.apiToken().reveal()).register(r);
               new StatusApiRoutes(statusPages).register(r);
               new StatusAdminRoutes(views, statusPages).register(r);
+              new MaintenanceApiRoutes(windows).register(r);
+              new MaintenancePageRoutes(views, windows).register(r);
             });
-    return new WebApp(javalin, config, routes, new PolicySeed(policyService));
+    PublishAtStart atStart =
+        new PublishAtStart(
+            List.of(
+                new PublishAtStart.Task("alert policies", policyService::publishPending),
+                new PublishAtStart.Task("maintenance windows", windows::republish)));
+    return new WebApp(javalin, config, routes, atStart);
   }
 
   /**
@@ -200,7 +230,7 @@ public final class WebApp implements AutoCloseable {
         java.sql.Statement st = c.createStatement()) {
       st.executeQuery("SELECT 1 FROM target, web_session, check_rollup_hourly, alert_policy LIMIT 0").close();
       st.executeQuery("SELECT 1 FROM incident, incident_event LIMIT 0").close();
-      st.executeQuery("SELECT 1 FROM status_page, check_uptime_daily LIMIT 0").close();
+      st.executeQuery("SELECT 1 FROM status_page, check_uptime_daily, maintenance_window LIMIT 0").close();
       st.executeQuery("SELECT * FROM webmon_hourly('-', now(), now()) LIMIT 0").close();
     } catch (java.sql.SQLException e) {
       throw new dev.webmon.WebmonException(
@@ -220,7 +250,7 @@ public final class WebApp implements AutoCloseable {
   /** Binds the port; returns this. */
   public WebApp start() {
     javalin.start();
-    policySeed.start();
+    publishAtStart.start();
     LOG.info("web app listening on {}", url());
     return this;
   }
@@ -254,7 +284,7 @@ public final class WebApp implements AutoCloseable {
   /** Stops the server; idempotent. */
   @Override
   public void close() {
-    policySeed.close();
+    publishAtStart.close();
     javalin.stop();
   }
 }

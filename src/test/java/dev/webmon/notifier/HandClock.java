@@ -7,15 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A UTC clock that only moves when the test moves it. Thread-safe. */
-final class HandClock extends Clock {
+/** A UTC clock that only moves when the test moves it (web tests use it too). Thread-safe. */
+public final class HandClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  HandClock(Instant start) {
+  public HandClock(Instant start) {
     now = new AtomicReference<>(start);
   }
 
-  void set(Instant instant) {
+  public void set(Instant instant) {
     now.set(instant);
   }
 

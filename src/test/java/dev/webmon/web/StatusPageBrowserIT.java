@@ -34,7 +34,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * BrowserIT}): a page like the demo's renders without login, shows the 90-day bars and an incident
  * post, and leaks no URL, header or pattern of its targets; a manual post whose Markdown carries a
  * {@code <script>} and a {@code javascript:} link is inert. Its screenshot is the README's
- * (target/screenshots/status-page.png, copied to docs/images/status-page.png).
+ * (target/screenshots/status-page.png, copied to docs/images/status-page.png). A maintenance window
+ * made in the UI form puts its component "Under maintenance" on the public page.
  */
 @ExtendWith(WebExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -152,6 +153,52 @@ class StatusPageBrowserIT {
     assertThat(Files.size(shot)).isGreaterThan(10_000);
     Files.createDirectories(README_IMAGE.getParent());
     Files.copy(shot, README_IMAGE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void aWindowMadeInTheFormPutsItsComponentUnderMaintenance(WebFixture web) {
+    String api = StatusPageIT.target(web, "https://maintained-internal.example/", "Maintained API", false);
+    StatusPageIT.created(web.post("/api/v1/status-pages", "{\"slug\":\"maintained\",\"title\":\"Maintained status\"}"));
+    StatusPageIT.created(web.post("/api/v1/status-pages/maintained/components", "{\"name\":\"Public API\",\"targets\":[\"" + api + "\"]}"));
+    driver.get(web.base() + "/login");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("password")).isEmpty());
+    driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/targets"));
+
+    driver.findElement(By.id("nav-maintenance")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("add-maintenance")).isEmpty());
+    driver.findElement(By.id("add-maintenance")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("maintenance-form")).isEmpty());
+    assertThat(driver.findElement(By.id("schedule.zone")).getDomProperty("value")).isEqualTo("UTC");
+    driver.findElement(By.id("title")).sendKeys("API <b>upgrade</b>");
+    driver.findElement(By.id("description")).sendKeys("Requests may be slow.");
+    driver.findElement(By.id("scope.targets")).sendKeys(api);
+    driver.findElement(By.cssSelector("#schedule\\.type option[value='cron']")).click();
+    driver.findElement(By.id("schedule.cron")).sendKeys("61 * * * *");
+    driver.findElement(By.id("schedule.duration")).sendKeys("1");
+    driver.findElement(By.id("save")).click();
+    // A bad expression: the error next to its input, nothing stored.
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("schedule.cron-error")).isEmpty());
+    assertThat(web.queryLong("SELECT count(*) FROM maintenance_window")).isZero();
+    WebElement cron = driver.findElement(By.id("schedule.cron"));
+    cron.clear();
+    cron.sendKeys("* * * * *"); // every minute for a minute: active at any time
+    driver.findElement(By.id("preview")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("maintenance-preview")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#maintenance-preview li"))).hasSize(5);
+    driver.findElement(By.id("save")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("maintenance-active")).isEmpty());
+    assertThat(driver.findElement(By.id("maintenance-active")).getText()).contains("API <b>upgrade</b>");
+    assertNoAlert();
+
+    driver.get(web.base() + "/status/maintained");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("sp-components")).isEmpty());
+    assertThat(driver.findElement(By.cssSelector(".sp-component")).getText()).contains("Public API", "Under maintenance");
+    assertThat(driver.findElement(By.id("sp-overall")).getText()).isEqualTo("Under maintenance");
+    assertThat(driver.findElement(By.id("sp-maintenance")).getText()).contains("Scheduled maintenance", "API <b>upgrade</b>", "Requests may be slow.");
+    assertThat(driver.getPageSource()).doesNotContain(api, "maintained-internal", "Maintained API");
+    driver.manage().deleteAllCookies(); // the other test's browser has no session
   }
 
   /** 90 days of daily uptime, a little different per target and day (a bad day here and there). */

@@ -51,6 +51,8 @@ final class WebFixture implements AutoCloseable {
   final String policyTopic;
   /** The incident-commands topic acks go to. */
   final String commandsTopic;
+  /** The fixture's maintenance topic (compacted, one partition). */
+  final String maintenanceTopic;
   final TargetPublisher publisher;
   final PolicyPublisher policies;
   final WebApp app;
@@ -72,6 +74,7 @@ final class WebFixture implements AutoCloseable {
       String topic,
       String policyTopic,
       String commandsTopic,
+      String maintenanceTopic,
       TargetPublisher publisher,
       PolicyPublisher policies,
       WebApp app) {
@@ -80,6 +83,7 @@ final class WebFixture implements AutoCloseable {
     this.topic = topic;
     this.policyTopic = policyTopic;
     this.commandsTopic = commandsTopic;
+    this.maintenanceTopic = maintenanceTopic;
     this.publisher = publisher;
     this.policies = policies;
     this.app = app;
@@ -102,6 +106,8 @@ final class WebFixture implements AutoCloseable {
     createCompactedTopic(kafka.kafkaConfig(), topic);
     String policyTopic = KafkaExtension.uniqueTopic("alert-policies");
     createCompactedTopic(kafka.kafkaConfig(), policyTopic, 1);
+    String maintenanceTopic = KafkaExtension.uniqueTopic("maintenance");
+    createCompactedTopic(kafka.kafkaConfig(), maintenanceTopic, 1);
     HikariDataSource db = PostgresFixture.freshDatabase(context, "web");
     Map<String, String> values = new HashMap<>();
     values.put(WebConfig.PORT.name(), "0");
@@ -117,10 +123,11 @@ final class WebFixture implements AutoCloseable {
     PolicyPublisher policies = publisher.policies(policyTopic);
     WebApp app =
         WebApp.create(
-                config, db, publisher, policies, publisher.incidentCommands(commandsTopic), addresses, clock,
+                config, db, publisher, policies, publisher.maintenance(maintenanceTopic), publisher.incidentCommands(commandsTopic),
+                addresses, clock,
                 new io.micrometer.core.instrument.composite.CompositeMeterRegistry())
             .start();
-    return new WebFixture(kafka, db, topic, policyTopic, commandsTopic, publisher, policies, app);
+    return new WebFixture(kafka, db, topic, policyTopic, commandsTopic, maintenanceTopic, publisher, policies, app);
   }
 
   static void createCompactedTopic(KafkaConfig kafka, String topic) {
@@ -294,6 +301,11 @@ final class WebFixture implements AutoCloseable {
   /** Every record of the alert-policies topic, in order (key, value or null for a tombstone). */
   List<ConsumerRecord<String, byte[]>> policyRecords() {
     return records(kafka.kafkaConfig(), policyTopic);
+  }
+
+  /** Every record of the maintenance topic, in order (key, value or null for a tombstone). */
+  List<ConsumerRecord<String, byte[]>> maintenanceRecords() {
+    return records(kafka.kafkaConfig(), maintenanceTopic);
   }
 
   /** Every record of the targets topic, in partition order (key, value or null for a tombstone). */
