@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.webmon.WebmonException;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.IncidentEvent;
+import dev.webmon.event.MaintenanceWindow;
 import dev.webmon.store.Jdbc;
+import dev.webmon.store.MaintenanceWindows;
 import dev.webmon.store.Schedules;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #runOnce()} claims due rows ({@code FOR UPDATE SKIP LOCKED}), inserts their
  * notifications and advances them in ONE transaction, so a restart neither repeats nor skips a
  * step and any number of instances may run. The engine's workers deliver the rows like any other.
+ * While a maintenance window covers a row's target, its due sends are held to the window's end
+ * ({@link MaintenanceHold}).
  * Thread-safe: {@link #start()} runs the loop on one virtual thread; the hook may be called from
  * any thread.
  */
@@ -62,6 +67,7 @@ final class Escalations implements AutoCloseable {
   private final Duration poll;
   private final int batch;
   private final EventCodec codec = new EventCodec();
+  private final MaintenanceWindows maintenance = new MaintenanceWindows();
   private final CountDownLatch closed = new CountDownLatch(1);
   private Thread thread;
 
@@ -115,6 +121,10 @@ final class Escalations implements AutoCloseable {
     Instant now = clock.instant();
     return Jdbc.transaction(ds, c -> {
       List<Schedules.Claimed> claimed = Schedules.claimDue(c, now, batch);
+      List<MaintenanceWindow> windows = claimed.isEmpty() ? List.of() : maintenance.all(c);
+      Map<String, List<String>> tags = windows.isEmpty()
+          ? Map.of()
+          : maintenance.targetTags(c, claimed.stream().map(cl -> cl.row().targetId()).distinct().toList());
       for (Schedules.Claimed cl : claimed) {
         Schedules.Row row = cl.row();
         EscalationPlan.State state = state(row);
@@ -122,6 +132,15 @@ final class Escalations implements AutoCloseable {
         if (!incident.equals("open")) {
           // The sink stored the acknowledgement or resolution before the engine consumed it.
           state = state.stop(incident.equals("acknowledged"), incident.equals("resolved"));
+        }
+        Optional<Instant> held = state.stopped()
+            ? Optional.empty()
+            : MaintenanceHold.until(windows, row.targetId(), tags.getOrDefault(row.targetId(), List.of()), now);
+        if (held.isPresent()) {
+          Schedules.advance(c, withState(row, MaintenanceHold.deferTo(state, held.get())));
+          LOG.debug("incident {} of target {}: under maintenance, reminders and escalation held until {}",
+              row.incidentId(), row.targetId(), held.get());
+          continue;
         }
         NotifySettings settings = settings(row.notifySettings(), row.policy(), row.incidentId());
         EscalationPlan.Decision d = EscalationPlan.due(settings, row.channels(), state, now);

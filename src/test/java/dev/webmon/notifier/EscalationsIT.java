@@ -10,12 +10,16 @@ import dev.webmon.event.EventCodec;
 import dev.webmon.event.IncidentEvent;
 import dev.webmon.event.IncidentSeverity;
 import dev.webmon.event.LocationStatus;
+import dev.webmon.event.MaintenanceSchedule;
+import dev.webmon.event.MaintenanceScope;
+import dev.webmon.event.MaintenanceWindow;
 import dev.webmon.event.Reason;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
 import dev.webmon.store.Database;
 import dev.webmon.store.IncidentWrites;
 import dev.webmon.store.Jdbc;
+import dev.webmon.store.MaintenanceWindows;
 import dev.webmon.store.Schedules;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -115,6 +119,61 @@ class EscalationsIT {
         "12:30 REMINDER " + id + ":reminder-2:ops seq=2 reminder 2",
         "12:30 ESCALATION " + id + ":escalation-2:boss seq=2 step 2 after 30",
         "13:20 REMINDER " + id + ":reminder-3:ops seq=2 reminder 3");
+  }
+
+  @Test
+  void aMaintenanceWindowHoldsRemindersAndStepsToItsEndAcrossARestart() throws SQLException {
+    MaintenanceWindow window = new MaintenanceWindow(UUID.randomUUID(), 1, "db upgrade", "",
+        new MaintenanceScope(false, List.of("shop-home"), List.of()),
+        new MaintenanceSchedule.Once(t("12:05"), t("12:40")), t("11:00"));
+    Jdbc.transaction(ds, c -> new MaintenanceWindows().insert(c, window));
+    Escalations first = new Escalations(ds, clock);
+    transition(first, event(id, 1, IncidentEvent.Kind.OPENED, t("12:00"), Optional.empty()), List.of("ops"));
+
+    clock.set(t("12:10"));
+    assertThat(first.runOnce()).isEqualTo(1);
+    assertThat(notifications()).isEmpty();
+    assertThat(schedule(id)).isEqualTo("open reminders=0 next=12:40 step=0 at=12:40 seq=1 channels=[ops]");
+
+    Escalations second = new Escalations(ds, clock);
+    clock.set(t("12:39:59"));
+    assertThat(second.runOnce()).isZero();
+    clock.set(t("12:40"));
+    assertThat(second.runOnce()).isEqualTo(1);
+    // The catch-up of an outage: one reminder, then every step that fell due, in order.
+    assertThat(notifications()).containsExactly(
+        "12:40 REMINDER " + id + ":reminder-1:ops seq=1 reminder 1",
+        "12:40 ESCALATION " + id + ":escalation-1:oncall seq=1 step 1 after 10",
+        "12:40 ESCALATION " + id + ":escalation-2:boss seq=1 step 2 after 30");
+    assertThat(schedule(id)).isEqualTo("open reminders=1 next=12:45 step=2 at=- seq=1 channels=[ops]");
+  }
+
+  @Test
+  void onlyWindowsCoveringTheTargetByIdOrTagHold() throws SQLException {
+    sql("INSERT INTO target (id, name, url, interval_seconds, tags, version, spec, updated_at) VALUES ('shop-home', 'Shop',"
+        + " 'https://shop.example/', 60, '{env:prod}', 1, '{}'::jsonb, now())");
+    MaintenanceWindow other = new MaintenanceWindow(UUID.randomUUID(), 1, "other", "",
+        new MaintenanceScope(false, List.of("blog"), List.of("env:staging")),
+        new MaintenanceSchedule.Once(t("12:05"), t("12:40")), t("11:00"));
+    Jdbc.transaction(ds, c -> new MaintenanceWindows().insert(c, other));
+    Escalations e = new Escalations(ds, clock);
+    transition(e, event(id, 1, IncidentEvent.Kind.OPENED, t("12:00"), Optional.empty()), List.of("ops"));
+    clock.set(t("12:10"));
+    e.runOnce();
+    assertThat(notifications()).containsExactly("12:10 ESCALATION " + id + ":escalation-1:oncall seq=1 step 1 after 10");
+
+    MaintenanceWindow prod = new MaintenanceWindow(UUID.randomUUID(), 1, "prod", "",
+        new MaintenanceScope(false, List.of(), List.of("env:prod")),
+        new MaintenanceSchedule.Once(t("12:12"), t("12:20")), t("11:00"));
+    Jdbc.transaction(ds, c -> new MaintenanceWindows().insert(c, prod));
+    clock.set(t("12:15"));
+    e.runOnce();
+    assertThat(schedule(id)).isEqualTo("open reminders=0 next=12:20 step=1 at=12:30 seq=1 channels=[ops]");
+    clock.set(t("12:20"));
+    e.runOnce();
+    assertThat(notifications()).containsExactly(
+        "12:10 ESCALATION " + id + ":escalation-1:oncall seq=1 step 1 after 10",
+        "12:20 REMINDER " + id + ":reminder-1:ops seq=1 reminder 1");
   }
 
   @Test
