@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -29,8 +30,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * flushCache()} on every task store that is a {@link CachedStateStore} ({@code
  * StreamTask.prepareCommit} → {@code ProcessorStateManager.flushCache}), then flushes the record
  * collector and commits the transaction; so the changelog records are part of the commit's
- * transaction, as a caching store's are. ({@code flush()} and {@code commit()} come only after
- * the transaction, too late.) {@code alerterStateIsWrittenInTheCommit} in AlerterTopologyTest
+ * transaction, as a caching store's are. ({@code commit()} comes only after the transaction, too
+ * late.) {@code alerterStateIsWrittenInTheCommit} in AlerterTopologyTest
  * fails if an upgrade stops calling it. After an aborted transaction Streams closes the task
  * dirty and initialises it again: {@link #init} drops every object kept and the store beneath is
  * restored from the changelog.
@@ -183,8 +184,8 @@ final class AlertStates implements StateStore, CachedStateStore<String, byte[]> 
   }
 
   @Override
-  public void flush() {
-    committed.flush();
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    committed.commit(changelogOffsets);
   }
 
   @Override

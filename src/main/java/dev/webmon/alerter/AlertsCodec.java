@@ -28,8 +28,10 @@ final class AlertsCodec {
   static byte[] encode(TargetAlerts s) {
     StateWriter out = WRITERS.get().reset();
     out.writeByte(VERSION);
-    List<String> names = new ArrayList<>(s.locations().locations().keySet());
-    out.writeCount(names.size());
+    // The name table of the incidents' locations: the locations' own order, as decode reads it.
+    List<String> names =
+        s.anyOpen() ? new ArrayList<>(s.locations().locations().keySet()) : List.of();
+    out.writeCount(s.locations().locations().size());
     for (LocationState l : s.locations().locations().values()) {
       location(out, l);
     }
