@@ -20,7 +20,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -42,8 +41,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   private final EventCodec codec = new EventCodec();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> watches;
-  private KeyValueStore<String, byte[]> alerts;
-  private DecodedStates states;
+  private AlertStates states;
   private PolicyBook policies;
   private MaintenanceBook maintenance;
   private Skips skips;
@@ -65,8 +63,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   public void init(ProcessorContext<String, byte[]> ctx) {
     this.context = ctx;
     this.watches = ctx.getStateStore(AlerterTopology.WATCHES);
-    this.alerts = ctx.getStateStore(AlerterTopology.ALERTS);
-    this.states = new DecodedStates(alerts, AlerterTopology.DECODED_STATES_PER_TASK);
+    this.states = ctx.getStateStore(AlerterTopology.ALERTS);
     ReadOnlyKeyValueStore<String, byte[]> global = ctx.getStateStore(AlerterTopology.POLICIES);
     this.policies = new PolicyBook(global, codec);
     this.maintenance =
@@ -142,7 +139,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     watches.put(key, StateCodec.encode(Watch.of(t)));
     policies.forget(key);
     maintenance.forget(key);
-    if (due.containsKey(key) || alerts.get(key) != null) {
+    if (due.containsKey(key) || states.contains(key)) {
       due.put(key, Instant.MIN); // the silence may have changed: judge it at the next tick
     }
   }
@@ -220,13 +217,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
     if (rescan) {
       rescan = false;
       due.clear();
-      List<String> all = new ArrayList<>();
-      try (KeyValueIterator<String, byte[]> it = alerts.all()) {
-        while (it.hasNext()) {
-          all.add(it.next().key);
-        }
-      }
-      for (String key : all) {
+      for (String key : states.keys()) {
         judgeAt(key, now, timestamp);
       }
       return;

@@ -26,8 +26,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * The three input topics must be co-partitioned (same key = target id, same partition count);
  * Streams refuses to start otherwise. Every store is in memory: RocksDB is not on the class path.
- * The stores are cached ({@code statestore.cache.max.bytes}): a target's writes between two
- * commits reach its changelog once, at the commit, in the same transaction.
+ * Writes between two commits reach the changelogs once per key, at the commit, in the same
+ * transaction: {@code alerter-targets} is cached ({@code statestore.cache.max.bytes}), {@code
+ * alerter-state} keeps decoded states and encodes the changed ones at the commit ({@link
+ * AlertStates}).
  * Changelog topics: {@code <application.id>-alerter-targets-changelog} and {@code
  * <application.id>-alerter-state-changelog}; the global stores restore from {@code
  * alert-policies} and {@code maintenance} themselves.
@@ -46,8 +48,8 @@ public final class AlerterTopology {
   static final String MAINTENANCE = "alerter-maintenance";
 
   /**
-   * Decoded states an {@link AlertProcessor} keeps in memory ({@link DecodedStates}), per task;
-   * 1 to 2 KB of heap each with three locations (docs/benchmarks.md).
+   * Committed states the {@code alerter-state} store keeps decoded ({@link AlertStates}), per
+   * task; 1 to 2 KB of heap each with three locations (docs/benchmarks.md).
    */
   static final int DECODED_STATES_PER_TASK = 20_000;
 
@@ -81,11 +83,7 @@ public final class AlerterTopology {
                 Serdes.ByteArray())
             .withCachingEnabled(),
         "alerts");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALERTS), Serdes.String(),
-                Serdes.ByteArray())
-            .withCachingEnabled(),
-        "alerts");
+    t.addStateStore(AlertStates.builder(ALERTS, DECODED_STATES_PER_TASK), "alerts");
     t.addSink("incidents", topics.incidents(), new StringSerializer(), new ByteArraySerializer(),
         "alerts");
     t.addGlobalStore(

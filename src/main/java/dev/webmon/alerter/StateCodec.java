@@ -19,47 +19,55 @@ import java.util.UUID;
 
 /**
  * The binary form of the alerter's per-target state in its stores (and so their changelogs): a
- * version byte, then the fields in declaration order through {@link DataOutputStream}. No field
- * names, no JSON: a target with three locations and an open incident is a few hundred bytes, and
- * nothing is decoded while a store is restored (the in-memory store takes the bytes as they are).
- * The target id is the key and is not repeated. Enums of this package are written by ordinal
- * (append new values only; otherwise bump {@link #VERSION}), {@link Reason} by name. Thread-safe.
+ * version byte, then the fields in declaration order. No field names, no JSON: a target with
+ * three locations and an open incident is a few hundred bytes, and nothing is decoded while a
+ * store is restored (the in-memory store takes the bytes as they are). The target id is the key
+ * and is not repeated. Enums of this package are written by ordinal (append new values only;
+ * otherwise bump the version), {@link Reason} by name. Alert states are written in version 2
+ * ({@link AlertsCodec}); version 1 (through {@link DataOutputStream}) is still read, and is
+ * the format of {@link Watch}es. Thread-safe.
  */
 final class StateCodec {
-  /** The format written; a decoder reads this version only. */
-  static final byte VERSION = 1;
+  /** The format of alert states written ({@link AlertsCodec}). */
+  static final byte VERSION = AlertsCodec.VERSION;
+
+  /** The format of watches, and of alert states written before version 2. */
+  static final byte VERSION_1 = 1;
 
   private static final Status[] STATUSES = Status.values();
   private static final Severity[] SEVERITIES = Severity.values();
 
   private StateCodec() {}
 
+  /** A target's alert state, in the current format ({@link AlertsCodec}, version 2). */
   static byte[] encode(TargetAlerts s) {
-    return write(out -> {
-      out.writeInt(s.locations().locations().size());
-      for (LocationState l : s.locations().locations().values()) {
-        location(out, l);
-      }
-      IncidentTracker a = s.availability();
-      out.writeByte(a.lastStatus().ordinal());
-      instant(out, a.lastAt());
-      out.writeInt(a.changes().size());
-      for (Instant c : a.changes()) {
-        instant(out, c);
-      }
-      optInstant(out, a.lastChange());
-      out.writeBoolean(a.flapping());
-      out.writeLong(a.opened());
-      optIncident(out, a.open());
-      CertificateTracker c = s.certificate();
-      out.writeLong(c.opened());
-      optInstant(out, c.newest());
-      optIncident(out, c.open());
-    });
+    return AlertsCodec.encode(s);
   }
 
+  /**
+   * Decodes a target's alert state of version 2, or of version 1 (written before 2026-12; a
+   * changelog may still hold such states until the target's next write).
+   */
   static TargetAlerts decodeAlerts(String targetId, byte[] bytes) {
-    return read(targetId, bytes, in -> {
+    if (bytes.length > 0 && bytes[0] != VERSION && bytes[0] != VERSION_1) {
+      throw new WebmonException("alerter state of target " + targetId + " has format "
+          + bytes[0] + ", this version reads " + VERSION_1 + " and " + VERSION + " only");
+    }
+    if (bytes.length > 0 && bytes[0] == VERSION) {
+      StateReader in = new StateReader(bytes, 1);
+      try {
+        TargetAlerts s = AlertsCodec.decode(targetId, in);
+        if (in.remaining() > 0) {
+          throw new WebmonException("alerter state of target " + targetId + " has "
+              + in.remaining() + " bytes too many");
+        }
+        return s;
+      } catch (IOException e) {
+        throw new WebmonException("alerter state of target " + targetId
+            + " is truncated or malformed", e);
+      }
+    }
+    return read(targetId, bytes, VERSION_1, in -> {
       int n = in.readInt();
       TreeMap<String, LocationState> locations = new TreeMap<>();
       for (int i = 0; i < n; i++) {
@@ -109,7 +117,7 @@ final class StateCodec {
   }
 
   static Watch decodeWatch(String targetId, byte[] bytes) {
-    return read(targetId, bytes, in -> {
+    return read(targetId, bytes, VERSION_1, in -> {
       long version = in.readLong();
       String name = in.readUTF();
       Duration interval = duration(in);
@@ -125,26 +133,6 @@ final class StateCodec {
           optInt(in), optInt(in), optDuration(in));
       return new Watch(version, name, interval, timeout, tags, policy, f);
     });
-  }
-
-  private static void location(DataOutputStream out, LocationState l) throws IOException {
-    out.writeUTF(l.location());
-    out.writeByte(l.status().ordinal());
-    instant(out, l.lastStartedAt());
-    uuid(out, l.lastResultId());
-    out.writeInt(l.failures());
-    out.writeInt(l.passes());
-    out.writeInt(l.slow());
-    out.writeInt(l.fast());
-    optUuid(out, l.streakStart());
-    optUuid(out, l.slowStart());
-    out.writeInt(l.recentFailures().size());
-    for (LocationState.Strike s : l.recentFailures()) {
-      instant(out, s.at());
-      uuid(out, s.resultId());
-    }
-    optUuid(out, l.since());
-    optReason(out, l.reason());
   }
 
   private static LocationState location(DataInputStream in) throws IOException {
@@ -165,37 +153,6 @@ final class StateCodec {
     }
     return new LocationState(name, status, last, lastId, failures, passes, slow, fast, streak,
         slowStart, strikes, optUuid(in), optReason(in));
-  }
-
-  private static void optIncident(DataOutputStream out, Optional<Incident> open)
-      throws IOException {
-    out.writeBoolean(open.isPresent());
-    if (open.isEmpty()) {
-      return;
-    }
-    Incident i = open.get();
-    uuid(out, i.id());
-    out.writeLong(i.seq());
-    out.writeByte(i.severity().ordinal());
-    instant(out, i.openedAt());
-    uuid(out, i.cause());
-    out.writeInt(i.locations().size());
-    for (LocationVerdict l : i.locations()) {
-      out.writeUTF(l.location());
-      out.writeByte(l.status().ordinal());
-      optReason(out, l.reason());
-      optUuid(out, l.since());
-    }
-    out.writeInt(i.quorum());
-    out.writeInt(i.reporting());
-    out.writeBoolean(i.ack().isPresent());
-    if (i.ack().isPresent()) {
-      Ack a = i.ack().get();
-      out.writeUTF(a.by());
-      optString(out, a.note());
-      instant(out, a.at());
-    }
-    optInstant(out, i.certificateExpiresAt());
   }
 
   private static Optional<Incident> optIncident(DataInputStream in) throws IOException {
@@ -327,7 +284,7 @@ final class StateCodec {
     Buffer b = BUFFERS.get();
     b.bytes.reset();
     try {
-      b.out.writeByte(VERSION);
+      b.out.writeByte(VERSION_1);
       body.write(b.out);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
@@ -335,7 +292,7 @@ final class StateCodec {
     return b.bytes.toByteArray();
   }
 
-  /** A thread's encoding buffer, reused (a stream thread encodes a state per changed result). */
+  /** A thread's encoding buffer, reused. */
   private static final class Buffer {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
     final DataOutputStream out = new DataOutputStream(bytes);
@@ -343,13 +300,13 @@ final class StateCodec {
 
   private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
-  private static <T> T read(String targetId, byte[] bytes, Reader<T> reader) {
+  private static <T> T read(String targetId, byte[] bytes, byte expected, Reader<T> reader) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != expected) {
         throw new WebmonException(
             "alerter state of target " + targetId + " has format " + version
-                + ", this version reads " + VERSION + " only");
+                + ", this version reads " + expected + " only");
       }
       T value = reader.read(in);
       if (in.available() > 0) {

@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * Everything the alerter keeps about one target: its locations and both incident lanes. The unit
- * the Streams topology stores per target (see {@link AlertStateSerde}). Immutable.
+ * the Streams topology stores per target (see {@link AlertStates}, {@link StateCodec}). Immutable.
  *
  * <p>The target has one clock, {@link IncidentTracker#lastAt} of its availability lane: a result
  * is judged at its own {@code startedAt} unless a tick or another location already judged a later

@@ -362,6 +362,20 @@ class AlerterTopologyTest {
   }
 
   @Test
+  void alerterStateIsWrittenInTheCommit() {
+    // AlertStates writes behind in CachedStateStore.flushCache, which Streams calls before the
+    // commit's transaction; if an upgrade stopped calling it, nothing would reach the changelog.
+    d.target().pass("a", "12:00").fail("a", "12:01");
+    List<TargetAlerts> logged = d.changelog();
+    assertThat(logged).hasSize(2);
+    assertThat(logged.get(1)).isEqualTo(d.state().orElseThrow());
+    assertThat(logged.get(1).locations().locations().get("a").failures()).isEqualTo(1);
+    d.deleteTarget("12:02");
+    assertThat(d.changelog()).containsExactly((TargetAlerts) null);
+    assertThat(d.state()).isEmpty();
+  }
+
+  @Test
   void oneSubTopologyReadsAllThreeInputsWithBothStores() {
     var description = AlerterTopology.build(Driven.TOPICS, java.time.Clock.systemUTC(), Driven.TICK)
         .describe();

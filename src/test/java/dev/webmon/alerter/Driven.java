@@ -34,6 +34,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The real topology in a {@link TopologyTestDriver}, driven by a script: results, specs,
@@ -206,9 +207,9 @@ final class Driven implements AutoCloseable {
   Driven restartAt(Instant start) {
     read();
     Driven next = new Driven(start);
-    for (String store : List.of(AlerterTopology.WATCHES, AlerterTopology.ALERTS)) {
-      var to = next.driver.<String, byte[]>getKeyValueStore(store);
-      try (var it = driver.<String, byte[]>getKeyValueStore(store).all()) {
+    for (boolean alerts : List.of(false, true)) {
+      var to = next.bytes(alerts);
+      try (var it = bytes(alerts).all()) {
         it.forEachRemaining(kv -> to.put(kv.key, kv.value));
       }
     }
@@ -292,10 +293,29 @@ final class Driven implements AutoCloseable {
 
   /** The stored alert state of the target, decoded. */
   Optional<TargetAlerts> state() {
-    byte[] b = driver.<String, byte[]>getKeyValueStore(AlerterTopology.ALERTS).get(TARGET);
+    byte[] b = bytes(true).get(TARGET);
     return b == null ? Optional.empty() : Optional.of(StateCodec.decodeAlerts(TARGET, b));
   }
 
+
+  /** Every record written to alerter-state's changelog so far, decoded (null = deleted). */
+  List<TargetAlerts> changelog() {
+    List<TargetAlerts> out = new ArrayList<>();
+    var topic = driver.createOutputTopic("webmon-alerter-" + AlerterTopology.ALERTS + "-changelog",
+        new StringDeserializer(), new ByteArrayDeserializer());
+    while (!topic.isEmpty()) {
+      var r = topic.readRecord();
+      out.add(r.value() == null ? null : StateCodec.decodeAlerts(r.key(), r.value()));
+    }
+    return out;
+  }
+
+  /** The committed bytes of alerter-state ({@code alerts}) or alerter-targets. */
+  KeyValueStore<String, byte[]> bytes(boolean alerts) {
+    return alerts
+        ? ((AlertStates) driver.getStateStore(AlerterTopology.ALERTS)).bytes()
+        : driver.getKeyValueStore(AlerterTopology.WATCHES);
+  }
 
   @Override
   public void close() {
