@@ -110,7 +110,7 @@ class MaintenancePropertiesTest {
       }
       Statistics.label("a failure inside a window").collect(mutedFailure);
       Statistics.label("a failure inside a window")
-          .coverage(c -> c.check(true).percentage(p -> p > 30));
+          .coverage(c -> c.check(true).percentage(p -> p >= 15)); // ≈ 40 % typical; 15 is 3.5 sd below at 50 tries
 
       Instant end = t.plusSeconds(30);
       d.until(end);
