@@ -28,6 +28,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,7 +125,8 @@ public final class WebBench {
       Figures listFirstPage,
       Figures listHtml,
       double statusPageFirstMs,
-      Figures statusPage) {
+      Figures statusPage,
+      Figures statusPageComputed) {
     public boolean goalsMet() {
       return chart30d.p95Ms() < CHART_GOAL_P95_MS && listFirstPage.p95Ms() < LIST_GOAL_P95_MS
           && statusPage.p95Ms() < STATUS_PAGE_GOAL_P95_MS;
@@ -142,6 +147,7 @@ public final class WebBench {
           .put("listHtml", json(listHtml))
           .put("statusPageFirstMs", statusPageFirstMs, 2)
           .put("statusPage", json(statusPage))
+          .put("statusPageComputed", json(statusPageComputed))
           .put("goalStatusPageP95Ms", STATUS_PAGE_GOAL_P95_MS, 0)
           .put("goalChartP95Ms", CHART_GOAL_P95_MS, 0)
           .put("goalListP95Ms", LIST_GOAL_P95_MS, 0)
@@ -194,7 +200,8 @@ public final class WebBench {
         WebBenchData.statusPage(db, ids, STATUS_COMPONENTS);
         WebConfig config = WebConfig.forTests(PASSWORD, TOKEN, false);
         ReadOnlyPublisher readOnly = new ReadOnlyPublisher();
-        try (WebApp app = WebApp.create(config, db, readOnly, readOnly, AddressPolicy.allowingAll(), Clock.systemUTC()).start()) {
+        SteppingClock clock = new SteppingClock();
+        try (WebApp app = WebApp.create(config, db, readOnly, readOnly, AddressPolicy.allowingAll(), clock).start()) {
           String base = "http://127.0.0.1:" + app.port();
           String loadBefore = loadAverage();
           say(out, "web app on " + base + "; " + o.concurrency() + " concurrent clients, " + o.warmup() + " warm-up + "
@@ -214,11 +221,18 @@ public final class WebBench {
           }
           say(out, String.format(Locale.ROOT, "status page, first request (computed, not cached): %.2f ms", statusFirstMs));
           Figures status = measure("status page, 50 components (HTML)", o, out, () -> get(http, base + "/status/bench", null));
+          // The same page with its model recomputed for every request: the clock jumps past the
+          // page cache's 15 s before each one (no other scenario runs after this one).
+          Figures computed = measure("status page, computed every request", o, out, () -> {
+            clock.step(Duration.ofSeconds(16));
+            return get(http, base + "/status/bench", null);
+          });
           String load = loadBefore + " -> " + loadAverage();
           say(out, "machine load average (1 min) before -> after the measurements: " + load);
-          Result r = new Result(load, ids.size(), resultRows, rollupRows, loadSeconds, reused, o.concurrency(), chart, list, html, statusFirstMs, status);
-          say(out, String.format(Locale.ROOT, "goals: chart p95 %.1f ms (< %.0f), first page p95 %.1f ms (< %.0f), status page p95 %.1f ms (< %.0f): %s",
+          Result r = new Result(load, ids.size(), resultRows, rollupRows, loadSeconds, reused, o.concurrency(), chart, list, html, statusFirstMs, status, computed);
+          say(out, String.format(Locale.ROOT, "goals: chart p95 %.1f ms (< %.0f), first page p95 %.1f ms (< %.0f), status page p95 %.1f ms (< %.0f; computed every request: %.1f ms): %s",
               chart.p95Ms(), CHART_GOAL_P95_MS, list.p95Ms(), LIST_GOAL_P95_MS, status.p95Ms(), STATUS_PAGE_GOAL_P95_MS,
+              computed.p95Ms(),
               r.goalsMet() ? "met" : "NOT met"));
           return r;
         }
@@ -227,6 +241,31 @@ public final class WebBench {
       if (embedded != null) {
         embedded.close();
       }
+    }
+  }
+
+  /** The system clock plus an offset the bench moves forward. Thread-safe. */
+  static final class SteppingClock extends Clock {
+    private final Clock system = Clock.systemUTC();
+    private final AtomicLong offsetNanos = new AtomicLong();
+
+    void step(Duration d) {
+      offsetNanos.addAndGet(d.toNanos());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("the bench clock is UTC");
+    }
+
+    @Override
+    public Instant instant() {
+      return system.instant().plusNanos(offsetNanos.get());
     }
   }
 
