@@ -119,16 +119,16 @@ final class StatusAdminRoutes {
    * The file of the page form's logo input, if one was chosen (a browser sends an empty part
    * without a file name otherwise). Access has bounded the body to {@link Access#MAX_MULTIPART_BYTES}.
    */
-  private static Optional<byte[]> logoFile(Context ctx) {
+  private static StatusRequests.Upload logoFile(Context ctx) {
     if (!ctx.isMultipartFormData()) {
-      return Optional.empty();
+      return StatusRequests.Upload.NONE;
     }
     UploadedFile file = ctx.uploadedFile("logo");
     if (file == null || (file.size() == 0 && file.filename().isEmpty())) {
-      return Optional.empty();
+      return StatusRequests.Upload.NONE;
     }
     try (InputStream in = file.content()) {
-      return Optional.of(in.readAllBytes());
+      return new StatusRequests.Upload(true, in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the uploaded logo", e);
     }

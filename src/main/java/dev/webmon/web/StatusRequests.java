@@ -80,23 +80,28 @@ final class StatusRequests {
     return new PageRequest(slug, title, description, visibility.isEmpty() ? "public" : visibility, showUrls, logo);
   }
 
+  /** What the page form's file input sent: whether a file was chosen, and its bytes. */
+  record Upload(boolean chosen, byte[] bytes) {
+    static final Upload NONE = new Upload(false, new byte[0]);
+  }
+
   /**
    * The page editor of the UI: its fields as for {@link #page}, and the logo as an uploaded file
-   * (empty when none was chosen; its type is sniffed from its first bytes, whatever the browser
-   * claimed) or the {@code removeLogo} checkbox. A logo's problems are named {@code logo}.
+   * (its type sniffed from its first bytes, whatever the browser claimed) or the {@code removeLogo}
+   * checkbox. A logo's problems are named {@code logo}.
    */
-  static PageRequest pageForm(Map<String, List<String>> form, Optional<byte[]> file, String slug) {
+  static PageRequest pageForm(Map<String, List<String>> form, Upload file, String slug) {
     Map<String, List<String>> fields = new LinkedHashMap<>(form);
     List<String> removeBox = fields.remove("removeLogo");
     boolean remove = removeBox != null && !removeBox.isEmpty() && !removeBox.get(0).isEmpty();
     List<FieldError> errors = new ArrayList<>();
     Optional<Logo> logo = Optional.empty();
-    if (remove && file.isPresent()) {
+    if (remove && file.chosen()) {
       errors.add(new FieldError("logo", "choose a new file or remove the logo, not both"));
     } else if (remove) {
       logo = Optional.of(new Logo("", new byte[0]));
-    } else if (file.isPresent()) {
-      logo = uploadedLogo(file.get(), errors);
+    } else if (file.chosen()) {
+      logo = uploadedLogo(file.bytes(), errors);
     }
     PageRequest page;
     try {
