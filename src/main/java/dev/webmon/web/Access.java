@@ -20,7 +20,10 @@ import java.util.Optional;
  *       targets; without a session a page redirects to the login form.
  *   <li>Always open: the login form, static assets, {@code /healthz} and the OpenAPI document.
  *       Before authentication a body is read only from a public route, only up to {@link
- *       #PUBLIC_MAX_BODY_BYTES} and only with a Content-Length; no route takes multipart bodies.
+ *       #PUBLIC_MAX_BODY_BYTES} and only with a Content-Length.
+ *   <li>Multipart: only a route marked {@link Body#MULTIPART} (a form with a file) takes it, and
+ *       only once the caller is known (its rule is {@link Rule#WRITE}), with a Content-Length of at
+ *       most {@link #MAX_MULTIPART_BYTES}; every other route answers 415.
  * </ul>
  *
  * Thread-safe.
@@ -32,6 +35,8 @@ final class Access {
   static final String CSRF_HEADER = "X-CSRF-Token";
   /** The largest body a public route (the login form) reads. */
   static final long PUBLIC_MAX_BODY_BYTES = 8 * 1024;
+  /** The largest multipart body a {@link Body#MULTIPART} route reads; held in memory, never spooled to disk. */
+  static final int MAX_MULTIPART_BYTES = 1024 * 1024;
   private static final String ATTRIBUTE = "webmon.caller";
 
   /** What a route allows; every route carries exactly one. */
@@ -46,6 +51,11 @@ final class Access {
     PRIVATE,
     /** A session with its CSRF token, or the token. */
     WRITE
+  }
+
+  /** Marks, besides its {@link Rule}, a route that takes a multipart form (a file upload). */
+  enum Body implements RouteRole {
+    MULTIPART
   }
 
   private final Sessions sessions;
@@ -108,11 +118,12 @@ final class Access {
 
   /** The before-matched handler: authenticates, then allows the request or throws 401/403/411/413/415. */
   void check(Context ctx) {
-    if (ctx.isMultipart()) {
-      // No form here uploads files; Jetty would spool multipart parts to disk before anyone is known.
+    Rule rule = rule(ctx);
+    boolean multipart = ctx.isMultipart();
+    if (multipart && !(rule == Rule.WRITE && ctx.routeRoles().contains(Body.MULTIPART) && ctx.isMultipartFormData())) {
+      // Only the forms with a file take multipart, and only from a known caller (checked below, before a byte is read).
       throw new RequestBodyRefusedException(415, "Multipart bodies are not accepted: send application/x-www-form-urlencoded or JSON.");
     }
-    Rule rule = rule(ctx);
     if (rule == Rule.ASSET || rule == Rule.PUBLIC) {
       limitUnauthenticatedBody(ctx);
       if (rule == Rule.PUBLIC) {
@@ -128,6 +139,9 @@ final class Access {
         throw new UnauthorizedException("The API token is not valid: send Authorization: Bearer <web.api-token>.");
       }
       ctx.attribute(ATTRIBUTE, Caller.TOKEN);
+      if (multipart) {
+        limitMultipartBody(ctx);
+      }
       return;
     }
     Caller caller = sessionCaller(ctx).orElse(Caller.ANONYMOUS);
@@ -141,6 +155,9 @@ final class Access {
     }
     if (rule != Rule.WRITE) {
       return;
+    }
+    if (multipart) {
+      limitMultipartBody(ctx); // the CSRF field below is read from the body
     }
     // A session writing: the CSRF token must come back (header for scripts, form field for forms).
     String sent = isApi(ctx) ? ctx.header(CSRF_HEADER) : formCsrf(ctx);
@@ -160,6 +177,17 @@ final class Access {
     }
     if (length < 0 && ctx.header("Transfer-Encoding") != null) {
       throw new RequestBodyRefusedException(411, "Send the request body with a Content-Length.");
+    }
+  }
+
+  /** A multipart body must say its length up front, and the length must be within {@link #MAX_MULTIPART_BYTES}. */
+  private static void limitMultipartBody(Context ctx) {
+    long length = ctx.req().getContentLengthLong();
+    if (length < 0) {
+      throw new RequestBodyRefusedException(411, "Send the form with a Content-Length.");
+    }
+    if (length > MAX_MULTIPART_BYTES) {
+      throw new RequestBodyRefusedException(413, "The form is too large: at most " + MAX_MULTIPART_BYTES / 1024 + " KiB.");
     }
   }
 

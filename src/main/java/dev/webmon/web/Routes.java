@@ -24,6 +24,11 @@ final class Routes {
     routes.post(path, handler, rule);
   }
 
+  /** A form post that may carry a file: {@link Access.Rule#WRITE}, and multipart is accepted ({@link Access.Body}). */
+  void postMultipart(String path, Handler handler) {
+    routes.post(path, handler, Access.Rule.WRITE, Access.Body.MULTIPART);
+  }
+
   void put(String path, Access.Rule rule, Handler handler) {
     routes.put(path, handler, rule);
   }

@@ -4,15 +4,19 @@ import dev.webmon.store.StatusPages;
 import dev.webmon.store.UnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Status pages in the server-rendered UI: the list with a form for a new page, and one page's
- * editor (its fields, components, manual posts and their updates). Every form posts to its own
- * route with the CSRF token; a rejected form re-renders with 400 and the messages, naming the
- * fields, and nothing stored.
+ * editor (its fields and logo, components, manual posts and their updates). Every form posts to its
+ * own route with the CSRF token; a rejected form re-renders with 400 and the messages, naming the
+ * fields, and nothing stored. The page's own form is multipart (its logo file) — the only one.
  */
 final class StatusAdminRoutes {
   private static final String BASE = "/status-pages";
@@ -29,7 +33,7 @@ final class StatusAdminRoutes {
     r.get(BASE, Access.Rule.READ, ctx -> list(ctx, 200, List.of(), ""));
     r.post(BASE, Access.Rule.WRITE, this::create);
     r.get(BASE + "/{slug}/edit", Access.Rule.PRIVATE, ctx -> edit(ctx, StatusApiRoutes.slug(ctx), 200, List.of(), ""));
-    r.post(BASE + "/{slug}", Access.Rule.WRITE, ctx -> act(ctx, slug -> service.update(slug, StatusRequests.page(form(ctx), Optional.of(slug)))));
+    r.postMultipart(BASE + "/{slug}", ctx -> act(ctx, slug -> service.update(slug, StatusRequests.pageForm(ctx.formParamMap(), logoFile(ctx), slug))));
     r.post(BASE + "/{slug}/delete", Access.Rule.WRITE, this::delete);
     r.post(BASE + "/{slug}/components", Access.Rule.WRITE, ctx -> act(ctx, slug -> service.addComponent(slug, StatusRequests.component(form(ctx)))));
     r.post(
@@ -104,9 +108,30 @@ final class StatusAdminRoutes {
     m.put("posts", service.posts(slug));
     m.put("statuses", dev.webmon.store.StatusPosts.STATUSES);
     m.put("visibilities", StatusRequests.VISIBILITIES);
+    m.put("logoTypes", String.join(",", StatusRequests.LOGO_TYPES));
+    m.put("logoError", String.join("; ", errors.stream().filter(e -> e.field().equals("logo")).map(FieldError::message).toList()));
     m.put("errors", errors);
     m.put("problem", problem);
     ctx.status(status).html(views.render("status_edit", m));
+  }
+
+  /**
+   * The file of the page form's logo input, if one was chosen (a browser sends an empty part
+   * without a file name otherwise). Access has bounded the body to {@link Access#MAX_MULTIPART_BYTES}.
+   */
+  private static StatusRequests.Upload logoFile(Context ctx) {
+    if (!ctx.isMultipartFormData()) {
+      return StatusRequests.Upload.NONE;
+    }
+    UploadedFile file = ctx.uploadedFile("logo");
+    if (file == null || (file.size() == 0 && file.filename().isEmpty())) {
+      return StatusRequests.Upload.NONE;
+    }
+    try (InputStream in = file.content()) {
+      return new StatusRequests.Upload(true, in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the uploaded logo", e);
+    }
   }
 
   private static com.fasterxml.jackson.databind.node.ObjectNode form(Context ctx) {

@@ -65,6 +65,9 @@ final class StatusFormats {
         day.put("date", d.date());
         day.put("uptime", d.uptime().orElse(null));
         day.put("incidents", d.incidents());
+        if (d.maintenance()) {
+          day.put("uptimeExcludingMaintenance", d.uptimeExcludingMaintenance().orElse(null));
+        }
         days.add(day);
       }
       o.put("days", days);

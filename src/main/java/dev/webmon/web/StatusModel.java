@@ -58,8 +58,14 @@ record StatusModel(
     }
   }
 
-  /** One day of the 90-day bar: uptime in percent (empty without checks), a colour class and the hover text. */
-  record Day(String date, Optional<Double> uptime, int incidents, String level, String tooltip) {}
+  /**
+   * One day of the 90-day bar: uptime in percent (empty without checks), a colour class and the
+   * hover text. {@code maintenance}: some of the day's checks were flagged maintenance; then {@code
+   * uptimeExcludingMaintenance} is the uptime over the others (empty when every check was).
+   */
+  record Day(
+      String date, Optional<Double> uptime, int incidents, String level, String tooltip, boolean maintenance,
+      Optional<Double> uptimeExcludingMaintenance) {}
 
   /** Uptime in percent per window; empty without checks. */
   record Uptime(Optional<Double> day, Optional<Double> week, Optional<Double> month, Optional<Double> quarter) {
@@ -141,16 +147,20 @@ record StatusModel(
         LocalDate d = today.minusDays(i);
         long checks = 0;
         long up = 0;
+        long maintenanceChecks = 0;
+        long maintenanceUp = 0;
         for (String t : targets) {
           DailyUptime.Tally tally = byTarget.getOrDefault(t, Map.of()).get(d);
           if (tally != null) {
             checks += tally.checks();
             up += tally.upChecks();
+            maintenanceChecks += tally.maintenanceChecks();
+            maintenanceUp += tally.maintenanceUpChecks();
             windows.addDay(i, tally);
           }
         }
         int count = (int) mine.stream().filter(x -> overlaps(x, d)).count();
-        cells.add(day(d, percent(up, checks), count));
+        cells.add(day(d, percent(up, checks), count, maintenanceChecks > 0, percent(up - maintenanceUp, checks - maintenanceChecks)));
       }
       targets.stream().filter(dayOf::containsKey).forEach(t -> windows.addLast24Hours(dayOf.get(t)));
       List<String> shown = page.showUrls() ? targets.stream().map(urls::get).toList() : List.of();
@@ -202,13 +212,15 @@ record StatusModel(
     return i.openedAt().isBefore(end) && i.resolvedAt().map(r -> r.isAfter(start)).orElse(true);
   }
 
-  private static Day day(LocalDate d, Optional<Double> uptime, int incidents) {
+  /** {@code excluding} counts only when {@code maintenance} (the day had checks flagged maintenance). */
+  private static Day day(LocalDate d, Optional<Double> uptime, int incidents, boolean maintenance, Optional<Double> excluding) {
     String level =
         uptime.map(u -> u >= 99.9 ? "ok" : u >= 99.0 ? "minor" : u >= 95.0 ? "major" : "down").orElse("none");
     String text =
         d + ": " + uptime.map(u -> String.format(Locale.ROOT, "%.2f %% up", Math.floor(u * 100) / 100)).orElse("no data")
+            + (maintenance ? ", " + (excluding.isEmpty() ? "only maintenance checks" : StatusFormats.percent(excluding) + " excluding maintenance") : "")
             + (incidents == 0 ? ", no incidents" : incidents == 1 ? ", 1 incident" : ", " + incidents + " incidents");
-    return new Day(d.toString(), uptime, incidents, level, text);
+    return new Day(d.toString(), uptime, incidents, level, text, maintenance, maintenance ? excluding : Optional.empty());
   }
 
   private static Optional<Double> percent(long up, long checks) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +78,58 @@ final class StatusRequests {
     }
     check(errors);
     return new PageRequest(slug, title, description, visibility.isEmpty() ? "public" : visibility, showUrls, logo);
+  }
+
+  /** What the page form's file input sent: whether a file was chosen, and its bytes. */
+  record Upload(boolean chosen, byte[] bytes) {
+    static final Upload NONE = new Upload(false, new byte[0]);
+  }
+
+  /**
+   * The page editor of the UI: its fields as for {@link #page}, and the logo as an uploaded file
+   * (its type sniffed from its first bytes, whatever the browser claimed) or the {@code removeLogo}
+   * checkbox. A logo's problems are named {@code logo}.
+   */
+  static PageRequest pageForm(Map<String, List<String>> form, Upload file, String slug) {
+    Map<String, List<String>> fields = new LinkedHashMap<>(form);
+    List<String> removeBox = fields.remove("removeLogo");
+    boolean remove = removeBox != null && !removeBox.isEmpty() && !removeBox.get(0).isEmpty();
+    List<FieldError> errors = new ArrayList<>();
+    Optional<Logo> logo = Optional.empty();
+    if (remove && file.chosen()) {
+      errors.add(new FieldError("logo", "choose a new file or remove the logo, not both"));
+    } else if (remove) {
+      logo = Optional.of(new Logo("", new byte[0]));
+    } else if (file.chosen()) {
+      logo = uploadedLogo(file.bytes(), errors);
+    }
+    PageRequest page;
+    try {
+      page = page(fromForm(fields), Optional.of(slug));
+    } catch (ValidationException e) {
+      List<FieldError> all = new ArrayList<>(e.errors());
+      all.addAll(errors);
+      throw new ValidationException(all);
+    }
+    check(errors);
+    return new PageRequest(page.slug(), page.title(), page.description(), page.visibility(), page.showUrls(), logo);
+  }
+
+  private static Optional<Logo> uploadedLogo(byte[] bytes, List<FieldError> errors) {
+    if (bytes.length == 0) {
+      errors.add(new FieldError("logo", "the file is empty"));
+      return Optional.empty();
+    }
+    if (bytes.length > MAX_LOGO_BYTES) {
+      errors.add(new FieldError("logo", "must be at most " + MAX_LOGO_BYTES / 1024 + " KiB; the file is " + bytes.length + " bytes"));
+      return Optional.empty();
+    }
+    Optional<String> type = LOGO_TYPES.stream().filter(t -> matchesType(t, bytes)).findFirst();
+    if (type.isEmpty()) {
+      errors.add(new FieldError("logo", "is not a PNG, JPEG, GIF or WebP image (judged by its first bytes; no SVG: it can carry script)"));
+      return Optional.empty();
+    }
+    return Optional.of(new Logo(type.get(), bytes));
   }
 
   static ComponentRequest component(JsonNode node) {

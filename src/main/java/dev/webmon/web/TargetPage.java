@@ -69,10 +69,11 @@ record TargetPage(
    * A row of the recent results.
    *
    * @param outcome the CSS class ("up", "down"); {@code outcomeText} is shown
+   * @param maintenance a maintenance window covered the target when the check ran
    */
   record ResultRow(
       String time, String ago, String location, String outcome, String outcomeText, String reason, String status, String total,
-      String detail) {
+      String detail, boolean maintenance) {
     static ResultRow of(ResultPages.ResultItem r, Instant now) {
       return new ResultRow(
           Format.utc(r.startedAt()),
@@ -83,7 +84,8 @@ record TargetPage(
           r.reason() == null ? "" : r.reason(),
           r.statusCode() == null ? "–" : r.statusCode().toString(),
           Format.millis(r.totalMs()),
-          r.detail() == null ? "" : r.detail());
+          r.detail() == null ? "" : r.detail(),
+          r.maintenance());
     }
   }
 

@@ -12,6 +12,7 @@ import dev.webmon.store.TargetLeases;
 import dev.webmon.store.TargetList;
 import dev.webmon.store.Targets;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
@@ -170,6 +171,10 @@ public final class WebApp implements AutoCloseable {
               c.concurrency.useVirtualThreads = true;
               c.requestLogger.http(new HttpMetrics(registry, c.unsafe)::record);
               c.http.maxRequestSize = Json.MAX_BODY_BYTES;
+              // Only Access.Body.MULTIPART routes read multipart, within this size, kept in memory.
+              c.jetty.multipartConfig.maxTotalRequestSize(Access.MAX_MULTIPART_BYTES, SizeUnit.BYTES);
+              c.jetty.multipartConfig.maxFileSize(Access.MAX_MULTIPART_BYTES, SizeUnit.BYTES);
+              c.jetty.multipartConfig.maxInMemoryFileSize(Access.MAX_MULTIPART_BYTES, SizeUnit.BYTES);
               c.http.defaultContentType = "application/json";
               c.staticFiles.add(
                   s -> {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What an unauthenticated client can make the server read: the login form's body is small and must
- * announce its length, and no route takes multipart bodies (Jetty would spool them to disk).
+ * announce its length, and no route takes multipart bodies (Jetty would spool them to disk) but the
+ * status page form, and that only from a known caller (StatusLogoFormIT).
  */
 @ExtendWith(WebExtension.class)
 class RequestLimitsIT {

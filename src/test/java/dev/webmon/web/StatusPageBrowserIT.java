@@ -35,7 +35,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * post, and leaks no URL, header or pattern of its targets; a manual post whose Markdown carries a
  * {@code <script>} and a {@code javascript:} link is inert. Its screenshot is the README's
  * (target/screenshots/status-page.png, copied to docs/images/status-page.png). A maintenance window
- * made in the UI form puts its component "Under maintenance" on the public page.
+ * made in the UI form puts its component "Under maintenance" on the public page. A logo chosen in the
+ * page form's file input is refused when SVG and shown on the public page when PNG.
  */
 @ExtendWith(WebExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -160,11 +161,7 @@ class StatusPageBrowserIT {
     String api = StatusPageIT.target(web, "https://maintained-internal.example/", "Maintained API", false);
     StatusPageIT.created(web.post("/api/v1/status-pages", "{\"slug\":\"maintained\",\"title\":\"Maintained status\"}"));
     StatusPageIT.created(web.post("/api/v1/status-pages/maintained/components", "{\"name\":\"Public API\",\"targets\":[\"" + api + "\"]}"));
-    driver.get(web.base() + "/login");
-    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("password")).isEmpty());
-    driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
-    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/targets"));
+    login(web);
 
     driver.findElement(By.id("nav-maintenance")).click();
     await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("add-maintenance")).isEmpty());
@@ -199,6 +196,49 @@ class StatusPageBrowserIT {
     assertThat(driver.findElement(By.id("sp-maintenance")).getText()).contains("Scheduled maintenance", "API <b>upgrade</b>", "Requests may be slow.");
     assertThat(driver.getPageSource()).doesNotContain(api, "maintained-internal", "Maintained API");
     driver.manage().deleteAllCookies(); // the other test's browser has no session
+  }
+
+  @Test
+  void aLogoChosenInThePageFormIsCheckedAndShown(WebFixture web) throws Exception {
+    StatusPageIT.created(web.post("/api/v1/status-pages", "{\"slug\":\"branded\",\"title\":\"Branded status\"}"));
+    Path dir = Files.createTempDirectory("webmon-logo-");
+    Path svg = Files.writeString(dir.resolve("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
+    Path png = Files.write(dir.resolve("logo.png"), StatusLogoFormIT.png());
+    try {
+      login(web);
+      driver.get(web.base() + "/status-pages/branded/edit");
+      await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("logo")).isEmpty());
+      driver.findElement(By.id("logo")).sendKeys(svg.toAbsolutePath().toString());
+      driver.findElement(By.id("save-page")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("logo-error")).isEmpty());
+      assertThat(driver.findElement(By.id("logo-error")).getText()).contains("is not a PNG, JPEG, GIF or WebP image");
+      assertThat(web.queryLong("SELECT count(*) FROM status_page WHERE slug = 'branded' AND logo IS NULL")).isOne();
+      assertNoAlert();
+
+      driver.findElement(By.id("logo")).sendKeys(png.toAbsolutePath().toString());
+      driver.findElement(By.id("save-page")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("logo-preview")).isEmpty());
+      assertThat(driver.findElements(By.id("logo-error"))).isEmpty();
+
+      driver.manage().deleteAllCookies(); // the public page, without a session
+      driver.get(web.base() + "/status/branded");
+      await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("sp-components")).isEmpty());
+      WebElement logo = driver.findElement(By.cssSelector("img.sp-logo"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> "8".equals(logo.getDomProperty("naturalWidth"))); // decoded by Chromium
+    } finally {
+      driver.manage().deleteAllCookies();
+      Files.delete(svg);
+      Files.delete(png);
+      Files.delete(dir);
+    }
+  }
+
+  private void login(WebFixture web) {
+    driver.get(web.base() + "/login");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.id("password")).isEmpty());
+    driver.findElement(By.id("password")).sendKeys(WebFixture.PASSWORD);
+    driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().endsWith("/targets"));
   }
 
   /** 90 days of daily uptime, a little different per target and day (a bad day here and there). */

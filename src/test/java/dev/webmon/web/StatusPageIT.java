@@ -109,6 +109,8 @@ class StatusPageIT {
     // Checkout's 30 and 90 days: 90 % over every check, 100 % excluding maintenance (a second line and a title).
     assertThat(html).contains("title=\"excluding maintenance: 100.00 %\">90.00 %</dd>", "100.00 % excl. maintenance");
     assertThat(html).doesNotContain("75.00 % excl. maintenance");
+    String tenDaysAgo = LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC).minusDays(10).toString();
+    assertThat(html).contains("title=\"" + tenDaysAgo + ": 90.00 % up, 100.00 % excluding maintenance, no incidents\"");
 
     // ETag: the same body again is 304 without a body.
     String etag = r.headers().firstValue("ETag").orElseThrow();
@@ -131,6 +133,8 @@ class StatusPageIT {
     assertThat(c.get("status").asText()).isEqualTo("major_outage");
     assertThat(c.get("days")).hasSize(90);
     assertThat(c.get("days").get(79).get("uptime").asDouble()).isEqualTo(90.0);
+    assertThat(c.at("/days/79/uptimeExcludingMaintenance").asDouble()).isEqualTo(100.0); // that day's 100 maintenance checks were down
+    assertThat(c.get("days").get(78).has("uptimeExcludingMaintenance")).isFalse();
     // Uptime and uptime excluding maintenance (900 up of the 900 checks outside it).
     assertThat(c.at("/uptime/30d").asDouble()).isEqualTo(90.0);
     assertThat(c.at("/uptimeExcludingMaintenance/30d").asDouble()).isEqualTo(100.0);

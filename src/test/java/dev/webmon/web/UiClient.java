@@ -1,5 +1,6 @@
 package dev.webmon.web;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -45,6 +46,29 @@ final class UiClient {
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Posts a multipart form: {@code form}'s fields, then one file part per entry of {@code files} (name → filename and bytes). */
+  HttpResponse<String> postMultipart(String path, Map<String, String> form, Map<String, Map.Entry<String, byte[]>> files) {
+    String boundary = "----webmon-test-" + Long.toHexString(System.nanoTime());
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    form.forEach((name, value) -> ascii(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"));
+    files.forEach(
+        (name, file) -> {
+          ascii(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + file.getKey()
+              + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+          body.writeBytes(file.getValue());
+          ascii(body, "\r\n");
+        });
+    ascii(body, "--" + boundary + "--\r\n");
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  }
+
+  private static void ascii(ByteArrayOutputStream out, String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
   }
 
   private HttpResponse<String> send(HttpRequest.Builder b) {

@@ -71,10 +71,14 @@ class ViewsTest {
         new ResultPages.ResultItem(
             java.util.UUID.randomUUID(), NOW.minusSeconds(30), NOW.minusSeconds(30), "fra", "a1", Outcome.DOWN, "TIMEOUT", null,
             Map.of(), 10_000.0, 0, null, null, null, 0, null, "no answer in 10 s", 1, false);
+    ResultPages.ResultItem muted =
+        new ResultPages.ResultItem(
+            java.util.UUID.randomUUID(), NOW.minusSeconds(90), NOW.minusSeconds(90), "fra", "a1", Outcome.DOWN, "HTTP_STATUS", 503,
+            Map.of(), 40.0, 0, null, null, null, 0, null, "503 during the upgrade", 1, true);
     TargetPage view =
         TargetPage.of(
             new StoredTarget(spec, NOW), "7d", "fra", true, stats,
-            new ResultPages.ResultPage(List.of(down), NOW.minusSeconds(3600), NOW, null), NOW);
+            new ResultPages.ResultPage(List.of(down, muted), NOW.minusSeconds(3600), NOW, null), NOW);
 
     Map<String, Object> model = page("Shop", "view", view);
     IncidentPage.Row open =
@@ -97,6 +101,10 @@ class ViewsTest {
         .contains("no answer in 10 s")
         .contains("<td>24h</td>")
         .contains("title=\"from hourly rollups\"");
+    // Only the result taken under a maintenance window carries the badge.
+    String badge = "<span class=\"tag maintenance\" title=\"taken while a maintenance window covered the target\">maintenance</span>";
+    assertThat(html.split(java.util.regex.Pattern.quote(badge), -1)).hasSize(2);
+    assertThat(html).contains("DOWN " + badge + "</td><td>HTTP_STATUS</td>");
   }
 
   @Test
