@@ -27,7 +27,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,10 +86,13 @@ public final class NotifierBench {
       long requests,
       long duplicates,
       long badSignatures,
+      long retries,
       double produceSeconds,
       double p50Ms,
       double p99Ms,
       double maxMs,
+      double queuedP99Ms,
+      double deliveredP99Ms,
       String loadBefore,
       String loadAfter) {
     /** One JSON object with every figure, for scripts. */
@@ -110,10 +113,13 @@ public final class NotifierBench {
           .put("requests", requests)
           .put("duplicates", duplicates)
           .put("badSignatures", badSignatures)
+          .put("retries", retries)
           .put("produceSeconds", produceSeconds, 3)
           .put("latencyP50Ms", p50Ms, 1)
           .put("latencyP99Ms", p99Ms, 1)
           .put("latencyMaxMs", maxMs, 1)
+          .put("queuedP99Ms", queuedP99Ms, 1)
+          .put("deliveredP99Ms", deliveredP99Ms, 1)
           .put("loadBefore", loadBefore)
           .put("loadAfter", loadAfter)
           .toString();
@@ -160,30 +166,48 @@ public final class NotifierBench {
         out.printf(Locale.ROOT, "timed: %d transitions at %d/s ...%n", o.transitions(), o.rate());
         out.flush();
         long t0 = System.nanoTime();
+        // Wall clock (epoch ns) minus nanoTime: places the rows' created_at (the notifier's clock) on the nanoTime line.
+        long wallMinusNanos = Instant.now().toEpochMilli() * 1_000_000L - System.nanoTime();
         Map<String, Long> committed = produce(new NotifierTransitions(prefix, o.transitions()), o.rate(), producer, topics, notifier);
         double produceSeconds = (System.nanoTime() - t0) / 1e9;
         awaitReceived(committed, receiver, notifier);
         LatencyHistogram histogram = new LatencyHistogram(TimeUnit.NANOSECONDS);
         long missing = 0;
+        // The slowest delivery per 5 s of the run (by commit time): shows whether the tail is spread or one stall.
+        Map<Long, Long> slowestPerSlice = new java.util.TreeMap<>();
         for (Map.Entry<String, Long> e : committed.entrySet()) {
           Optional<Long> seen = receiver.firstSeen(e.getKey());
           if (seen.isPresent()) {
-            histogram.record(seen.get() - e.getValue());
+            long latency = seen.get() - e.getValue();
+            histogram.record(latency);
+            slowestPerSlice.merge(TimeUnit.NANOSECONDS.toSeconds(e.getValue() - t0) / 5 * 5, latency, Math::max);
           } else {
             missing++;
           }
         }
+        long retries = printRetries(ds, out);
+        Stages stages = stages(ds, committed, receiver, wallMinusNanos);
+        out.printf(
+            Locale.ROOT,
+            "  stages: commit -> queued in PostgreSQL (consumer) p50 %.1f / p99 %.1f / max %.1f ms; "
+                + "queued -> received (dispatcher, worker, HTTP) p50 %.1f / p99 %.1f / max %.1f ms%n",
+            stages.queued().percentileMs(50), stages.queued().percentileMs(99), stages.queued().maxMs(),
+            stages.delivered().percentileMs(50), stages.delivered().percentileMs(99), stages.delivered().maxMs());
+        StringBuilder slices = new StringBuilder("slowest per 5 s (from s: ms):");
+        slowestPerSlice.forEach((sec, ns) -> slices.append(String.format(Locale.ROOT, " %d: %.0f", sec, ns / 1e6)));
+        out.println(slices);
         Result r =
             new Result(
                 o, infrastructure, config, histogram.count(), missing, receiver.requests(), receiver.duplicates(),
-                receiver.badSignatures(), produceSeconds, histogram.percentileMs(50), histogram.percentileMs(99),
-                histogram.maxMs(), loadBefore, loadAverage());
+                receiver.badSignatures(), retries, produceSeconds, histogram.percentileMs(50), histogram.percentileMs(99),
+                histogram.maxMs(), stages.queued().percentileMs(99), stages.delivered().percentileMs(99), loadBefore,
+                loadAverage());
         out.printf(
             Locale.ROOT,
             "committed -> received: %d matched, %d missing; p50 %.1f ms, p99 %.1f ms, max %.1f ms (goal p99 < 1000 ms: %s); "
-                + "%d requests, %d duplicates, %d bad signatures; produced in %.1f s; load average %s%n",
+                + "%d requests, %d duplicates, %d bad signatures, %d retried attempts; produced in %.1f s; load average %s%n",
             r.matched(), r.missing(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.p99Ms() < 1000 && missing == 0 ? "met" : "NOT met",
-            r.requests(), r.duplicates(), r.badSignatures(), produceSeconds, r.loadAfter());
+            r.requests(), r.duplicates(), r.badSignatures(), r.retries(), produceSeconds, r.loadAfter());
         out.println(r.json());
         out.flush();
         return r;
@@ -205,7 +229,7 @@ public final class NotifierBench {
   private static Map<String, Long> produce(
       NotifierTransitions script, int rate, KafkaProducer<byte[], byte[]> producer, TopicsConfig topics, Notifier notifier) {
     EventCodec codec = new EventCodec();
-    Map<String, Long> committed = new HashMap<>();
+    Map<String, Long> committed = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     for (int j = 0; j < script.count(); j++) {
       long wait = t0 + TimeUnit.SECONDS.toNanos(1) * j / rate - System.nanoTime();
@@ -232,6 +256,57 @@ public final class NotifierBench {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // a bench's wait for the stragglers
     }
+  }
+
+  /** The two halves of each latency: commit to the outbox row's {@code created_at}, and from there to the receiver. */
+  private record Stages(LatencyHistogram queued, LatencyHistogram delivered) {}
+
+  private static Stages stages(HikariDataSource ds, Map<String, Long> committed, NotifierReceiver receiver, long wallMinusNanos) {
+    Stages st = new Stages(new LatencyHistogram(TimeUnit.NANOSECONDS), new LatencyHistogram(TimeUnit.NANOSECONDS));
+    try (Connection c = ds.getConnection();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("SELECT incident_id, seq, created_at FROM notification WHERE channel_id = ?")) {
+      ps.setString(1, CHANNEL);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String key = rs.getObject(1, UUID.class) + ":" + rs.getLong(2);
+          Long commit = committed.get(key);
+          Optional<Long> seen = receiver.firstSeen(key);
+          if (commit != null && seen.isPresent()) {
+            Instant created = rs.getTimestamp(3).toInstant();
+            long queuedAt = created.getEpochSecond() * 1_000_000_000L + created.getNano() - wallMinusNanos;
+            st.queued().record(queuedAt - commit);
+            st.delivered().record(seen.get() - queuedAt);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new WebmonException("cannot read the outbox: " + e.getMessage(), e);
+    }
+    return st;
+  }
+
+  /** The attempts that did not deliver (a retry holds its channel's later rows back: per-channel order); how many. */
+  private static long printRetries(HikariDataSource ds, PrintWriter out) {
+    String sql =
+        "SELECT a.at, a.outcome, a.http_status, a.latency_ms, a.next_retry_at, a.detail FROM notification_attempt a"
+            + " WHERE a.outcome <> 'delivered' ORDER BY a.at";
+    long n = 0;
+    try (Connection c = ds.getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        if (n++ < 5) {
+          out.printf(
+              Locale.ROOT, "  attempt not delivered at %s: %s, HTTP %s, %d ms, next try %s: %s%n",
+              rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getObject(3), rs.getInt(4),
+              rs.getTimestamp(5) == null ? "-" : rs.getTimestamp(5).toInstant(), rs.getString(6));
+        }
+      }
+    } catch (SQLException e) {
+      throw new WebmonException("cannot read the delivery attempts: " + e.getMessage(), e);
+    }
+    return n;
   }
 
   private static void insertChannel(HikariDataSource ds, NotifierReceiver receiver) {

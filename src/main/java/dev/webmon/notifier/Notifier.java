@@ -75,6 +75,8 @@ public final class Notifier implements AutoCloseable {
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore permits;
   private final Set<String> active = ConcurrentHashMap.newKeySet();
+  /** Channels with due rows the dispatcher saw while their worker was still running (see {@link #dispatchOnce()}). */
+  private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final Object signal = new Object();
   private boolean woken;
   private volatile boolean closing;
@@ -239,10 +241,15 @@ public final class Notifier implements AutoCloseable {
       if (closing || !permits.tryAcquire()) {
         return;
       }
+      // Marked before trying: a worker that found its queue empty and is exiting may not have
+      // seen the rows just queued; it wakes the dispatcher again on its way out instead of
+      // leaving them to the next DISPATCH_POLL.
+      busy.add(channel);
       if (!active.add(channel)) {
         permits.release();
         continue;
       }
+      busy.remove(channel);
       workers.execute(() -> work(channel));
     }
   }
@@ -258,6 +265,9 @@ public final class Notifier implements AutoCloseable {
     } finally {
       active.remove(channel);
       permits.release();
+      if (busy.remove(channel)) {
+        wake();
+      }
     }
   }
 
