@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BenchAlerterCommand.class,
       BenchCheckerCommand.class,
       BenchImportCommand.class,
+      BenchNotifierCommand.class,
       BenchProducerCommand.class,
       BenchSchedulerCommand.class,
       BenchSinkCommand.class,

@@ -25,7 +25,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Builds a channel from its {@code notify_channel} row: its type, id, {@code settings} (shown by
  * the API), {@code secrets} (never shown) and {@code templates} ({@code {subject?, body?}}). The
- * keys of each type are in docs/notifications.md, "Channel settings". Used by the notifier's
+ * keys of each type (secret or not, required or not, defaults) are in docs/notifications.md,
+ * "Channel settings", which {@code ChannelFieldsTest} checks against the web's list. Used by the notifier's
  * workers and by the web (to validate a channel when it is saved and to send a test). Bad
  * settings or templates throw {@link InvalidChannelException} naming the field, never its value.
  * Thread-safe.

@@ -43,6 +43,7 @@ final class Deliveries {
   private final Backoff backoff;
   private final Clock clock;
   private final NotifierMetrics metrics;
+  private final GroupWindow window;
   private final EventCodec codec = new EventCodec();
   private final Map<String, Built> channels = new ConcurrentHashMap<>();
 
@@ -61,6 +62,7 @@ final class Deliveries {
     this.backoff = backoff;
     this.clock = clock;
     this.metrics = metrics;
+    this.window = new GroupWindow(config.groupWait());
   }
 
   /**
@@ -91,7 +93,7 @@ final class Deliveries {
   }
 
   private boolean deliver(Connection c, String channelId, List<Runnable> afterCommit) throws SQLException {
-    Optional<Notifications.Pending> claimed = Notifications.claimHead(c, channelId, clock.instant());
+    Optional<Notifications.Pending> claimed = Notifications.claimHead(c, channelId, GroupWindow.now(clock));
     if (claimed.isEmpty()) {
       return false;
     }
@@ -115,8 +117,8 @@ final class Deliveries {
     }
     List<Notifications.Pending> rows = new ArrayList<>();
     rows.add(head);
-    if (groupable(head, channel.type())) {
-      List<Notifications.Pending> others = Notifications.claimGroup(c, head, config.groupWait());
+    if (window.groups(head.kind(), channel.type())) {
+      List<Notifications.Pending> others = Notifications.claimGroup(c, head, window.closesAt(head.createdAt()));
       List<Notification> members = new ArrayList<>();
       for (Notifications.Pending p : others) {
         try {
@@ -134,15 +136,6 @@ final class Deliveries {
     LOG.debug("Notification {} ({} rows) to channel {}: {}", head.id(), rows.size(), channelId, d.detail());
     settle(c, channel.type(), rows, d, afterCommit);
     return true;
-  }
-
-  private boolean groupable(Notifications.Pending head, ChannelType type) {
-    // PagerDuty and Opsgenie keep one alert per incident (dedup_key/alias = incident id): a
-    // grouped message would open only the first. They group alerts themselves.
-    return head.kind().equals("OPENED")
-        && !config.groupWait().isZero()
-        && type != ChannelType.PAGERDUTY
-        && type != ChannelType.OPSGENIE;
   }
 
   private Channel channel(NotifyChannels.Row row) {
@@ -210,7 +203,7 @@ final class Deliveries {
   private void settle(
       Connection c, ChannelType type, List<Notifications.Pending> rows, Delivery d, List<Runnable> afterCommit)
       throws SQLException {
-    Instant now = clock.instant();
+    Instant now = GroupWindow.now(clock);
     ChannelFactory.Outcome o = ChannelFactory.Outcome.of(d);
     for (Notifications.Pending p : rows) {
       int attempt = p.attempts() + 1;

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * is sought to its stored offset (the beginning when none). While PostgreSQL fails, the
  * partitions are sought back and paused, and the poll goes on (the group membership stays).
  *
- * <p>OPENED rows are due {@code group-wait} after they are queued (the grouping window); the
- * others at once. Not thread-safe: the consumer's thread only.
+ * <p>Rows are queued at the injected clock's instant; OPENED rows are due {@code group-wait}
+ * after it, the others at once ({@link GroupWindow}). Not thread-safe: the consumer's thread only.
  */
 final class IncidentConsumer implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(IncidentConsumer.class);
@@ -63,7 +63,7 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
   private final String group;
   private final String topic;
   private final String dlqTopic;
-  private final NotifierConfig config;
+  private final GroupWindow window;
   private final Clock clock;
   private final NotifierMetrics metrics;
   private final Runnable enqueued;
@@ -93,7 +93,7 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
     this.group = group;
     this.topic = topic;
     this.dlqTopic = dlqTopic;
-    this.config = config;
+    this.window = new GroupWindow(config.groupWait());
     this.clock = clock;
     this.metrics = metrics;
     this.enqueued = enqueued;
@@ -156,7 +156,7 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
       moves.add(new Offsets.Move(tp, expected, part.get(part.size() - 1).offset() + 1));
     }
     metrics.consumed(events.size());
-    Instant now = clock.instant();
+    Instant now = GroupWindow.now(clock);
     int inserted;
     boolean moved;
     try (Connection c = ds.getConnection()) {
@@ -208,7 +208,7 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
       Set<String> toldOf = told.computeIfAbsent(e.incidentId(), k -> new HashSet<>());
       List<String> to = Routing.channels(e, channels, tags.getOrDefault(e.targetId(), List.of()), toldOf);
       String payload = new String(codec.encode(e), StandardCharsets.UTF_8);
-      Instant due = e.kind() == IncidentEvent.Kind.OPENED ? now.plus(config.groupWait()) : now;
+      Instant due = window.dueAt(e.kind().name(), now);
       for (String channel : to) {
         String key = e.incidentId() + ":" + e.seq() + ":" + channel;
         rows.putIfAbsent(

@@ -52,7 +52,11 @@ import org.slf4j.LoggerFactory;
 public final class Notifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
   /** How often the dispatcher looks for due rows when nothing woke it. */
-  static final Duration DISPATCH_POLL = Duration.ofMillis(250);
+  public static final Duration DISPATCH_POLL = Duration.ofMillis(250);
+  /** The consumer's {@code poll} time-out (it returns as soon as records arrive). */
+  public static final Duration CONSUMER_POLL = IncidentConsumer.POLL;
+  /** The consumer's {@code fetch.max.wait.ms}: how long the broker holds a fetch that has no records. */
+  public static final Duration FETCH_MAX_WAIT = Duration.ofMillis(100);
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration QUEUE_REFRESH = Duration.ofSeconds(5);
@@ -71,6 +75,8 @@ public final class Notifier implements AutoCloseable {
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore permits;
   private final Set<String> active = ConcurrentHashMap.newKeySet();
+  /** Channels with due rows the dispatcher saw while their worker was still running (see {@link #dispatchOnce()}). */
+  private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final Object signal = new Object();
   private boolean woken;
   private volatile boolean closing;
@@ -235,10 +241,15 @@ public final class Notifier implements AutoCloseable {
       if (closing || !permits.tryAcquire()) {
         return;
       }
+      // Marked before trying: a worker that found its queue empty and is exiting may not have
+      // seen the rows just queued; it wakes the dispatcher again on its way out instead of
+      // leaving them to the next DISPATCH_POLL.
+      busy.add(channel);
       if (!active.add(channel)) {
         permits.release();
         continue;
       }
+      busy.remove(channel);
       workers.execute(() -> work(channel));
     }
   }
@@ -254,6 +265,9 @@ public final class Notifier implements AutoCloseable {
     } finally {
       active.remove(channel);
       permits.release();
+      if (busy.remove(channel)) {
+        wake();
+      }
     }
   }
 
@@ -337,7 +351,7 @@ public final class Notifier implements AutoCloseable {
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) FETCH_MAX_WAIT.toMillis());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;

@@ -3,13 +3,17 @@ package dev.webmon.standalone;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.webmon.WebmonException;
+import dev.webmon.config.Secret;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A local HTTP server on 127.0.0.1 with endpoints that behave like real sites — healthy, slow,
  * flapping, failing, missing text — so {@code standalone --demo} shows data, charts and DOWN
- * reasons without any internet. Thread-safe.
+ * reasons without any internet; and the demo inbox ({@link DemoInbox}), the webhook receiver of the
+ * demo's notification channel. Thread-safe.
  */
 public final class DemoServer implements AutoCloseable {
   /** A demo endpoint and how it is meant to be monitored. */
@@ -36,9 +41,11 @@ public final class DemoServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicLong flaps = new AtomicLong();
+  private final DemoInbox inbox;
 
-  private DemoServer(HttpServer server) {
+  private DemoServer(HttpServer server, DemoInbox inbox) {
     this.server = server;
+    this.inbox = inbox;
   }
 
   /** Starts on a free loopback port. */
@@ -49,7 +56,9 @@ public final class DemoServer implements AutoCloseable {
     } catch (IOException e) {
       throw new WebmonException("Cannot start the demo server: " + e.getMessage(), e);
     }
-    DemoServer demo = new DemoServer(server);
+    byte[] key = new byte[24];
+    new SecureRandom().nextBytes(key);
+    DemoServer demo = new DemoServer(server, new DemoInbox(new Secret("demo-" + HexFormat.of().formatHex(key)), Clock.systemUTC()));
     server.createContext("/healthy", ex -> demo.reply(ex, 200, "<html><body><h1>Welcome to the demo shop</h1></body></html>"));
     server.createContext("/slow", ex -> {
       sleep(Duration.ofMillis(800));
@@ -65,6 +74,7 @@ public final class DemoServer implements AutoCloseable {
       }
     });
     server.createContext("/failing", ex -> demo.reply(ex, 503, "service unavailable"));
+    server.createContext(DemoInbox.PATH, demo.inbox::handle);
     server.setExecutor(demo.executor);
     server.start();
     return demo;
@@ -73,6 +83,16 @@ public final class DemoServer implements AutoCloseable {
   /** The URL of an endpoint path on this server. */
   public URI url(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+  }
+
+  /** The demo webhook receiver's page and address ({@code POST} to it, {@code GET} it in a browser). */
+  public URI inboxUrl() {
+    return url(DemoInbox.PATH);
+  }
+
+  /** The signing secret of the demo's webhook channel, generated at each start. */
+  public Secret inboxSecret() {
+    return inbox.secret();
   }
 
   public int port() {

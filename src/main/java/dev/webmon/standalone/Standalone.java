@@ -78,12 +78,14 @@ import org.slf4j.LoggerFactory;
 public final class Standalone implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
   private static final String DEFAULT_LOCATION = "local";
+  private static final String DEMO_GROUP_WAIT = "10s";
 
   /**
    * What to run.
    *
    * @param dataDir where embedded data, generated credentials and the lock live
-   * @param demo also run the demo server and register its endpoints as targets
+   * @param demo also run the demo server, register its endpoints as targets and its inbox as the
+   *     default webhook channel
    */
   public record Options(Path dataDir, boolean demo) {}
 
@@ -190,6 +192,11 @@ public final class Standalone implements AutoCloseable {
     defaults.put(AlerterConfig.STATE_DIR.name(), dataDir.resolve("alerter").toString());
     // One process: a few channels in parallel are plenty (each holds a connection while it sends).
     defaults.put(NotifierConfig.WORKERS.name(), "4");
+    if (options.demo()) {
+      // The demo's incidents open within seconds of each other: a short window still groups them,
+      // and the first notification reaches the inbox sooner than with the 30 s default.
+      defaults.put(NotifierConfig.GROUP_WAIT.name(), DEMO_GROUP_WAIT);
+    }
     Settings settings = userSettings.withOverrides(wired).withDefaults(defaults);
 
     DemoServer demo = null;
@@ -276,6 +283,8 @@ public final class Standalone implements AutoCloseable {
     }
 
     if (demo != null) {
+      DemoChannel.createOrRefresh(webPool, demo);
+      step("demo inbox at " + demo.inboxUrl() + " (webhook channel " + DemoChannel.ID + ", default: every notification goes there)");
       registerDemoTargets(demo, publisher, webPool);
       step("registered " + DemoServer.ENDPOINTS.size() + " demo targets");
       createDemoStatusPage(webPool);

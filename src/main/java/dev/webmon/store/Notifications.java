@@ -3,7 +3,6 @@ package dev.webmon.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -181,10 +180,12 @@ public final class Notifications {
 
   /**
    * The other rows that go out in one message with {@code head} (an OPENED row): those already
-   * grouped with it, or else the channel's pending ungrouped OPENED rows queued before {@code
-   * head.createdAt + window}, which are then grouped under {@code head.id}. Locked.
+   * grouped with it, or else the channel's pending ungrouped OPENED rows queued ({@code
+   * created_at}, the notifier's clock) strictly before {@code closesAt}, which are then grouped
+   * under {@code head.id}. The notifier passes {@code head.createdAt + notify.group-wait}: the
+   * window's end is exclusive (notifier.GroupWindow). No PostgreSQL clock is read. Locked.
    */
-  public static List<Pending> claimGroup(Connection c, Pending head, Duration window) throws SQLException {
+  public static List<Pending> claimGroup(Connection c, Pending head, Instant closesAt) throws SQLException {
     if (head.groupId().isPresent()) {
       try (NamedStatement ps =
           NamedStatement.prepare(
@@ -205,7 +206,7 @@ public final class Notifications {
                     + "AND n.created_at < :until ORDER BY n.id FOR UPDATE OF n SKIP LOCKED")
             .text("channel", head.channelId())
             .bigint("head", head.id())
-            .timestamp("until", head.createdAt().plus(window))) {
+            .timestamp("until", closesAt)) {
       others = pending(ps);
     }
     if (!others.isEmpty()) {

@@ -38,10 +38,14 @@ record ChannelForm(
       List.of("id", "type", "name", "default", "minSeverity", "sendResolved", "routePolicies", "routeTags", "settings",
           "templates.subject", "templates.body", "templates");
 
-  /** One setting input. {@code isSet}: a stored secret exists (its value is never shown). */
+  /**
+   * One setting input. {@code isSet}: a stored secret exists (its value is never shown); {@code
+   * clearable}: it is an optional secret that is set, so the form offers a "remove the stored
+   * value" box (input {@code settings.<key>.clear}), ticked when {@code clear}.
+   */
   record Setting(
       String key, String label, String hint, boolean secret, boolean required, String inputType, String value, boolean isSet,
-      String error) {}
+      boolean clearable, boolean clear, String error) {}
 
   ChannelForm {
     types = List.copyOf(types);
@@ -125,10 +129,12 @@ record ChannelForm(
     List<Setting> out = new ArrayList<>();
     for (ChannelFields.Field f : ChannelFields.of(type)) {
       String input = f.secret() ? "password" : f.kind() == ChannelFields.Kind.NUMBER ? "number" : "text";
+      boolean isSet = set.getOrDefault(f.key(), false);
       out.add(
           new Setting(
               f.key(), f.label(), f.hint(), f.secret(), f.required(), input,
-              f.secret() ? "" : values.getOrDefault("settings." + f.key(), ""), set.getOrDefault(f.key(), false),
+              f.secret() ? "" : values.getOrDefault("settings." + f.key(), ""), isSet,
+              f.secret() && !f.required() && isSet, values.containsKey(ChannelRequest.clearInput(f.key())),
               byField.getOrDefault("settings." + f.key(), "")));
     }
     return out;

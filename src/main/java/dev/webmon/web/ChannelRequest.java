@@ -76,8 +76,14 @@ record ChannelRequest(
         errors);
   }
 
+  /** The form's checkbox that removes a stored secret: {@code settings.<key>.clear}. */
+  static String clearInput(String key) {
+    return "settings." + key + ".clear";
+  }
+
   /**
-   * Reads the UI form: inputs {@code settings.<key>} (a blank secret keeps the stored one), lists
+   * Reads the UI form: inputs {@code settings.<key>} (a blank secret keeps the stored one; the
+   * box {@code settings.<key>.clear} removes it, as a JSON {@code null} does in the API), lists
    * comma-separated, {@code templates.subject}/{@code templates.body} (blank: the default).
    */
   static ChannelRequest fromForm(Map<String, List<String>> form) {
@@ -86,6 +92,14 @@ record ChannelRequest(
     ObjectNode settings = JsonNodeFactory.instance.objectNode();
     for (ChannelFields.Field f : ChannelFields.of(type.orElse(""))) {
       Optional<String> v = formText(form, "settings." + f.key());
+      if (f.secret() && form.containsKey(clearInput(f.key()))) {
+        if (v.isPresent()) {
+          errors.add(new FieldError("settings." + f.key(), "type a new value or remove the stored one, not both"));
+        } else {
+          settings.putNull(f.key());
+        }
+        continue;
+      }
       if (v.isEmpty()) {
         continue; // not set, or (a secret) kept
       }

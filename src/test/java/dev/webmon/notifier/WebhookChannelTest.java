@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.webmon.config.Secret;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -37,6 +39,24 @@ class WebhookChannelTest {
     return HexFormat.of().formatHex(out);
   }
 
+  /**
+   * HMAC-SHA256 by Python's {@code hmac} module (python3 is on every build machine, as for the Atom
+   * feed test): an implementation outside the JVM, fed the exact body bytes on its stdin.
+   */
+  private static String pythonHmac(String key, byte[] body) throws IOException, InterruptedException {
+    String script =
+        "import hashlib, hmac, sys; print(hmac.new(sys.argv[1].encode('utf-8'), sys.stdin.buffer.read(), hashlib.sha256).hexdigest())";
+    Process p = new ProcessBuilder("python3", "-c", script, key).redirectErrorStream(true).start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(body);
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).matches("[0-9a-f]{64}");
+    return out;
+  }
+
   @Test
   void signedIdempotentPostsForOpenedAcknowledgedResolved() throws Exception {
     try (Receiver r = new Receiver().answer(204, "")) {
@@ -56,6 +76,8 @@ class WebhookChannelTest {
             "content-type", "application/json",
             "idempotency-key", Incidents.ID + ":" + seqs[i] + ":" + Incidents.CHANNEL,
             "x-webmon-signature", "sha256=" + independentHmac(SECRET, req.body())));
+        assertThat(req.header("X-Webmon-Signature")).as("python3 hmac over the received bytes")
+            .isEqualTo("sha256=" + pythonHmac(SECRET, req.body()));
         var body = Contract.json(req.text());
         assertThat(body.get("v").asText()).isEqualTo("1.0");
         assertThat(body.get("dedupKey").asText()).isEqualTo(req.header("Idempotency-Key"));
@@ -80,6 +102,7 @@ class WebhookChannelTest {
       // The signature is over the exact bytes sent; the example's documented signature is of its compact form.
       String signature = example("signature").strip();
       assertThat(signature).isEqualTo("X-Webmon-Signature: sha256=" + independentHmac(SECRET, r.only().body()));
+      assertThat(signature).isEqualTo("X-Webmon-Signature: sha256=" + pythonHmac(SECRET, r.only().body()));
     }
   }
 

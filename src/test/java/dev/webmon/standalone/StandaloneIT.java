@@ -51,6 +51,7 @@ class StandaloneIT {
   private static final Pattern URL_LINE = Pattern.compile("web listening at (http://\\S+)");
   private static final Pattern OPS_LINE = Pattern.compile("metrics at (http://\\S+)/metrics");
   private static final Pattern BROKER_LINE = Pattern.compile("Kafka broker ready at (\\S+) ");
+  private static final Pattern INBOX_LINE = Pattern.compile("demo inbox at (http://\\S+)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dataDir;
@@ -174,6 +175,9 @@ class StandaloneIT {
     assertThat(answers.ready().get("details").get("components").findValuesAsText("component"))
         .containsExactly("agent", "sink", "alerter", "notifier", "web");
     assertThat(answers.metrics()).contains("webmon_agent_checks_in_flight", "webmon_sink_rows_total", "hikaricp_connections");
+    // Without --demo: no demo site, no inbox, no demo channel.
+    assertThat(String.join("\n", first.output())).doesNotContain("demo inbox at", "demo site on");
+    assertThat(api("GET", first.url() + "/api/v1/channels", null).get("items").findValuesAsText("id")).doesNotContain("demo-inbox");
 
     JsonNode created =
         api(
@@ -266,6 +270,29 @@ class StandaloneIT {
     assertThat(opened.severity()).isEqualTo(IncidentSeverity.DOWN);
     assertThat(opened.targetName()).isEqualTo("Demo: failing backend (HTTP 503)");
     assertThat(seen).filteredOn(e -> e.targetId().equals("demo-healthy")).as("the healthy demo target opens nothing").isEmpty();
+    // The notifier posted the OPENED to the demo inbox (the default channel demo-inbox; group-wait
+    // 10 s in demo mode), and its page shows it with the headers and a verified signature.
+    String inbox =
+        demo.output().stream()
+            .map(INBOX_LINE::matcher)
+            .filter(Matcher::find)
+            .map(m -> m.group(1))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no demo inbox line in " + demo.output()));
+    String inboxPage;
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      inboxPage =
+          await("the demo inbox shows the OPENED of demo-failing")
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofSeconds(1))
+              .until(
+                  () -> client.send(HttpRequest.newBuilder(URI.create(inbox)).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                  page -> page.contains(opened.incidentId().toString()));
+    }
+    assertThat(inboxPage)
+        .contains("Idempotency-Key: ", ":demo-inbox", "X-Webmon-Signature: sha256=", "Signature valid", "&quot;OPENED&quot;")
+        .doesNotContain("Signature missing or not valid");
+    double inboxSeconds = (System.nanoTime() - launched) / 1e9;
     // The demo status page (issue 14) shows the failing component in outage.
     JsonNode statusPage =
         await("/status/demo shows Payments in major outage")
@@ -277,9 +304,11 @@ class StandaloneIT {
     String report =
         String.format(
             java.util.Locale.ROOT,
-            "STANDALONE --demo: web listening after %.1f s; demo-failing open in /api/v1/incidents after %.1f s",
+            "STANDALONE --demo: web listening after %.1f s; demo-failing open in /api/v1/incidents after %.1f s;"
+                + " its OPENED in the demo inbox after %.1f s",
             coldStartSeconds,
-            openedSeconds);
+            openedSeconds,
+            inboxSeconds);
     System.out.println(report);
     demo.process().toHandle().destroy();
     assertThat(demo.process().waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();

@@ -69,7 +69,7 @@ class NotificationsIT {
       Notifications.Pending head = Notifications.claimHead(holder, "c", T0.plus(WINDOW)).orElseThrow();
       assertThat(head.dedupKey()).isEqualTo("a");
       assertThat(Notifications.claimHead(other, "c", T0.plus(WINDOW))).as("held by another worker").isEmpty();
-      List<Notifications.Pending> group = Notifications.claimGroup(holder, head, WINDOW);
+      List<Notifications.Pending> group = Notifications.claimGroup(holder, head, head.createdAt().plus(WINDOW));
       assertThat(group).extracting(Notifications.Pending::dedupKey).containsExactly("b");
       Notifications.settle(holder, new Notifications.Attempt(head.id(), 1, T0.plus(WINDOW), "retry", OptionalInt.of(503),
           Optional.empty(), 12, Optional.of(T0.plus(WINDOW).plusSeconds(10)), "will retry: HTTP 503"));
@@ -82,7 +82,7 @@ class NotificationsIT {
       assertThat(again.dedupKey()).isEqualTo("a");
       assertThat(again.attempts()).isEqualTo(1);
       assertThat(again.groupId()).contains(again.id());
-      assertThat(Notifications.claimGroup(c, again, WINDOW)).extracting(Notifications.Pending::dedupKey)
+      assertThat(Notifications.claimGroup(c, again, again.createdAt().plus(WINDOW))).extracting(Notifications.Pending::dedupKey)
           .containsExactly("b");
       assertThat(Notifications.dueChannels(c, T0.plus(WINDOW).plusSeconds(10))).containsExactly("c");
       assertThat(Notifications.queues(c)).singleElement()

@@ -203,4 +203,42 @@ class ChannelApiIT {
     String add = ui.get("/channels/new?type=email").body();
     assertThat(add).contains("id=\"settings.host\"").contains("id=\"settings.password\"");
   }
+  @Test
+  void theFormRemovesAStoredOptionalSecretOnlyWhenItsBoxIsTicked(WebFixture web) {
+    String token = "tk_form_token_0123456789";
+    String server = receiver.url("/");
+    assertThat(web.post("/api/v1/channels", "{\"id\":\"ntfy-form\",\"type\":\"ntfy\",\"name\":\"Ntfy\",\"settings\":"
+        + "{\"serverUrl\":\"" + server + "\",\"topic\":\"form-topic-123\",\"accessToken\":\"" + token + "\"}}").status())
+        .isEqualTo(201);
+    UiClient ui = new UiClient(web.base());
+    ui.login(WebFixture.PASSWORD);
+    String edit = ui.get("/channels/ntfy-form/edit").body();
+    assertThat(edit).contains("id=\"settings.accessToken-state\">set<")
+        .contains("name=\"settings.accessToken.clear\"")
+        .as("a required secret cannot be removed").doesNotContain("name=\"settings.topic.clear\"")
+        .doesNotContain(token).doesNotContain("form-topic-123");
+    Map<String, String> form = new java.util.HashMap<>(Map.of("_csrf", UiClient.csrf(edit), "type", "ntfy", "name", "Ntfy",
+        "settings.serverUrl", server, "sendResolved", "on"));
+    String stored = "SELECT count(*) FROM notify_channel WHERE id = 'ntfy-form' AND secrets->>'topic' = 'form-topic-123'"
+        + " AND secrets->>'accessToken' = '" + token + "'";
+
+    assertThat(ui.post("/channels/ntfy-form", form).statusCode()).as("saved without the box").isEqualTo(303);
+    assertThat(web.queryLong(stored)).as("an empty secret input keeps the stored value").isOne();
+
+    form.put("settings.accessToken", "tk_another_token_987654");
+    form.put("settings.accessToken.clear", "on");
+    HttpResponse<String> both = ui.post("/channels/ntfy-form", form);
+    assertThat(both.statusCode()).isEqualTo(400);
+    assertThat(both.body()).contains("settings.accessToken").contains("not both")
+        .contains("name=\"settings.accessToken.clear\" checked").doesNotContain("tk_another_token_987654");
+    assertThat(web.queryLong(stored)).as("nothing saved").isOne();
+
+    form.remove("settings.accessToken");
+    assertThat(ui.post("/channels/ntfy-form", form).statusCode()).isEqualTo(303);
+    assertThat(web.queryLong("SELECT count(*) FROM notify_channel WHERE id = 'ntfy-form'"
+        + " AND secrets->>'topic' = 'form-topic-123' AND secrets->'accessToken' IS NULL")).as("removed; the topic kept").isOne();
+    String after = ui.get("/channels/ntfy-form/edit").body();
+    assertThat(after).contains("id=\"settings.accessToken-state\">not set<").doesNotContain("settings.accessToken.clear");
+    assertThat(web.get("/api/v1/channels/ntfy-form").json().get("settings").has("accessToken")).isFalse();
+  }
 }

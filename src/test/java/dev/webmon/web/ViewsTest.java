@@ -151,6 +151,7 @@ class ViewsTest {
     assertThat(html)
         .contains("id=\"settings.url-state\">set<")
         .contains("id=\"settings.secret-state\">set<")
+        .as("a required secret has no remove box").doesNotContain(".clear\"")
         .contains("name=\"version\" value=\"4\"")
         .contains("value=\"{{ target.name }}\"")
         .contains("value=\"prod\"")
