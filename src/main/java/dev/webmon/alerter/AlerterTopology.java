@@ -19,8 +19,8 @@ import org.apache.kafka.streams.state.Stores;
  * results ──────────┐
  * targets ──────────┼─> alerts (AlertProcessor) ──> incidents
  * incident-commands ┘     │ stores alerter-targets, alerter-state (in memory, changelogged)
- *                         │ global store alerter-policies <── alert-policies (PolicyProcessor)
- *                         │ global store alerter-maintenance <── maintenance (MaintenanceProcessor)
+ *                         │ global store alerter-policies <── alert-policies (GlobalKeeper)
+ *                         │ global store alerter-maintenance <── maintenance (GlobalKeeper)
  *                         └ wall-clock punctuation every tick
  * </pre>
  *
@@ -91,13 +91,13 @@ public final class AlerterTopology {
                 Serdes.ByteArray())
             .withLoggingDisabled(),
         "alert-policies", new StringDeserializer(), bytes, topics.alertPolicies(),
-        "policy-updates", PolicyProcessor::new);
+        "policy-updates", () -> new GlobalKeeper<>(GlobalKeeper.POLICIES));
     t.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MAINTENANCE), Serdes.String(),
                 Serdes.ByteArray())
             .withLoggingDisabled(),
         "maintenance", new StringDeserializer(), bytes, topics.maintenance(),
-        "maintenance-updates", MaintenanceProcessor::new);
+        "maintenance-updates", () -> new GlobalKeeper<>(GlobalKeeper.MAINTENANCE));
     return t;
   }
 }
