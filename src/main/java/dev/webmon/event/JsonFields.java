@@ -8,7 +8,9 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -192,6 +194,28 @@ final class JsonFields {
     } catch (IllegalArgumentException e) {
       throw invalid(field, "is not one of " + Arrays.toString(type.getEnumConstants()));
     }
+  }
+
+  /**
+   * The array of strings the parser is on (field {@code field}); INVALID_VALUE past {@code max}
+   * elements (the record's own limit may be lower and say more).
+   */
+  static List<String> strings(JsonParser p, String field, int max) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw wrongType(field, "an array", p.currentToken());
+    }
+    List<String> values = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.VALUE_STRING) {
+        throw wrongType(field + "[" + values.size() + "]", "a string", t);
+      }
+      if (values.size() >= max) {
+        throw invalid(field, "at most " + max + " allowed");
+      }
+      values.add(p.getText());
+    }
+    return values;
   }
 
   /** Fails with WRONG_TYPE unless the parser is on the start of an object. */

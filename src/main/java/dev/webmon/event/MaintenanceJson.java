@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -203,11 +202,11 @@ final class MaintenanceJson {
         }
         case "targets" -> {
           seen = JsonFields.mark(seen, 1, path);
-          targets = strings(p, path);
+          targets = JsonFields.strings(p, path, MaintenanceScope.MAX_TARGETS);
         }
         case "tags" -> {
           seen = JsonFields.mark(seen, 2, path);
-          tags = strings(p, path);
+          tags = JsonFields.strings(p, path, MaintenanceScope.MAX_TARGETS);
         }
         default -> unknown = Unknown.skip(p, path, unknown);
       }
@@ -215,23 +214,7 @@ final class MaintenanceJson {
     return new MaintenanceScope(all, targets, tags);
   }
 
-  private static List<String> strings(JsonParser p, String field) throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
-      throw JsonFields.wrongType(field, "an array", p.currentToken());
-    }
-    List<String> values = new ArrayList<>();
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.VALUE_STRING) {
-        throw JsonFields.wrongType(field + "[" + values.size() + "]", "a string", t);
-      }
-      if (values.size() >= MaintenanceScope.MAX_TARGETS) {
-        throw JsonFields.invalid(field, "at most " + MaintenanceScope.MAX_TARGETS + " allowed");
-      }
-      values.add(p.getText());
-    }
-    return values;
-  }
+
 
   private static MaintenanceSchedule readSchedule(JsonParser p) throws IOException {
     JsonFields.startObject(p, "schedule");

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,17 +217,7 @@ final class TargetJson {
   }
 
   static List<String> tags(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
-      throw JsonFields.wrongType("tags", "an array", p.currentToken());
-    }
-    List<String> tags = new ArrayList<>();
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.VALUE_STRING) {
-        throw JsonFields.wrongType("tags[" + tags.size() + "]", "a string", t);
-      }
-      tags.add(p.getText());
-    }
-    return tags;
+    return JsonFields.strings(p, "tags", Integer.MAX_VALUE);
   }
+
 }
