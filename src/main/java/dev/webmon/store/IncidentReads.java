@@ -96,7 +96,7 @@ public final class IncidentReads {
       """
       SELECT r.result_id, r.started_at, r.scheduled_at, r.location, r.agent_id, r.up, r.reason, r.status_code,
              r.dns_us, r.connect_us, r.tls_us, r.ttfb_us, r.transfer_us, r.total_us, r.body_bytes, r.http_version,
-             r.remote_address, r.tls_expires_at, r.redirects, r.final_url, r.detail, r.target_version
+             r.remote_address, r.tls_expires_at, r.redirects, r.final_url, r.detail, r.target_version, r.maintenance
       FROM unnest(CAST(:ids AS uuid[]), CAST(:lo AS timestamptz[]), CAST(:hi AS timestamptz[])) AS w(id, lo, hi)
       JOIN check_result r ON r.target_id = :target AND r.started_at >= w.lo AND r.started_at < w.hi AND r.result_id = w.id
       ORDER BY r.started_at, r.result_id
