@@ -86,17 +86,17 @@ public final class DailyUptime {
       FROM check_uptime_daily d
       WHERE d.target_id = ANY(:targets) AND d.day >= CAST(:fromDay AS date) AND d.day < CAST(:recentDay AS date)
       UNION ALL
-      SELECT false, h.target_id, (h.hour AT TIME ZONE 'UTC')::date, sum(h.checks), sum(h.up_checks),
-             sum(h.avg_total_us * h.checks), sum(h.maintenance_checks), sum(h.maintenance_up_checks)
+      SELECT false, h.target_id, (h.hour AT TIME ZONE 'UTC')::date, sum(h.checks)::bigint, sum(h.up_checks)::bigint,
+             sum(h.avg_total_us * h.checks), sum(h.maintenance_checks)::bigint, sum(h.maintenance_up_checks)::bigint
       FROM (SELECT target_id, hour, checks, up_checks, avg_total_us, maintenance_checks, maintenance_up_checks FROM rolled
             UNION ALL
             SELECT target_id, hour, checks, up_checks, avg_total_us, maintenance_checks, maintenance_up_checks FROM raw
             WHERE checks > 0) h
       GROUP BY 2, 3
       UNION ALL
-      SELECT true, b.target_id, NULL, coalesce(sum(h.checks), 0), coalesce(sum(h.up_checks), 0),
-             coalesce(sum(h.avg_total_us * h.checks), 0), coalesce(sum(h.maintenance_checks), 0),
-             coalesce(sum(h.maintenance_up_checks), 0)
+      SELECT true, b.target_id, NULL, coalesce(sum(h.checks), 0)::bigint, coalesce(sum(h.up_checks), 0)::bigint,
+             coalesce(sum(h.avg_total_us * h.checks), 0), coalesce(sum(h.maintenance_checks), 0)::bigint,
+             coalesce(sum(h.maintenance_up_checks), 0)::bigint
       FROM b LEFT JOIN (
           SELECT target_id, checks, up_checks, avg_total_us, maintenance_checks, maintenance_up_checks FROM rolled WHERE in_24h
           UNION ALL
@@ -124,12 +124,6 @@ public final class DailyUptime {
     /** The up checks not flagged maintenance. */
     public long upChecksExcludingMaintenance() {
       return upChecks - maintenanceUpChecks;
-    }
-
-    static Tally of(ResultSet rs, String targetId, LocalDate day) throws SQLException {
-      return new Tally(
-          targetId, day, rs.getLong("checks"), rs.getLong("up_checks"), rs.getDouble("total_us_sum"),
-          rs.getLong("maintenance_checks"), rs.getLong("maintenance_up_checks"));
     }
   }
 
@@ -175,11 +169,11 @@ public final class DailyUptime {
                 .timestamp("now", now);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        if (rs.getBoolean("last_24h")) {
-          last24.add(Tally.of(rs, rs.getString("target_id"), today));
-        } else {
-          byDay.add(Tally.of(rs, rs.getString("target_id"), rs.getObject("day", LocalDate.class)));
-        }
+        // by position: a page reads ~4 500 rows (90 days × 50 targets)
+        String target = rs.getString(2);
+        Tally t = new Tally(target, rs.getBoolean(1) ? today : rs.getObject(3, LocalDate.class), rs.getLong(4), rs.getLong(5),
+            rs.getDouble(6), rs.getLong(7), rs.getLong(8));
+        (rs.getBoolean(1) ? last24 : byDay).add(t);
       }
     }
     return new Uptime(byDay, last24);
