@@ -15,10 +15,11 @@ import java.util.List;
  * The uptime of targets per UTC day ({@code check_uptime_daily}, migration V18) for the status
  * pages. The sink keeps it: {@link Rollups#rollUp} refreshes the days of the hours it rolls up, in
  * its transaction, from {@code check_rollup_hourly} (so a re-rolled dirty hour corrects its day and
- * a page never aggregates 90 days of hourly rows). Days older than the day before yesterday come
- * from this table; the last two days from {@code webmon_hourly} (rollups plus raw rows of the hours
- * not rolled up yet), so the newest cells and the 24 h figure are current. Every tally also counts
- * the checks flagged maintenance (V23), for uptime excluding maintenance. Stateless.
+ * a page never aggregates 90 days of hourly rows). Days older than yesterday come from this
+ * table; yesterday, today and the last 24 hours as {@code webmon_hourly} gives them (rollups plus
+ * raw rows of the hours not rolled up yet), so the newest cells and the 24 h figure are current;
+ * all of it in one statement ({@link #read}). Every tally also counts the checks flagged
+ * maintenance (V23), for uptime excluding maintenance. Stateless.
  */
 public final class DailyUptime {
   /** Days read from the hourly figures rather than the daily table (today and yesterday). */
