@@ -61,47 +61,52 @@ public final class DailyUptime {
                       ELSE CAST(:from24 AS timestamptz) END AS raw_24h
           FROM t
       ), rolled AS MATERIALIZED (
-          SELECT r.target_id, r.hour, r.checks::bigint AS checks, r.up_checks::bigint AS up_checks,
-                 r.avg_total_us::double precision AS avg_total_us, r.maintenance_checks::bigint AS maintenance_checks,
-                 r.maintenance_up_checks::bigint AS maintenance_up_checks, r.hour >= :from24 AND r.hour < b.raw_24h AS in_24h
+          SELECT r.target_id, (r.hour AT TIME ZONE 'UTC')::date AS day, r.hour >= :from24 AND r.hour < b.raw_24h AS in_24h,
+                 sum(r.checks)::bigint AS checks, sum(r.up_checks)::bigint AS up_checks,
+                 sum(r.avg_total_us::double precision * r.checks) AS total_us_sum,
+                 sum(r.maintenance_checks)::bigint AS maintenance_checks, sum(r.maintenance_up_checks)::bigint AS maintenance_up_checks
           FROM b JOIN check_rollup_hourly r ON r.target_id = b.target_id AND r.hour >= :recentStart AND r.hour < b.raw_days
+          GROUP BY 1, 2, 3
       ), raw AS MATERIALIZED (
-          SELECT c.target_id, date_bin('1 hour', c.started_at, timestamptz '2000-01-01 00:00:00+00') AS hour,
+          SELECT c.target_id, (date_bin('1 hour', c.started_at, timestamptz '2000-01-01 00:00:00+00') AT TIME ZONE 'UTC')::date AS day,
                  count(*) FILTER (WHERE c.started_at >= b.raw_days) AS checks,
                  count(*) FILTER (WHERE c.started_at >= b.raw_days AND c.up) AS up_checks,
-                 avg(c.total_us) FILTER (WHERE c.started_at >= b.raw_days)::double precision AS avg_total_us,
+                 (avg(c.total_us) FILTER (WHERE c.started_at >= b.raw_days))::double precision
+                     * count(*) FILTER (WHERE c.started_at >= b.raw_days) AS total_us_sum,
                  count(*) FILTER (WHERE c.started_at >= b.raw_days AND c.maintenance) AS maintenance_checks,
                  count(*) FILTER (WHERE c.started_at >= b.raw_days AND c.maintenance AND c.up) AS maintenance_up_checks,
                  count(*) FILTER (WHERE c.started_at >= b.raw_24h) AS checks_24h,
                  count(*) FILTER (WHERE c.started_at >= b.raw_24h AND c.up) AS up_checks_24h,
-                 avg(c.total_us) FILTER (WHERE c.started_at >= b.raw_24h)::double precision AS avg_total_us_24h,
+                 (avg(c.total_us) FILTER (WHERE c.started_at >= b.raw_24h))::double precision
+                     * count(*) FILTER (WHERE c.started_at >= b.raw_24h) AS total_us_sum_24h,
                  count(*) FILTER (WHERE c.started_at >= b.raw_24h AND c.maintenance) AS maintenance_checks_24h,
                  count(*) FILTER (WHERE c.started_at >= b.raw_24h AND c.maintenance AND c.up) AS maintenance_up_checks_24h
           FROM b JOIN check_result c
               ON c.target_id = b.target_id AND c.started_at >= least(b.raw_days, b.raw_24h) AND c.started_at < :now
                  AND c.started_at >= :recentStart -- implied (both windows start after it): prunes the partitions when planned
-          GROUP BY c.target_id, b.raw_days, b.raw_24h, 2, c.location
+          -- per hour and location, as webmon_hourly (the mean response time of each times its checks)
+          GROUP BY c.target_id, b.raw_days, b.raw_24h, date_bin('1 hour', c.started_at, timestamptz '2000-01-01 00:00:00+00'), c.location
       )
       SELECT false AS last_24h, d.target_id, d.day, d.checks, d.up_checks, d.total_us_sum,
              d.maintenance_checks, d.maintenance_up_checks
       FROM check_uptime_daily d
       WHERE d.target_id = ANY(:targets) AND d.day >= CAST(:fromDay AS date) AND d.day < CAST(:recentDay AS date)
       UNION ALL
-      SELECT false, h.target_id, (h.hour AT TIME ZONE 'UTC')::date, sum(h.checks)::bigint, sum(h.up_checks)::bigint,
-             sum(h.avg_total_us * h.checks), sum(h.maintenance_checks)::bigint, sum(h.maintenance_up_checks)::bigint
-      FROM (SELECT target_id, hour, checks, up_checks, avg_total_us, maintenance_checks, maintenance_up_checks FROM rolled
+      SELECT false, h.target_id, h.day, sum(h.checks)::bigint, sum(h.up_checks)::bigint, sum(h.total_us_sum),
+             sum(h.maintenance_checks)::bigint, sum(h.maintenance_up_checks)::bigint
+      FROM (SELECT target_id, day, checks, up_checks, total_us_sum, maintenance_checks, maintenance_up_checks FROM rolled
             UNION ALL
-            SELECT target_id, hour, checks, up_checks, avg_total_us, maintenance_checks, maintenance_up_checks FROM raw
+            SELECT target_id, day, checks, up_checks, total_us_sum, maintenance_checks, maintenance_up_checks FROM raw
             WHERE checks > 0) h
       GROUP BY 2, 3
       UNION ALL
       SELECT true, b.target_id, NULL, coalesce(sum(h.checks), 0)::bigint, coalesce(sum(h.up_checks), 0)::bigint,
-             coalesce(sum(h.avg_total_us * h.checks), 0), coalesce(sum(h.maintenance_checks), 0)::bigint,
+             coalesce(sum(h.total_us_sum), 0), coalesce(sum(h.maintenance_checks), 0)::bigint,
              coalesce(sum(h.maintenance_up_checks), 0)::bigint
       FROM b LEFT JOIN (
-          SELECT target_id, checks, up_checks, avg_total_us, maintenance_checks, maintenance_up_checks FROM rolled WHERE in_24h
+          SELECT target_id, checks, up_checks, total_us_sum, maintenance_checks, maintenance_up_checks FROM rolled WHERE in_24h
           UNION ALL
-          SELECT target_id, checks_24h, up_checks_24h, avg_total_us_24h, maintenance_checks_24h, maintenance_up_checks_24h FROM raw
+          SELECT target_id, checks_24h, up_checks_24h, total_us_sum_24h, maintenance_checks_24h, maintenance_up_checks_24h FROM raw
           WHERE checks_24h > 0) h ON h.target_id = b.target_id
       GROUP BY 2
       """;
