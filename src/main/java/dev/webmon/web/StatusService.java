@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -209,6 +210,8 @@ final class StatusService {
           List<StatusPages.PageTarget> stored = pages.targets(c, ids);
           List<String> live = stored.stream().map(StatusPages.PageTarget::id).toList();
           DailyUptime.Uptime uptime = DailyUptime.read(c, live, StatusModel.DAYS, now);
+          Map<String, List<String>> tags = new HashMap<>();
+          stored.forEach(t -> tags.put(t.id(), t.tags()));
           return StatusModel.build(
               page,
               components,
@@ -217,7 +220,7 @@ final class StatusService {
               uptime.last24Hours(),
               posts.incidents(c, live, now.minus(Duration.ofDays(StatusModel.DAYS)), MAX_POSTS),
               posts.list(c, page.slug(), MAX_POSTS, 0),
-              StatusMaintenance.of(windows.all(c), windows.targetTags(c, live), now),
+              StatusMaintenance.of(windows.all(c), tags, now),
               now);
         });
   }
