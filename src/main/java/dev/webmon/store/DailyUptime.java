@@ -184,14 +184,4 @@ public final class DailyUptime {
     }
     return new Uptime(byDay, last24);
   }
-
-  /** Per target and UTC day, the checks of the {@code days} days up to {@code now} (days without checks are absent). */
-  public static List<Tally> days(Connection c, List<String> targets, int days, Instant now) throws SQLException {
-    return read(c, targets, days, now).days();
-  }
-
-  /** Per target, the checks of the last 24 hours up to {@code now} ({@code day} is today's). */
-  public static List<Tally> last24Hours(Connection c, List<String> targets, Instant now) throws SQLException {
-    return read(c, targets, 1, now).last24Hours();
-  }
 }
