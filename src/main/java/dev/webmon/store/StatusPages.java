@@ -35,8 +35,15 @@ public final class StatusPages {
     }
   }
 
-  /** A target of a page as a page may show it: id, and its URL (shown only when the page opts in). */
-  public record PageTarget(String id, String url) {}
+  /**
+   * A target of a page as a page may show it: id, and its URL (shown only when the page opts in);
+   * its tags say which maintenance windows cover it (never shown).
+   */
+  public record PageTarget(String id, String url, List<String> tags) {
+    public PageTarget {
+      tags = List.copyOf(tags);
+    }
+  }
 
   /** Every page, by slug. */
   public List<Page> all(Connection c) throws SQLException {
@@ -179,14 +186,18 @@ public final class StatusPages {
     }
   }
 
-  /** Which of {@code ids} are stored targets, with their URLs. */
+  /** Which of {@code ids} are stored targets, with their URLs and tags. */
   public List<PageTarget> targets(Connection c, List<String> ids) throws SQLException {
     List<PageTarget> out = new ArrayList<>();
     try (NamedStatement ps =
-            NamedStatement.prepare(c, "SELECT id, url FROM target WHERE id = ANY(:ids) ORDER BY id").array("ids", "text", ids.toArray());
+            NamedStatement.prepare(c, "SELECT id, url, tags FROM target WHERE id = ANY(:ids) ORDER BY id").array("ids", "text", ids.toArray());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new PageTarget(rs.getString("id"), rs.getString("url")));
+        List<String> tags = new ArrayList<>();
+        for (Object t : (Object[]) rs.getArray("tags").getArray()) {
+          tags.add((String) t);
+        }
+        out.add(new PageTarget(rs.getString("id"), rs.getString("url"), tags));
       }
     }
     return out;

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -208,15 +209,18 @@ final class StatusService {
           List<String> ids = components.stream().flatMap(k -> k.targetIds().stream()).distinct().sorted().toList();
           List<StatusPages.PageTarget> stored = pages.targets(c, ids);
           List<String> live = stored.stream().map(StatusPages.PageTarget::id).toList();
+          DailyUptime.Uptime uptime = DailyUptime.read(c, live, StatusModel.DAYS, now);
+          Map<String, List<String>> tags = new HashMap<>();
+          stored.forEach(t -> tags.put(t.id(), t.tags()));
           return StatusModel.build(
               page,
               components,
               stored,
-              DailyUptime.days(c, live, StatusModel.DAYS, now),
-              DailyUptime.last24Hours(c, live, now),
+              uptime.days(),
+              uptime.last24Hours(),
               posts.incidents(c, live, now.minus(Duration.ofDays(StatusModel.DAYS)), MAX_POSTS),
               posts.list(c, page.slug(), MAX_POSTS, 0),
-              StatusMaintenance.of(windows.all(c), windows.targetTags(c, live), now),
+              StatusMaintenance.of(windows.all(c), tags, now),
               now);
         });
   }
@@ -253,15 +257,16 @@ final class StatusService {
                   .sorted((a, b) -> a.equals("down") ? -1 : b.equals("down") ? 1 : 0)
                   .findFirst()
                   .orElse("");
+          DailyUptime.Uptime figures = DailyUptime.read(c, List.of(targetId), 30, now);
           long checks = 0;
           long up = 0;
-          for (DailyUptime.Tally t : DailyUptime.days(c, List.of(targetId), 30, now)) {
+          for (DailyUptime.Tally t : figures.days()) {
             checks += t.checks();
             up += t.upChecks();
           }
           Optional<Double> uptime = checks == 0 ? Optional.empty() : Optional.of(Math.floor(up * 100_000.0 / checks) / 1000.0);
           Optional<Double> mean =
-              DailyUptime.last24Hours(c, List.of(targetId), now).stream()
+              figures.last24Hours().stream()
                   .filter(t -> t.checks() > 0)
                   .map(t -> t.totalUsSum() / t.checks() / 1000.0)
                   .findFirst();

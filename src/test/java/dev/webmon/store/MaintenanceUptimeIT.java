@@ -132,13 +132,13 @@ class MaintenanceUptimeIT {
 
     // An old day comes from check_uptime_daily.
     Instant later = START.plus(Duration.ofDays(10));
-    List<DailyUptime.Tally> days = Jdbc.read(ds, c -> DailyUptime.days(c, List.of("m"), 30, later));
+    List<DailyUptime.Tally> days = Jdbc.read(ds, c -> DailyUptime.read(c, List.of("m"), 30, later).days());
     assertThat(days).hasSize(1);
     assertTally(days.get(0), DAY);
 
     // Yesterday comes from webmon_hourly (the rollups here): the same counts.
     Instant nextDay = START.plus(Duration.ofHours(24 + 1));
-    List<DailyUptime.Tally> recent = Jdbc.read(ds, c -> DailyUptime.days(c, List.of("m"), 3, nextDay));
+    List<DailyUptime.Tally> recent = Jdbc.read(ds, c -> DailyUptime.read(c, List.of("m"), 3, nextDay).days());
     assertThat(recent).hasSize(1);
     assertTally(recent.get(0), DAY);
 
@@ -174,10 +174,10 @@ class MaintenanceUptimeIT {
   void rawRowsNotRolledUpYetCountToo() throws Exception {
     theDay("raw");
     Instant evening = START.plus(Duration.ofHours(23));
-    List<DailyUptime.Tally> last24 = Jdbc.read(ds, c -> DailyUptime.last24Hours(c, List.of("raw"), evening));
+    List<DailyUptime.Tally> last24 = Jdbc.read(ds, c -> DailyUptime.read(c, List.of("raw"), 1, evening).last24Hours());
     assertThat(last24).hasSize(1);
     assertTally(last24.get(0), DAY);
-    List<DailyUptime.Tally> today = Jdbc.read(ds, c -> DailyUptime.days(c, List.of("raw"), 90, evening));
+    List<DailyUptime.Tally> today = Jdbc.read(ds, c -> DailyUptime.read(c, List.of("raw"), 90, evening).days());
     assertThat(today).hasSize(1);
     assertTally(today.get(0), DAY);
 
