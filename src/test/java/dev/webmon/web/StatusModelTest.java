@@ -20,7 +20,7 @@ class StatusModelTest {
     StatusPages.Page page = new StatusPages.Page("shop", "Shop", "", "public", false, "", NOW);
     return StatusModel.build(
         page, List.of(new StatusPages.Component(1, "Checkout", 0, List.of("t1", "t2"))),
-        List.of(new StatusPages.PageTarget("t1", "https://a.example/"), new StatusPages.PageTarget("t2", "https://b.example/")),
+        List.of(new StatusPages.PageTarget("t1", "https://a.example/", List.of()), new StatusPages.PageTarget("t2", "https://b.example/", List.of())),
         days, List.of(), List.of(), List.of(), StatusMaintenance.of(List.of(), Map.of(), NOW), NOW);
   }
 
