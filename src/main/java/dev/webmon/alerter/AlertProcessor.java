@@ -287,10 +287,7 @@ final class AlertProcessor implements Processor<byte[], byte[], String, byte[]> 
   }
 
   private void skip(Skips.Reason reason, String why) {
-    skips.count(reason);
-    RecordMetadata m = context.recordMetadata().orElseThrow();
-    LOG.warn("skipped a record of {}-{} at offset {} ({}): {}", m.topic(), m.partition(),
-        m.offset(), reason.tag(), why);
+    skips.skip(context, reason, why);
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,10 +114,7 @@ final class GlobalKeeper<T> implements Processor<String, byte[], Void, Void> {
   }
 
   private void skip(Skips.Reason reason, String why) {
-    skips.count(reason);
-    RecordMetadata m = context.recordMetadata().orElseThrow();
-    LOG.warn("skipped a record of {}-{} at offset {} ({}): {}", m.topic(), m.partition(),
-        m.offset(), reason.tag(), why);
+    skips.skip(context, reason, why);
   }
 
   @Override

@@ -7,6 +7,10 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.streams.StreamsMetrics;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts the input records the alerter skipped, as the Streams metric {@code
@@ -14,6 +18,7 @@ import org.apache.kafka.streams.StreamsMetrics;
  * {@code KafkaStreams.metrics()}, and so on the ops endpoint). One per task; not thread-safe.
  */
 final class Skips {
+  private static final Logger LOG = LoggerFactory.getLogger(Skips.class);
   /** Metric group of the alerter's own metrics. */
   static final String GROUP = "webmon-alerter";
 
@@ -54,6 +59,14 @@ final class Skips {
 
   void count(Reason r) {
     sensors.get(r).record();
+  }
+
+  /** Counts the record {@code ctx} is processing as skipped and logs where it is and why (never its value). */
+  void skip(ProcessorContext<?, ?> ctx, Reason reason, String why) {
+    count(reason);
+    RecordMetadata m = ctx.recordMetadata().orElseThrow();
+    LOG.warn("skipped a record of {}-{} at offset {} ({}): {}", m.topic(), m.partition(),
+        m.offset(), reason.tag(), why);
   }
 
   void close() {
