@@ -33,7 +33,17 @@ final class StatusFormats {
   }
 
   static String percent(Optional<Double> p) {
-    return p.map(v -> String.format(Locale.ROOT, "%.2f %%", Math.floor(v * 100) / 100)).orElse("–");
+    return p.map(v -> floor2(v) + " %").orElse("–");
+  }
+
+  /**
+   * {@code v} rounded down to two decimals, as {@code String.format("%.2f", Math.floor(v * 100) /
+   * 100)} prints it, without the formatter (a page has thousands of these); {@code v} >= 0.
+   */
+  static String floor2(double v) {
+    long cents = (long) Math.floor(v * 100);
+    long rest = cents % 100;
+    return (cents / 100) + (rest < 10 ? ".0" : ".") + rest;
   }
 
   private static Map<String, Object> windows(StatusModel.Uptime u) {

@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -217,7 +216,7 @@ record StatusModel(
     String level =
         uptime.map(u -> u >= 99.9 ? "ok" : u >= 99.0 ? "minor" : u >= 95.0 ? "major" : "down").orElse("none");
     String text =
-        d + ": " + uptime.map(u -> String.format(Locale.ROOT, "%.2f %% up", Math.floor(u * 100) / 100)).orElse("no data")
+        d + ": " + uptime.map(u -> StatusFormats.floor2(u) + " % up").orElse("no data")
             + (maintenance ? ", " + (excluding.isEmpty() ? "only maintenance checks" : StatusFormats.percent(excluding) + " excluding maintenance") : "")
             + (incidents == 0 ? ", no incidents" : incidents == 1 ? ", 1 incident" : ", " + incidents + " incidents");
     return new Day(d.toString(), uptime, incidents, level, text, maintenance, maintenance ? excluding : Optional.empty());
