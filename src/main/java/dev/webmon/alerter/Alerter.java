@@ -12,8 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -136,7 +133,7 @@ public final class Alerter implements AutoCloseable {
     Properties p = new Properties();
     p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(topics));
-    p.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId(topics) + "-" + hostName() + "-" + UUID.randomUUID().toString().substring(0, 8));
+    p.put(StreamsConfig.CLIENT_ID_CONFIG, KafkaConfig.clientId(applicationId(topics)));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
@@ -334,14 +331,6 @@ public final class Alerter implements AutoCloseable {
       });
     } catch (IOException | UncheckedIOException e) {
       LOG.warn("could not remove the alerter's temporary state directory {}: {}", dir, e.toString());
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName().replaceAll("[^a-zA-Z0-9._-]", "-");
-    } catch (UnknownHostException e) {
-      return "unknown";
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.webmon.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -239,6 +242,21 @@ public record KafkaConfig(
                   + "\";"));
     }
     return p;
+  }
+
+  /**
+   * A client id naming this process in the broker's logs and metrics: {@code prefix}, this host's
+   * name (characters other than {@code [a-zA-Z0-9._-]} as {@code -}; {@code unknown} if it has
+   * none) and 8 random hex digits, joined by {@code -}.
+   */
+  public static String clientId(String prefix) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName().replaceAll("[^a-zA-Z0-9._-]", "-");
+    } catch (UnknownHostException e) {
+      host = "unknown";
+    }
+    return prefix + "-" + host + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /**

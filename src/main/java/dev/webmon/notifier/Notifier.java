@@ -9,8 +9,6 @@ import dev.webmon.store.Database;
 import dev.webmon.store.Notifications;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -135,7 +132,7 @@ public final class Notifier implements AutoCloseable {
     this.pool = Database.pool(b.postgres.withPoolSize(Math.max(b.postgres.poolSize(), config.workers() + 3)), "notifier");
     KafkaConsumer<byte[], byte[]> c = null;
     try {
-      String clientId = "webmon-notifier-" + hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+      String clientId = KafkaConfig.clientId("webmon-notifier");
       c = new KafkaConsumer<>(consumerProperties(b.kafka, group, clientId));
       this.producer = new KafkaProducer<>(producerProperties(b.kafka, clientId + "-dlq"));
     } catch (RuntimeException e) {
@@ -363,13 +360,5 @@ public final class Notifier implements AutoCloseable {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "unknown";
-    }
   }
 }

@@ -8,14 +8,11 @@ import dev.webmon.event.EventCodec;
 import dev.webmon.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,7 +128,7 @@ public final class Sink implements AutoCloseable {
       if (config.maintenance()) {
         mp = Database.pool(b.postgres.withPoolSize(1), "sink-maintenance");
       }
-      String clientId = "webmon-sink-" + hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+      String clientId = KafkaConfig.clientId("webmon-sink");
       c = new KafkaConsumer<>(consumerProperties(b.kafka, config, clientId));
       p = new KafkaProducer<>(producerProperties(b.kafka, clientId + "-dlq"));
     } catch (RuntimeException e) {
@@ -328,13 +325,5 @@ public final class Sink implements AutoCloseable {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "unknown";
-    }
   }
 }
