@@ -109,7 +109,7 @@ public final class AlerterBench {
   /** The throughput phase. */
   public record Throughput(
       double produceSeconds, double consumerBeforeSeconds, double consumerAfterSeconds, double startSeconds,
-      double alerterSeconds, Map<IncidentEvent.Kind, Long> transitions) {}
+      double alerterSeconds, BenchAlerter.ThreadTimes threadTimes, Map<IncidentEvent.Kind, Long> transitions) {}
 
   /** The restoration phase (all 0 when skipped). */
   public record Restoration(
@@ -156,6 +156,12 @@ public final class AlerterBench {
           .put("ratio", ratio(), 3)
           .put("alerterSeconds", t.alerterSeconds(), 3)
           .put("alerterStartSeconds", t.startSeconds(), 3)
+          .put("threadProcessRatio", t.threadTimes().process(), 3)
+          .put("threadCommitRatio", t.threadTimes().commit(), 3)
+          .put("threadPollRatio", t.threadTimes().poll(), 3)
+          .put("threadPunctuateRatio", t.threadTimes().punctuate(), 3)
+          .put("commits", t.threadTimes().commits())
+          .put("commitLatencyMeanMs", t.threadTimes().commitLatencyMs(), 1)
           .put("consumerBeforeResultsPerSecond", o.results() / t.consumerBeforeSeconds(), 0)
           .put("consumerAfterResultsPerSecond", o.results() / t.consumerAfterSeconds(), 0)
           .put("produceSeconds", t.produceSeconds(), 3)
@@ -275,17 +281,21 @@ public final class AlerterBench {
     out.flush();
     double startSeconds;
     double alerterSeconds;
+    BenchAlerter.ThreadTimes times;
     try (BenchAlerter alerter = BenchAlerter.start(streams, topics, Clock.fixed(base, ZoneOffset.UTC), o.tick())) {
       startSeconds = alerter.awaitRunning(Duration.ofMinutes(2));
       long running = System.nanoTime();
       long done = k.awaitCommitted(BenchAlerter.applicationId(topics), k.endOffsets(topics.results()), alerter, Duration.ofMinutes(30));
       alerterSeconds = (done - running) / 1e9;
+      times = alerter.threadTimes();
     }
     Map<IncidentEvent.Kind, Long> transitions = k.countIncidents(topics.incidents());
     out.printf(Locale.ROOT, "  RUNNING after %.2f s, then %d results in %.2f s: %.0f results/s; transitions %s%n",
         startSeconds, o.results(), alerterSeconds, o.results() / alerterSeconds, transitions);
+    out.printf(Locale.ROOT, "  stream thread time: process %.0f %%, commit %.0f %% (%d commits, mean %.1f ms), poll %.0f %%, punctuate %.0f %%%n",
+        100 * times.process(), 100 * times.commit(), times.commits(), times.commitLatencyMs(), 100 * times.poll(), 100 * times.punctuate());
     double after = consumer(o, k, topics, "after", out);
-    return new Throughput(produceSeconds, before, after, startSeconds, alerterSeconds, transitions);
+    return new Throughput(produceSeconds, before, after, startSeconds, alerterSeconds, times, transitions);
   }
 
   private static double consumer(Options o, AlerterKafka k, TopicsConfig topics, String when, PrintWriter out) {

@@ -135,6 +135,40 @@ final class BenchAlerter implements AutoCloseable {
     return start == 0 || end == 0 ? 0 : (end - start) / 1e9;
   }
 
+  /**
+   * Where the stream threads' time went, from Streams' own thread metrics (fractions of wall-clock
+   * time, averaged over the threads and over Streams' metric sample window, 2 × 30 s by default,
+   * which covers a bench phase) and the commits' count and mean latency.
+   */
+  ThreadTimes threadTimes() {
+    Map<String, double[]> sums = new HashMap<>();
+    streams.metrics().forEach(
+        (name, metric) -> {
+          if (name.group().equals("stream-thread-metrics") && metric.metricValue() instanceof Double d && !d.isNaN()) {
+            double[] s = sums.computeIfAbsent(name.name(), n -> new double[2]);
+            s[0] += d;
+            s[1]++;
+          }
+        });
+    return new ThreadTimes(
+        mean(sums, "process-ratio"), mean(sums, "commit-ratio"), mean(sums, "poll-ratio"), mean(sums, "punctuate-ratio"),
+        (long) sum(sums, "commit-total"), mean(sums, "commit-latency-avg"));
+  }
+
+  private static double mean(Map<String, double[]> sums, String name) {
+    double[] s = sums.get(name);
+    return s == null ? 0 : s[0] / s[1];
+  }
+
+  private static double sum(Map<String, double[]> sums, String name) {
+    double[] s = sums.get(name);
+    return s == null ? 0 : s[0];
+  }
+
+  /** See {@link #threadTimes()}. */
+  record ThreadTimes(double process, double commit, double poll, double punctuate, long commits, double commitLatencyMs) {
+  }
+
   @Override
   public void close() {
     streams.close(
