@@ -30,6 +30,10 @@ class BenchAlerterIT {
     assertThat(json.get("alerterResultsPerSecond").asDouble()).isPositive();
     assertThat(json.get("consumerResultsPerSecond").asDouble()).isPositive();
     assertThat(json.get("ratio").asDouble()).isPositive();
+    // Streams' thread metrics: the stream thread processed and committed.
+    assertThat(json.get("threadProcessRatio").asDouble()).isBetween(0.0, 1.0).isPositive();
+    assertThat(json.get("commits").asLong()).isPositive();
+    assertThat(json.get("commitLatencyMeanMs").asDouble()).isPositive();
     // The dense script opens and resolves incidents within a second; each is one latency sample.
     assertThat(json.get("latencyResults").asLong()).isEqualTo(1500);
     assertThat(json.get("latencyTransitions").get("opened").asLong()).isPositive();
