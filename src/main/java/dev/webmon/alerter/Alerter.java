@@ -138,6 +138,13 @@ public final class Alerter implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // The global stores' processors (policies, maintenance) get the same (default, log-and-fail)
+    // processing exception handler as the tasks; Kafka 4.3 warns at start without it and makes it
+    // the default in 5.0. Their own decode errors are skipped by GlobalKeeper before any handler.
+    // The main consumer's partition assignor rebuilds a StreamsConfig from the consumer's settings
+    // (Kafka 4.3.1, AssignorConfiguration), so it gets the setting too, or it warns once more.
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
     // Changelogs and repartition topics get the replication webmon's own topics get.
     p.put(
         StreamsConfig.REPLICATION_FACTOR_CONFIG,

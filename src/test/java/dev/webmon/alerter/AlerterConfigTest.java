@@ -72,6 +72,8 @@ class AlerterConfigTest {
         .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
         .containsKey("sasl.jaas.config")
         .containsEntry("state.dir", "/var/lib/alerter")
+        .containsEntry("processing.exception.handler.global.enabled", true)
+        .containsEntry("main.consumer.processing.exception.handler.global.enabled", true)
         .containsEntry("num.standby.replicas", 1)
         .containsEntry("num.stream.threads", 2)
         .containsEntry("replication.factor", 3)
