@@ -76,7 +76,7 @@ public record NotifierConfig(
       ConfigKey.of(
           "notify.web-base-url",
           "http://localhost:8080/",
-          "Public base URL of the web UI, for the links in notifications.",
+          "Public base URL of the web UI, for the links in notifications; webmon standalone defaults it to its own web app's address.",
           Parser.described(NotifierConfig::absoluteUrl, "an absolute http or https URL"));
   public static final ConfigKey<String> METRICS_HOST =
       ConfigKey.of(

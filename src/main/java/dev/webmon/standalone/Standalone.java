@@ -233,14 +233,6 @@ public final class Standalone implements AutoCloseable {
     resources.push(alerter);
     step("alerter started (incidents, exactly once)");
 
-    Notifier notifier =
-        Notifier.builder(kafka, topics, postgres, NotifierConfig.from(settings))
-            .addressPolicy(AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS)))
-            .meterRegistry(registry)
-            .start();
-    resources.push(notifier);
-    step("notifier started (incidents -> channels, at least once)");
-
     AgentConfig agentConfig = AgentConfig.from(settings);
     CheckConfig checkConfig = CheckConfig.from(settings);
     Agent agent =
@@ -264,6 +256,18 @@ public final class Standalone implements AutoCloseable {
     webPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     webUrl = "http://" + displayHost(webConfig.bindAddress()) + ":" + web.port();
     step("web listening at " + webUrl);
+
+    // The links in notifications point at this web app (its port is known once it listens)
+    // unless notify.web-base-url names another address, e.g. a proxy's.
+    NotifierConfig notifierConfig =
+        NotifierConfig.from(settings.withDefaults(Map.of(NotifierConfig.WEB_BASE_URL.name(), webUrl + "/")));
+    Notifier notifier =
+        Notifier.builder(kafka, topics, postgres, notifierConfig)
+            .addressPolicy(AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS)))
+            .meterRegistry(registry)
+            .start();
+    resources.push(notifier);
+    step("notifier started (incidents -> channels, at least once)");
 
     if (webConfig.metricsPort() >= 0) {
       SinkHealth sinkHealth = new SinkHealth(sink, sinkConfig);

@@ -292,6 +292,8 @@ class StandaloneIT {
     assertThat(inboxPage)
         .contains("Idempotency-Key: ", ":demo-inbox", "X-Webmon-Signature: sha256=", "Signature valid", "&quot;OPENED&quot;")
         .doesNotContain("Signature missing or not valid");
+    // Its links point at this web app's real port, not at notify.web-base-url's default.
+    assertThat(inboxPage).contains(demo.url() + "/incidents/" + opened.incidentId());
     double inboxSeconds = (System.nanoTime() - launched) / 1e9;
     // The demo status page (issue 14) shows the failing component in outage.
     JsonNode statusPage =
