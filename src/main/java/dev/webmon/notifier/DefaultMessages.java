@@ -2,6 +2,9 @@ package dev.webmon.notifier;
 
 import dev.webmon.event.IncidentSeverity;
 import dev.webmon.event.LocationStatus;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
@@ -11,7 +14,15 @@ import java.util.Locale;
  * others plain text; names and notes from users are escaped for the markup they land in.
  */
 final class DefaultMessages {
+  /** A moment as people read it in a message: {@code 2026-03-01 12:00:30 UTC} (the payload keeps ISO-8601). */
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
   private DefaultMessages() {}
+
+  static String time(Instant t) {
+    return TIME.format(t);
+  }
 
   /** How a channel type formats text. */
   enum Markup {
@@ -94,7 +105,7 @@ final class DefaultMessages {
       for (Notification.Member member : n.group()) {
         Notification.Incident i = member.incident();
         b.append("\n- ").append(m.bold(m.escape(member.target().name()))).append(": ")
-            .append(i.severity().wireName()).append(" since ").append(i.openedAt()).append(" — ")
+            .append(i.severity().wireName()).append(" since ").append(time(i.openedAt())).append(" — ")
             .append(m.link(member.links().incident().toString(), "incident"));
       }
       b.append("\nEach incident is resolved on its own.");
@@ -153,21 +164,21 @@ final class DefaultMessages {
     String name = m.bold(m.escape(n.target().name()));
     StringBuilder b = new StringBuilder();
     switch (i.kind()) {
-      case OPENED -> b.append(what(m, n, name)).append(" Since ").append(i.openedAt()).append('.');
+      case OPENED -> b.append(what(m, n, name)).append(" Since ").append(time(i.openedAt())).append('.');
       case UPDATED ->
-          b.append(what(m, n, name)).append(" Updated at ").append(i.at()).append("; open since ")
-              .append(i.openedAt()).append('.');
+          b.append(what(m, n, name)).append(" Updated at ").append(time(i.at())).append("; open since ")
+              .append(time(i.openedAt())).append('.');
       case ACKNOWLEDGED -> {
         b.append(m.escape(i.acknowledgement().map(a -> a.by()).orElse("Someone")))
             .append(" acknowledged the ").append(i.severity().wireName()).append(" incident of ")
             .append(name).append(" at ")
-            .append(i.acknowledgement().map(a -> a.at().toString()).orElse(i.at().toString())).append('.');
+            .append(time(i.acknowledgement().map(a -> a.at()).orElse(i.at()))).append('.');
         i.acknowledgement().flatMap(a -> a.note()).ifPresent(note -> b.append("\nNote: ").append(m.escape(note)));
       }
       case RESOLVED ->
           b.append(name).append(" has recovered: the ").append(i.severity().wireName())
-              .append(" incident opened at ").append(i.openedAt()).append(" was resolved at ")
-              .append(i.at()).append('.');
+              .append(" incident opened at ").append(time(i.openedAt())).append(" was resolved at ")
+              .append(time(i.at())).append('.');
     }
     if (!n.locations().isEmpty()) {
       b.append("\nLocations:");
@@ -194,7 +205,7 @@ final class DefaultMessages {
       case FLAPPING -> name + " is flapping: its state keeps changing.";
       case CERTIFICATE ->
           "The TLS certificate of " + name + " expires at "
-              + i.certificateExpiresAt().map(Object::toString).orElse("an unknown time") + ".";
+              + i.certificateExpiresAt().map(DefaultMessages::time).orElse("an unknown time") + ".";
     };
   }
 }

@@ -14,8 +14,8 @@ class FollowUpMessagesTest {
     assertThat(m.subject()).isEqualTo("[DOWN] Shop home page (reminder 2)");
     assertThat(m.body()).isEqualTo(
         "Reminder 2: this incident is still open and nobody has acknowledged it.\n"
-            + "Shop home page is down from 1 of 3 reporting locations (quorum 2). Updated at 2026-03-01T12:01:30Z;"
-            + " open since 2026-03-01T12:00:30Z.\n"
+            + "Shop home page is down from 1 of 3 reporting locations (quorum 2). Updated at 2026-03-01 12:01:30 UTC;"
+            + " open since 2026-03-01 12:00:30 UTC.\n"
             + "Locations:\n- eu-west: DOWN (HTTP_STATUS)\n"
             + "Target: https://shop.example.com/\n"
             + "Open the incident in webmon: https://webmon.example.com/incidents/7d444840-9dc0-11d1-b245-5ffdce74fad2");

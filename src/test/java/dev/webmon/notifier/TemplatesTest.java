@@ -95,18 +95,18 @@ class TemplatesTest {
   void defaultBodiesSayWhatHappened() {
     Message opened = DefaultMessages.of(ChannelType.EMAIL, this.opened);
     assertThat(opened.body()).isEqualTo("""
-        Shop home page is down from 2 of 3 reporting locations (quorum 2). Since 2026-03-01T12:00:30Z.
+        Shop home page is down from 2 of 3 reporting locations (quorum 2). Since 2026-03-01 12:00:30 UTC.
         Locations:
         - eu-west: DOWN (HTTP_STATUS)
         - us-east: DOWN (TIMEOUT)
         Target: https://shop.example.com/
         Open the incident in webmon: %s""".formatted(Contract.LINK));
     assertThat(DefaultMessages.of(ChannelType.EMAIL, Incidents.notification(Incidents.resolved())).body())
-        .startsWith("Shop home page has recovered: the down incident opened at 2026-03-01T12:00:30Z was resolved at "
-            + "2026-03-01T12:10:00Z.");
+        .startsWith("Shop home page has recovered: the down incident opened at 2026-03-01 12:00:30 UTC was resolved at "
+            + "2026-03-01 12:10:00 UTC.");
     assertThat(DefaultMessages.of(ChannelType.DISCORD, Incidents.notification(event(IncidentEvent.Kind.OPENED,
         IncidentSeverity.CERTIFICATE))).body())
-        .startsWith("The TLS certificate of **Shop home page** expires at 2026-03-15T00:00:00Z.");
+        .startsWith("The TLS certificate of **Shop home page** expires at 2026-03-15 00:00:00 UTC.");
     assertThat(DefaultMessages.of(ChannelType.DISCORD, Incidents.notification(Incidents.updated())).subject())
         .isEqualTo("[DOWN] Shop home page (updated)");
   }
