@@ -57,7 +57,7 @@ class ViewsTest {
   void theTargetPageRendersItsTypedView() {
     TargetSpec spec =
         TargetSpec.builder("t1", "https://example.com/health").name("Shop").header("X-Api-Key", "secret").tag("prod")
-            .updatedAt(NOW).build();
+            .mustMatch("ok").updatedAt(NOW).build();
     TargetStats.Latency ms = new TargetStats.Latency(12.0, 10.0, 20.0, 30.0, 40.0);
     TargetStats.LocationStats fra =
         new TargetStats.LocationStats("fra", 10, 9, 1, 90.0, ms, "DOWN", NOW.minusSeconds(30), "TIMEOUT");
@@ -93,6 +93,7 @@ class ViewsTest {
         .contains("<h1>Shop</h1>")
         .contains("href=\"/targets/t1/edit\"")
         .contains("<code>X-Api-Key</code>")
+        .contains("expecting 200-399, body must match <code>ok</code>, headers: <code>X-Api-Key</code>")
         .doesNotContain("secret")
         .contains("data-series-url=\"/api/v1/targets/t1/series?window=7d&amp;location=fra\"")
         .contains("<span class=\"tag down\">TIMEOUT × 1</span>")
