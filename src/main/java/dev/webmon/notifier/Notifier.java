@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,12 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -336,21 +333,14 @@ public final class Notifier implements AutoCloseable {
   }
 
   static Map<String, Object> consumerProperties(KafkaConfig kafka, String group, String clientId) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // read_committed: transitions of aborted alerter transactions are never notified.
+    Map<String, Object> p = kafka.readCommittedConsumerProperties(group, clientId);
     // The notifier seeks every partition itself (PostgreSQL's stored offset, else the beginning).
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // Transitions of aborted alerter transactions are never notified.
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) FETCH_MAX_WAIT.toMillis());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;
   }
 
