@@ -5,6 +5,7 @@ import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.TopicsConfig;
+import dev.webmon.ops.ConsumerStanding;
 import dev.webmon.store.Database;
 import dev.webmon.store.Notifications;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,6 +52,8 @@ public final class Notifier implements AutoCloseable {
   public static final Duration CONSUMER_POLL = IncidentConsumer.POLL;
   /** The consumer's {@code fetch.max.wait.ms}: how long the broker holds a fetch that has no records. */
   public static final Duration FETCH_MAX_WAIT = Duration.ofMillis(100);
+  /** The consumer's {@code session.timeout.ms}; without a group heartbeat for this long, Kafka counts as unreachable. */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration QUEUE_REFRESH = Duration.ofSeconds(5);
@@ -337,7 +340,7 @@ public final class Notifier implements AutoCloseable {
     Map<String, Object> p = kafka.readCommittedConsumerProperties(group, clientId);
     // The notifier seeks every partition itself (PostgreSQL's stored offset, else the beginning).
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) FETCH_MAX_WAIT.toMillis());

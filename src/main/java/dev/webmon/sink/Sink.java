@@ -5,6 +5,7 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.EventCodec;
+import dev.webmon.ops.ConsumerStanding;
 import dev.webmon.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -238,8 +239,8 @@ public final class Sink implements AutoCloseable {
   }
 
   /** The consumer's heartbeat, assignment and lag, from the Kafka client's metrics. Any thread. */
-  public ConsumerStatus consumerStatus() {
-    return ConsumerStatus.of(consumer.metrics());
+  public ConsumerStanding consumerStatus() {
+    return ConsumerStanding.of(consumer.metrics());
   }
 
   /** The error that stopped the consumer loop, if one did. */
