@@ -12,7 +12,6 @@ import dev.webmon.config.TopicsConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,11 +37,7 @@ final class AgentCommand implements Callable<Integer>, ConfigOptions.Configurabl
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(AgentConfig.KEYS);
-    keys.addAll(CheckConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, TopicsConfig.KEYS, AgentConfig.KEYS, CheckConfig.KEYS);
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.webmon.config.TopicsConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,10 +29,7 @@ final class AlerterCommand implements Callable<Integer>, ConfigOptions.Configura
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(AlerterConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, TopicsConfig.KEYS, AlerterConfig.KEYS);
   }
 
   @Override

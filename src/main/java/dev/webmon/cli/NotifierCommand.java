@@ -12,7 +12,6 @@ import dev.webmon.notifier.NotifierConfig;
 import dev.webmon.notifier.NotifierHealth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,12 +32,8 @@ final class NotifierCommand implements Callable<Integer>, ConfigOptions.Configur
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    keys.add(CheckConfig.ALLOWED_NETWORKS);
-    keys.addAll(NotifierConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(
+        KafkaConfig.KEYS, TopicsConfig.KEYS, PostgresConfig.KEYS, List.of(CheckConfig.ALLOWED_NETWORKS), NotifierConfig.KEYS);
   }
 
   @Override

@@ -10,7 +10,6 @@ import dev.webmon.sink.SinkConfig;
 import dev.webmon.sink.SinkHealth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,11 +30,7 @@ final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    keys.addAll(SinkConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, TopicsConfig.KEYS, PostgresConfig.KEYS, SinkConfig.KEYS);
   }
 
   @Override
