@@ -38,8 +38,6 @@ public record AlerterConfig(
     String metricsHost,
     int metricsPort) {
 
-  private static final String ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
-
   public static final ConfigKey<Duration> TICK_INTERVAL =
       ConfigKey.of(
           "alerter.tick-interval",
@@ -72,14 +70,7 @@ public record AlerterConfig(
           "alerter.instance-id",
           "Static consumer group membership (e.g. the pod name of a StatefulSet): a restarted instance with the same id gets"
               + " its tasks back at once, without a rebalance. Unique per running instance.",
-          Parser.described(
-              text -> {
-                if (!text.matches(ID_PATTERN)) {
-                  throw new IllegalArgumentException("expected letters, digits, '.', '_' or '-' (1-200 chars)");
-                }
-                return text;
-              },
-              "letters, digits, '.', '_' or '-'"));
+          Parser.kafkaName());
   public static final ConfigKey<Duration> SESSION_TIMEOUT =
       ConfigKey.of(
           "alerter.session-timeout",

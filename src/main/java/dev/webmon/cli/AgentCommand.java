@@ -9,14 +9,11 @@ import dev.webmon.config.ConfigKey;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
-import dev.webmon.ops.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,11 +37,7 @@ final class AgentCommand implements Callable<Integer>, ConfigOptions.Configurabl
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(AgentConfig.KEYS);
-    keys.addAll(CheckConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, TopicsConfig.KEYS, AgentConfig.KEYS, CheckConfig.KEYS);
   }
 
   @Override
@@ -63,21 +56,8 @@ final class AgentCommand implements Callable<Integer>, ConfigOptions.Configurabl
     HttpChecker checker = new HttpChecker(check, config.location(), config.agentId());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Agent agent = Agent.start(kafka, topics, config, checker, InstantSource.system(), registry);
-    Optional<OpsServer> ops;
-    try {
-      ops = OpsEndpoint.start("Agent", config.metricsHost(), config.metricsPort(), registry, agent::health);
-    } catch (RuntimeException e) {
-      agent.close();
-      throw e;
-    }
-    Thread hook =
-        new Thread(
-            () -> {
-              agent.close();
-              ops.ifPresent(OpsServer::close);
-            },
-            "webmon-agent-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    Lifecycle.serve(
+        "agent", agent::close, () -> OpsEndpoint.start("Agent", config.metricsHost(), config.metricsPort(), registry, agent::health));
     agent.awaitStop();
     return Main.EXIT_OK;
   }

@@ -6,14 +6,10 @@ import dev.webmon.config.ConfigKey;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
-import dev.webmon.ops.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,10 +29,7 @@ final class AlerterCommand implements Callable<Integer>, ConfigOptions.Configura
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(AlerterConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, TopicsConfig.KEYS, AlerterConfig.KEYS);
   }
 
   @Override
@@ -47,24 +40,11 @@ final class AlerterCommand implements Callable<Integer>, ConfigOptions.Configura
     AlerterConfig config = AlerterConfig.from(settings);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Alerter alerter = Alerter.start(kafka, topics, config, Clock.systemUTC(), registry);
-    Optional<OpsServer> ops;
-    try {
-      ops = OpsEndpoint.start("Alerter", config.metricsHost(), config.metricsPort(), registry, alerter::health);
-    } catch (RuntimeException e) {
-      alerter.close();
-      throw e;
-    }
-    Thread hook =
-        new Thread(
-            () -> {
-              alerter.close();
-              ops.ifPresent(OpsServer::close);
-            },
-            "webmon-alerter-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    while (!alerter.awaitStopped(Duration.ofSeconds(1))) {
-      // runs until a signal closes it or the Streams client fails
-    }
+    Lifecycle.serve(
+        "alerter",
+        alerter::close,
+        () -> OpsEndpoint.start("Alerter", config.metricsHost(), config.metricsPort(), registry, alerter::health));
+    Lifecycle.awaitStopped(alerter::awaitStopped);
     if (alerter.failed()) {
       spec.commandLine().getErr().println("webmon alerter: stopped by an error (see the log above)");
       return Main.EXIT_FAILED;

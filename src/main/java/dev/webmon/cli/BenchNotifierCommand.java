@@ -8,7 +8,6 @@ import dev.webmon.infra.EmbeddedKafka;
 import dev.webmon.infra.EmbeddedPostgres;
 import dev.webmon.notifier.NotifierConfig;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,9 +46,7 @@ final class BenchNotifierCommand implements Callable<Integer>, ConfigOptions.Con
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(NotifierConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, NotifierConfig.KEYS);
   }
 
   @Override

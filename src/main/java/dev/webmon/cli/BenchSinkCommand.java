@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,10 +65,7 @@ final class BenchSinkCommand implements Callable<Integer>, ConfigOptions.Configu
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    keys.addAll(SinkConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, PostgresConfig.KEYS, SinkConfig.KEYS);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.webmon.cli;
 import dev.webmon.config.ConfigKey;
 import dev.webmon.config.Settings;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,16 @@ final class ConfigOptions {
   /** A command whose config keys become flags. */
   interface Configurable {
     List<ConfigKey<?>> configKeys();
+  }
+
+  /** The keys of several groups, in their order: what a command's {@link Configurable#configKeys()} returns. */
+  @SafeVarargs
+  static List<ConfigKey<?>> keys(List<? extends ConfigKey<?>>... groups) {
+    List<ConfigKey<?>> keys = new ArrayList<>();
+    for (List<? extends ConfigKey<?>> group : groups) {
+      keys.addAll(group);
+    }
+    return keys;
   }
 
   static void registerAll(CommandLine root) {

@@ -7,7 +7,6 @@ import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.init.Initializer;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,10 +25,7 @@ final class InitCommand implements Callable<Integer>, ConfigOptions.Configurable
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, TopicsConfig.KEYS, PostgresConfig.KEYS);
   }
 
   @Override

@@ -10,13 +10,9 @@ import dev.webmon.config.TopicsConfig;
 import dev.webmon.notifier.Notifier;
 import dev.webmon.notifier.NotifierConfig;
 import dev.webmon.notifier.NotifierHealth;
-import dev.webmon.ops.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,12 +32,8 @@ final class NotifierCommand implements Callable<Integer>, ConfigOptions.Configur
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    keys.add(CheckConfig.ALLOWED_NETWORKS);
-    keys.addAll(NotifierConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(
+        KafkaConfig.KEYS, TopicsConfig.KEYS, PostgresConfig.KEYS, List.of(CheckConfig.ALLOWED_NETWORKS), NotifierConfig.KEYS);
   }
 
   @Override
@@ -54,29 +46,11 @@ final class NotifierCommand implements Callable<Integer>, ConfigOptions.Configur
             .addressPolicy(AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS)))
             .meterRegistry(registry)
             .start();
-    Optional<OpsServer> ops;
-    try {
-      ops = OpsEndpoint.start("Notifier", config.metricsHost(), config.metricsPort(), registry, new NotifierHealth(notifier));
-    } catch (RuntimeException e) {
-      notifier.close();
-      throw e;
-    }
-    Thread hook =
-        new Thread(
-            () -> {
-              notifier.close();
-              ops.ifPresent(OpsServer::close);
-            },
-            "webmon-notifier-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    while (!notifier.awaitStopped(Duration.ofSeconds(1))) {
-      // runs until a signal closes it or a loop fails
-    }
-    if (notifier.failure().isPresent()) {
-      notifier.close();
-      spec.commandLine().getErr().println("webmon notifier: stopped by an error: " + notifier.failure().get());
-      return Main.EXIT_FAILED;
-    }
-    return Main.EXIT_OK;
+    Lifecycle.serve(
+        "notifier",
+        notifier::close,
+        () -> OpsEndpoint.start("Notifier", config.metricsHost(), config.metricsPort(), registry, new NotifierHealth(notifier)));
+    Lifecycle.awaitStopped(notifier::awaitStopped);
+    return Lifecycle.exitCode(spec, "notifier", notifier.failure(), notifier::close);
   }
 }

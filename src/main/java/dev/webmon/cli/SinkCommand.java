@@ -5,16 +5,12 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.Settings;
 import dev.webmon.config.TopicsConfig;
-import dev.webmon.ops.OpsServer;
 import dev.webmon.sink.Sink;
 import dev.webmon.sink.SinkConfig;
 import dev.webmon.sink.SinkHealth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,11 +30,7 @@ final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    keys.addAll(SinkConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(KafkaConfig.KEYS, TopicsConfig.KEYS, PostgresConfig.KEYS, SinkConfig.KEYS);
   }
 
   @Override
@@ -50,29 +42,11 @@ final class SinkCommand implements Callable<Integer>, ConfigOptions.Configurable
     SinkConfig config = SinkConfig.from(settings);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Sink sink = Sink.builder(kafka, topics, postgres, config).meterRegistry(registry).start();
-    Optional<OpsServer> ops;
-    try {
-      ops = OpsEndpoint.start("Sink", config.metricsHost(), config.metricsPort(), registry, new SinkHealth(sink, config));
-    } catch (RuntimeException e) {
-      sink.close();
-      throw e;
-    }
-    Thread hook =
-        new Thread(
-            () -> {
-              sink.close();
-              ops.ifPresent(OpsServer::close);
-            },
-            "webmon-sink-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    while (!sink.awaitStopped(Duration.ofSeconds(1))) {
-      // runs until a signal closes it or the loop fails
-    }
-    if (sink.failure().isPresent()) {
-      sink.close();
-      spec.commandLine().getErr().println("webmon sink: stopped by an error: " + sink.failure().get());
-      return Main.EXIT_FAILED;
-    }
-    return Main.EXIT_OK;
+    Lifecycle.serve(
+        "sink",
+        sink::close,
+        () -> OpsEndpoint.start("Sink", config.metricsHost(), config.metricsPort(), registry, new SinkHealth(sink, config)));
+    Lifecycle.awaitStopped(sink::awaitStopped);
+    return Lifecycle.exitCode(spec, "sink", sink.failure(), sink::close);
   }
 }

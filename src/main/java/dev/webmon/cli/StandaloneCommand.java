@@ -14,7 +14,6 @@ import dev.webmon.standalone.Standalone;
 import dev.webmon.web.WebConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,16 +41,16 @@ final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Config
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    keys.addAll(SinkConfig.KEYS);
-    keys.addAll(AlerterConfig.KEYS);
-    keys.addAll(NotifierConfig.KEYS);
-    keys.addAll(AgentConfig.KEYS);
-    keys.addAll(CheckConfig.KEYS);
-    keys.addAll(WebConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(
+        KafkaConfig.KEYS,
+        TopicsConfig.KEYS,
+        PostgresConfig.KEYS,
+        SinkConfig.KEYS,
+        AlerterConfig.KEYS,
+        NotifierConfig.KEYS,
+        AgentConfig.KEYS,
+        CheckConfig.KEYS,
+        WebConfig.KEYS);
   }
 
   @Override

@@ -19,7 +19,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -41,12 +40,8 @@ final class WebCommand implements Callable<Integer>, ConfigOptions.Configurable 
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(WebConfig.KEYS);
-    keys.add(CheckConfig.ALLOWED_NETWORKS);
-    keys.addAll(KafkaConfig.KEYS);
-    keys.addAll(TopicsConfig.KEYS);
-    keys.addAll(PostgresConfig.KEYS);
-    return keys;
+    return ConfigOptions.keys(
+        WebConfig.KEYS, List.of(CheckConfig.ALLOWED_NETWORKS), KafkaConfig.KEYS, TopicsConfig.KEYS, PostgresConfig.KEYS);
   }
 
   @Override

@@ -36,6 +36,21 @@ public interface Parser<T> {
         "a non-empty string");
   }
 
+  /**
+   * A name Kafka and the file system take as it is (topic prefix, group id, static member id):
+   * 1-200 letters, digits, {@code .}, {@code _} or {@code -}.
+   */
+  static Parser<String> kafkaName() {
+    return described(
+        text -> {
+          if (!text.matches("[a-zA-Z0-9._-]{1,200}")) {
+            throw new IllegalArgumentException("expected letters, digits, '.', '_' or '-' (1-200 chars)");
+          }
+          return text;
+        },
+        "letters, digits, '.', '_' or '-'");
+  }
+
   static Parser<Secret> secret() {
     return Secret::new;
   }

@@ -16,14 +16,7 @@ public record TopicsConfig(
           "topics.prefix",
           "webmon",
           "Prefix of the topic names: <prefix>.targets, <prefix>.results, <prefix>.dlq.",
-          Parser.described(
-              text -> {
-                if (!text.matches("[a-zA-Z0-9._-]{1,200}")) {
-                  throw new IllegalArgumentException("expected letters, digits, '.', '_' or '-' (1-200 chars)");
-                }
-                return text;
-              },
-              "letters, digits, '.', '_' or '-'"));
+          Parser.kafkaName());
   public static final ConfigKey<Integer> PARTITIONS =
       ConfigKey.of(
           "topics.partitions",

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.webmon.Text;
 import dev.webmon.WebmonException;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Encodes and decodes the events of {@code webmon.targets}, {@code webmon.results}, {@code
@@ -111,6 +112,14 @@ public final class EventCodec {
    */
   public byte[] encode(IncidentEvent incident) {
     return write(g -> IncidentJson.write(incident, g), "incident " + incident.incidentId());
+  }
+
+  /**
+   * An incident's {@code locations} as the JSON array of its wire format ({@code []} when empty),
+   * the form the store keeps them in. Thread-safe.
+   */
+  public static String locationsJson(List<LocationStatus> locations) {
+    return IncidentJson.locationsJson(locations);
   }
 
   /**

@@ -1,9 +1,12 @@
 package dev.webmon.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,38 @@ final class IncidentJson {
     "causeResultId", "quorum", "reporting", "policy"
   };
 
+  private static final JsonFactory TEXT = new JsonFactory();
+
   private IncidentJson() {}
+
+  /** {@code [{"location", "state", "reason"?, "sinceResultId"?}]}, the wire form of an incident's locations. */
+  static void writeLocations(List<LocationStatus> locations, JsonGenerator g) throws IOException {
+    g.writeStartArray();
+    for (LocationStatus l : locations) {
+      g.writeStartObject();
+      g.writeStringField("location", l.location());
+      g.writeStringField("state", l.state().name());
+      if (l.reason().isPresent()) {
+        g.writeStringField("reason", l.reason().get().name());
+      }
+      if (l.sinceResultId().isPresent()) {
+        g.writeStringField("sinceResultId", l.sinceResultId().get().toString());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  /** {@link #writeLocations} as a string ({@code []} when empty). */
+  static String locationsJson(List<LocationStatus> locations) {
+    StringWriter out = new StringWriter(64 * locations.size() + 2);
+    try (JsonGenerator g = TEXT.createGenerator(out)) {
+      writeLocations(locations, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
+    }
+    return out.toString();
+  }
 
   static void write(IncidentEvent e, JsonGenerator g) throws IOException {
     g.writeStartObject();
@@ -31,20 +65,8 @@ final class IncidentJson {
     g.writeStringField("at", Instants.format(e.at()));
     g.writeStringField("openedAt", Instants.format(e.openedAt()));
     if (!e.locations().isEmpty()) {
-      g.writeArrayFieldStart("locations");
-      for (LocationStatus l : e.locations()) {
-        g.writeStartObject();
-        g.writeStringField("location", l.location());
-        g.writeStringField("state", l.state().name());
-        if (l.reason().isPresent()) {
-          g.writeStringField("reason", l.reason().get().name());
-        }
-        if (l.sinceResultId().isPresent()) {
-          g.writeStringField("sinceResultId", l.sinceResultId().get().toString());
-        }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      g.writeFieldName("locations");
+      writeLocations(e.locations(), g);
     }
     g.writeStringField("causeResultId", e.causeResultId().toString());
     g.writeNumberField("quorum", e.quorum());

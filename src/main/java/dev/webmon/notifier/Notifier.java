@@ -5,6 +5,7 @@ import dev.webmon.check.AddressPolicy;
 import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.TopicsConfig;
+import dev.webmon.ops.ConsumerStanding;
 import dev.webmon.store.Database;
 import dev.webmon.store.Notifications;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,12 +27,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +52,8 @@ public final class Notifier implements AutoCloseable {
   public static final Duration CONSUMER_POLL = IncidentConsumer.POLL;
   /** The consumer's {@code fetch.max.wait.ms}: how long the broker holds a fetch that has no records. */
   public static final Duration FETCH_MAX_WAIT = Duration.ofMillis(100);
+  /** The consumer's {@code session.timeout.ms}; without a group heartbeat for this long, Kafka counts as unreachable. */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration QUEUE_REFRESH = Duration.ofSeconds(5);
@@ -336,21 +336,14 @@ public final class Notifier implements AutoCloseable {
   }
 
   static Map<String, Object> consumerProperties(KafkaConfig kafka, String group, String clientId) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // read_committed: transitions of aborted alerter transactions are never notified.
+    Map<String, Object> p = kafka.readCommittedConsumerProperties(group, clientId);
     // The notifier seeks every partition itself (PostgreSQL's stored offset, else the beginning).
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // Transitions of aborted alerter transactions are never notified.
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) FETCH_MAX_WAIT.toMillis());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;
   }
 

@@ -5,12 +5,12 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.PostgresConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.EventCodec;
+import dev.webmon.ops.ConsumerStanding;
 import dev.webmon.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -20,12 +20,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -241,8 +239,8 @@ public final class Sink implements AutoCloseable {
   }
 
   /** The consumer's heartbeat, assignment and lag, from the Kafka client's metrics. Any thread. */
-  public ConsumerStatus consumerStatus() {
-    return ConsumerStatus.of(consumer.metrics());
+  public ConsumerStanding consumerStatus() {
+    return ConsumerStanding.of(consumer.metrics());
   }
 
   /** The error that stopped the consumer loop, if one did. */
@@ -293,16 +291,11 @@ public final class Sink implements AutoCloseable {
   }
 
   static Map<String, Object> consumerProperties(KafkaConfig kafka, SinkConfig config, String clientId) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProperties());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // read_committed like the agents: records of aborted transactions never reach PostgreSQL.
+    Map<String, Object> p = kafka.readCommittedConsumerProperties(config.groupId(), clientId);
     // The sink seeks every partition itself (stored offset, else the beginning); an offset out of
     // range (deleted by retention) must reach it, to be counted as lost, not be reset silently.
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    // Like the agents: records of aborted transactions never reach PostgreSQL.
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Math.toIntExact(config.sessionTimeout().toMillis()));
     // Members learn of a rebalance from a heartbeat response: a short interval keeps a cooperative
     // rebalance (two rounds) within a few seconds.
@@ -313,8 +306,6 @@ public final class Sink implements AutoCloseable {
     // back the results behind it for up to this long. 100 ms instead of 500 ms: faster start, lower
     // latency, and still only ~10 fetches/s per broker when idle.
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;
   }
 

@@ -52,14 +52,7 @@ public record SinkConfig(
           "sink.group-id",
           "webmon-sink",
           "Kafka consumer group of the sink instances; also keys their offsets in the sink_offset table.",
-          Parser.described(
-              text -> {
-                if (!text.matches("[a-zA-Z0-9._-]{1,200}")) {
-                  throw new IllegalArgumentException("expected letters, digits, '.', '_' or '-' (1-200 chars)");
-                }
-                return text;
-              },
-              "letters, digits, '.', '_' or '-'"));
+          Parser.kafkaName());
   public static final ConfigKey<Integer> BATCH_MAX_RECORDS =
       ConfigKey.of(
           "sink.batch-max-records",
@@ -126,14 +119,7 @@ public record SinkConfig(
           "sink.instance-id",
           "Static consumer group membership (e.g. the pod name of a StatefulSet): a restarted instance with the same id "
               + "gets its partitions back at once, without a rebalance. Unique per running instance.",
-          Parser.described(
-              text -> {
-                if (!text.matches("[a-zA-Z0-9._-]{1,200}")) {
-                  throw new IllegalArgumentException("expected letters, digits, '.', '_' or '-' (1-200 chars)");
-                }
-                return text;
-              },
-              "letters, digits, '.', '_' or '-'"));
+          Parser.kafkaName());
   public static final ConfigKey<Duration> SESSION_TIMEOUT =
       ConfigKey.of(
           "sink.session-timeout",

@@ -1,11 +1,11 @@
 package dev.webmon.sink;
 
 import dev.webmon.ops.Check;
+import dev.webmon.ops.ConsumerStanding;
 import dev.webmon.ops.Health;
 import dev.webmon.ops.HealthProbe;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What {@code /health} and {@code /ready} report about a sink: live while its consumer loop runs;
@@ -33,25 +33,13 @@ public final class SinkHealth implements HealthProbe {
   @Override
   public Health health() {
     boolean postgres = sink.postgresAvailable();
-    ConsumerStatus consumer = sink.consumerStatus();
-    boolean heartbeating = consumer.secondsSinceHeartbeat() * 1000 < sessionTimeout.toMillis();
+    ConsumerStanding consumer = sink.consumerStatus();
     List<Check> checks =
         List.of(
             postgres
                 ? Check.ok("postgres", "accepts batches")
                 : Check.failed("postgres", "unavailable: the sink waits for it and retries"),
-            heartbeating
-                ? Check.ok(
-                    "kafka",
-                    String.format(Locale.ROOT, "group heartbeat %.1f s ago", consumer.secondsSinceHeartbeat()))
-                : Check.failed(
-                    "kafka",
-                    consumer.secondsSinceHeartbeat() == Double.MAX_VALUE
-                        ? "not in the consumer group yet"
-                        : String.format(
-                            Locale.ROOT,
-                            "no group heartbeat for %.0f s: Kafka unreachable?",
-                            consumer.secondsSinceHeartbeat())));
+            consumer.kafkaCheck(sessionTimeout));
     return Health.of(
         "sink",
         sink.isRunning(),

@@ -1,13 +1,8 @@
 package dev.webmon.store;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.webmon.event.EventCodec;
 import dev.webmon.event.IncidentEvent;
 import dev.webmon.event.IncidentSeverity;
-import dev.webmon.event.LocationStatus;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -85,8 +80,6 @@ public final class IncidentWrites {
       ON CONFLICT (incident_id, seq) DO NOTHING
       """
           .formatted(TS.formatted("e.at_us"));
-
-  private static final JsonFactory JSON = new JsonFactory();
 
   private IncidentWrites() {}
 
@@ -273,7 +266,7 @@ public final class IncidentWrites {
         updatedUs[i] = StatusRows.epochMicros(e.at());
         causes[i] = e.causeResultId().toString();
         policies[i] = e.policy();
-        locations[i] = locationsJson(e.locations());
+        locations[i] = EventCodec.locationsJson(e.locations());
       }
     }
   }
@@ -307,7 +300,7 @@ public final class IncidentWrites {
         kinds[i] = kind(e.kind());
         severities[i] = e.severity().wireName();
         atUs[i] = StatusRows.epochMicros(e.at());
-        locations[i] = locationsJson(e.locations());
+        locations[i] = EventCodec.locationsJson(e.locations());
         // The note belongs to the acknowledging transition; later events only repeat it.
         if (e.kind() == IncidentEvent.Kind.ACKNOWLEDGED) {
           notes[i] = e.acknowledgement().flatMap(IncidentEvent.Acknowledgement::note).orElse(null);
@@ -316,33 +309,6 @@ public final class IncidentWrites {
         reportings[i] = e.reporting();
       }
     }
-  }
-
-  /**
-   * {@code locations} as JSON: {@code [{"location", "state", "reason"?, "sinceResultId"?}]}, the
-   * field names and values of the event's wire format (docs/events.md).
-   */
-  static String locationsJson(List<LocationStatus> locations) {
-    StringWriter out = new StringWriter(64 * locations.size() + 2);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartArray();
-      for (LocationStatus l : locations) {
-        g.writeStartObject();
-        g.writeStringField("location", l.location());
-        g.writeStringField("state", l.state().name());
-        if (l.reason().isPresent()) {
-          g.writeStringField("reason", l.reason().get().name());
-        }
-        if (l.sinceResultId().isPresent()) {
-          g.writeStringField("sinceResultId", l.sinceResultId().get().toString());
-        }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not fail
-    }
-    return out.toString();
   }
 
   /** {@code incident_event.kind}: as on the wire. */

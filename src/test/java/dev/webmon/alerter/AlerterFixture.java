@@ -12,6 +12,7 @@ import dev.webmon.event.PhaseTimings;
 import dev.webmon.event.Reason;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.JarProcess;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.init.TopicInitializer;
 import java.net.URI;

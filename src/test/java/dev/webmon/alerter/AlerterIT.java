@@ -10,6 +10,7 @@ import dev.webmon.event.IncidentSeverity;
 import dev.webmon.event.LocationStatus;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.JarProcess;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.ops.OpsEndpoints;
 import java.net.URI;
@@ -40,7 +41,7 @@ class AlerterIT {
               .atMost(Duration.ofSeconds(60))
               .until(() -> {
                 assertThat(alerter.isAlive()).as("alerter exited:%n%s", alerter.log()).isTrue();
-                return alerter.opsUrl();
+                return OpsEndpoints.loggedUrl(alerter.log());
               }, java.util.Optional::isPresent)
               .orElseThrow();
       OpsEndpoints.Answers started = OpsEndpoints.assertServes(ops, "alerter", Duration.ofSeconds(60));

@@ -9,10 +9,12 @@ import dev.webmon.event.IncidentEvent;
 import dev.webmon.event.IncidentEvent.Kind;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.JarProcess;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
 import dev.webmon.init.SchemaMigrator;
+import dev.webmon.ops.OpsEndpoints;
 import dev.webmon.sink.Sink;
 import dev.webmon.sink.SinkConfig;
 import dev.webmon.store.Database;
@@ -311,7 +313,7 @@ class AlerterKillIT {
         .pollInterval(Duration.ofMillis(200))
         .until(() -> {
           assertThat(alerter.isAlive()).as("alerter exited:%n%s", alerter.log()).isTrue();
-          return alerter.opsUrl().map(AlerterKillIT::activeTasks).orElse(0) > 0;
+          return OpsEndpoints.loggedUrl(alerter.log()).map(AlerterKillIT::activeTasks).orElse(0) > 0;
         });
   }
 

@@ -11,6 +11,7 @@ import dev.webmon.event.LocationStatus;
 import dev.webmon.event.Outcome;
 import dev.webmon.event.TargetSpec;
 import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.JarProcess;
 import dev.webmon.infra.KafkaExtension;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -2,30 +2,15 @@ package dev.webmon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 class BenchCheckerCommandTest {
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   @Test
   @Timeout(60)
   void aSmallRunAgainstItsOwnPageEndsWithTheJsonLine() {
-    Run r = run("bench", "checker", "--count", "300", "--concurrency", "8", "--rounds", "1", "--no-wrk");
+    MainTest.Run r = MainTest.run("bench", "checker", "--count", "300", "--concurrency", "8", "--rounds", "1", "--no-wrk");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     String last = lines.get(lines.size() - 1);
@@ -42,22 +27,22 @@ class BenchCheckerCommandTest {
 
   @Test
   void benchWithoutASubcommandIsAUsageError() {
-    Run r = run("bench");
+    MainTest.Run r = MainTest.run("bench");
     assertThat(r.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(r.err()).contains("checker");
   }
 
   @Test
   void badOptionsAreUsageErrors() {
-    assertThat(run("bench", "checker", "--url", "ftp://example.com/").exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(run("bench", "checker", "--client", "curl").err()).contains("webmon, jdk or socket");
-    assertThat(run("bench", "checker", "--count", "0").exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(run("bench", "checker", "--check-allowed-networks", "10.1.0.0/8").exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(MainTest.run("bench", "checker", "--url", "ftp://example.com/").exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(MainTest.run("bench", "checker", "--client", "curl").err()).contains("webmon, jdk or socket");
+    assertThat(MainTest.run("bench", "checker", "--count", "0").exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(MainTest.run("bench", "checker", "--check-allowed-networks", "10.1.0.0/8").exit()).isEqualTo(Main.EXIT_USAGE);
   }
 
   @Test
   void checkerHelpListsTheCheckKeys() {
-    Run r = run("bench", "checker", "--help");
+    MainTest.Run r = MainTest.run("bench", "checker", "--help");
     assertThat(r.out()).contains("--check-allowed-networks").contains("WEBMON_CHECK_ALLOWED_NETWORKS").contains("--concurrency");
   }
 }

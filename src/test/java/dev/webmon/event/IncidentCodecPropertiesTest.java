@@ -127,6 +127,19 @@ class IncidentCodecPropertiesTest {
     assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{\"v\":\"1.0\",");
   }
 
+  /** The store keeps an incident's locations in the form of the wire (IncidentWrites). */
+  @Property
+  void locationsJsonIsTheArrayOfTheWireFormat(@ForAll("incidents") IncidentEvent e) {
+    String wire = new String(CODEC.encode(e), StandardCharsets.UTF_8);
+    String locations = EventCodec.locationsJson(e.locations());
+    if (e.locations().isEmpty()) {
+      assertThat(locations).isEqualTo("[]");
+      assertThat(wire).doesNotContain("\"locations\"");
+    } else {
+      assertThat(wire).contains("\"locations\":" + locations + ",");
+    }
+  }
+
   @Property
   void commandsRoundTrip(@ForAll("commands") IncidentCommand c) {
     assertThat(CODEC.decodeCommand(CODEC.encode(c))).isEqualTo(c);

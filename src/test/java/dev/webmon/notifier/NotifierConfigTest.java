@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.webmon.config.ConfigException;
+import dev.webmon.config.KafkaConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -42,5 +43,26 @@ class NotifierConfigTest {
     assertThatThrownBy(() -> NotifierConfig.defaults(Map.of("notify.retry-initial", "1m", "notify.retry-max", "30s")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("notify.retry-max");
+  }
+
+  @Test
+  void consumerPropertiesAreTheNotifiersOwn() {
+    KafkaConfig kafka = KafkaConfig.plaintext("127.0.0.1:9092");
+    Map<String, Object> p = Notifier.consumerProperties(kafka, "wm-notifier", "cid");
+    assertThat(p)
+        .containsEntry("group.id", "wm-notifier")
+        .containsEntry("client.id", "cid")
+        .containsEntry("enable.auto.commit", false)
+        .containsEntry("auto.offset.reset", "earliest")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
+        .containsEntry("session.timeout.ms", 10_000)
+        .containsEntry("heartbeat.interval.ms", 1_000)
+        .containsEntry("max.poll.records", 500)
+        .containsEntry("fetch.max.wait.ms", 100)
+        .containsEntry("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer")
+        .containsEntry("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer")
+        .containsAllEntriesOf(kafka.clientProperties())
+        .hasSize(kafka.clientProperties().size() + 12);
   }
 }

@@ -9,6 +9,7 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.IncidentEvent;
 import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.JarProcess;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
@@ -59,7 +60,13 @@ class NotifierKillIT {
       events.addAll(NotifierFixture.lifecycle("t-" + i));
     }
     LOG.info("Kill test: {} transitions, {} kills, seed {}", events.size(), kills, seed);
-    String[] args = {"--notify-group-wait", "0s", "--notify-retry-initial", "100ms", "--notify-retry-max", "1s"};
+    List<String> args =
+        List.of(
+            "--check-allowed-networks", "127.0.0.1/32",
+            "--notifier-metrics-port", "0",
+            "--notify-group-wait", "0s",
+            "--notify-retry-initial", "100ms",
+            "--notify-retry-max", "1s");
 
     try (Receiver hook = new Receiver()) {
       NotifierFixture.webhook(ds, "hook", hook.url("/").toString(), true);
@@ -68,7 +75,7 @@ class NotifierKillIT {
       try {
         for (int run = 1; run <= kills; run++) {
           int before = hook.requests.size();
-          try (NotifierProcess n = NotifierProcess.start(kafka, topics, db.config(), logs.resolve("run-" + run + ".log"), args)) {
+          try (JarProcess n = JarProcess.start("notifier", kafka, topics, db.config(), logs.resolve("run-" + run + ".log"), args)) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
                 .until(() -> !n.isAlive() || hook.requests.size() > before || distinct(hook).size() == events.size());
             assertThat(n.isAlive()).as("notifier run %d exited early:%n%s", run, n.log()).isTrue();
@@ -82,7 +89,7 @@ class NotifierKillIT {
       } finally {
         producer.shutdownNow();
       }
-      try (NotifierProcess n = NotifierProcess.start(kafka, topics, db.config(), logs.resolve("final.log"), args)) {
+      try (JarProcess n = JarProcess.start("notifier", kafka, topics, db.config(), logs.resolve("final.log"), args)) {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
             .until(() -> !n.isAlive()
                 || count(ds, "SELECT count(*) FROM notification WHERE state = 'delivered'") == events.size());

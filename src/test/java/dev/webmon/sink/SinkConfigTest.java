@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.webmon.config.ConfigException;
+import dev.webmon.config.KafkaConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,5 +60,36 @@ class SinkConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("sink.rollup-retention")
         .hasMessageContaining("sink.raw-retention");
+  }
+
+  @Test
+  void consumerPropertiesAreTheTunedOnes() {
+    SinkConfig c = SinkConfig.defaults(Map.of("sink.instance-id", "sink-1", "sink.session-timeout", "6s"));
+    Map<String, Object> p = Sink.consumerProperties(KafkaConfig.plaintext("127.0.0.1:9092"), c, "cid");
+    assertThat(p)
+        .containsEntry("group.id", "webmon-sink")
+        .containsEntry("client.id", "cid")
+        .containsEntry("enable.auto.commit", false)
+        .containsEntry("auto.offset.reset", "none")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
+        .containsEntry("session.timeout.ms", 6000)
+        .containsEntry("heartbeat.interval.ms", 1000)
+        .containsEntry("group.instance.id", "sink-1")
+        .containsEntry("max.poll.records", 5000)
+        .containsEntry("fetch.max.wait.ms", 100)
+        .containsEntry("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer")
+        .containsEntry("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer")
+        .containsAllEntriesOf(KafkaConfig.plaintext("127.0.0.1:9092").clientProperties())
+        .hasSize(KafkaConfig.plaintext("127.0.0.1:9092").clientProperties().size() + 13);
+    Map<String, Object> q =
+        Sink.consumerProperties(
+            KafkaConfig.plaintext("127.0.0.1:9092"),
+            SinkConfig.defaults(Map.of("sink.batch-max-records", "100")),
+            "cid");
+    assertThat(q)
+        .containsEntry("max.poll.records", 100)
+        .containsEntry("session.timeout.ms", 30_000)
+        .doesNotContainKey("group.instance.id");
   }
 }

@@ -10,9 +10,11 @@ import dev.webmon.config.KafkaConfig;
 import dev.webmon.config.TopicsConfig;
 import dev.webmon.event.CheckResult;
 import dev.webmon.infra.EmbeddedKafka;
+import dev.webmon.infra.JarProcess;
 import dev.webmon.infra.KafkaExtension;
 import dev.webmon.infra.PostgresExtension;
 import dev.webmon.infra.TestDatabase;
+import dev.webmon.ops.OpsEndpoints;
 import dev.webmon.ops.Promtool;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,7 +64,7 @@ class SinkKillIT {
     TopicsConfig topics = SinkTestSupport.topics(kafka, 6);
     HikariDataSource ds = SinkTestSupport.migrated(db);
     Path logs = Path.of("target", "sink-kill-it", topics.prefix());
-    String[] args = {"--sink-group-id", "proof-" + topics.prefix(), "--sink-instance-id", "proof-1"};
+    List<String> args = List.of("--sink-metrics-port", "0", "--sink-group-id", "proof-" + topics.prefix(), "--sink-instance-id", "proof-1");
 
     ExecutorService producer = Executors.newSingleThreadExecutor();
     Future<?> producing = producer.submit(() -> produce(kafka, topics, n, rate));
@@ -69,7 +72,7 @@ class SinkKillIT {
       int killed = 0;
       for (int run = 1; killed < kills; run++) {
         long before = count(ds, "SELECT count(*) FROM check_result");
-        try (SinkProcess sink = SinkProcess.start(kafka, topics, db.config(), logs.resolve("run-" + run + ".log"), args)) {
+        try (JarProcess sink = JarProcess.start("sink", kafka, topics, db.config(), logs.resolve("run-" + run + ".log"), args)) {
           await()
               .atMost(Duration.ofSeconds(90))
               .pollInterval(Duration.ofMillis(50))
@@ -90,7 +93,7 @@ class SinkKillIT {
       producer.shutdownNow();
     }
 
-    try (SinkProcess sink = SinkProcess.start(kafka, topics, db.config(), logs.resolve("final.log"), args)) {
+    try (JarProcess sink = JarProcess.start("sink", kafka, topics, db.config(), logs.resolve("final.log"), args)) {
       await()
           .atMost(Duration.ofMinutes(longRun ? 10 : 3))
           .pollInterval(Duration.ofMillis(200))
@@ -113,9 +116,11 @@ class SinkKillIT {
   }
 
   /** webmon sink serves Prometheus metrics and a health document on its metrics port. */
-  private static void assertMetricsAndHealth(SinkProcess sink) throws Exception {
+  private static void assertMetricsAndHealth(JarProcess sink) throws Exception {
     String log = sink.log();
-    int port = sink.metricsPort().orElseThrow(() -> new AssertionError("no metrics port in the log:\n" + log));
+    int port =
+        URI.create(OpsEndpoints.loggedUrl(log).orElseThrow(() -> new AssertionError("no metrics port in the log:\n" + log)))
+            .getPort();
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpResponse<String> metrics =
           http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), BodyHandlers.ofString());

@@ -24,9 +24,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The UI in a real browser: Debian's headless Chromium driven through its own chromedriver (no
@@ -41,56 +38,23 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserIT {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-  private ChromeDriverService service;
+  private HeadlessChromium browser;
   private WebDriver driver;
-  private Path profile;
 
   @BeforeAll
   void startBrowser() throws IOException {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      throw new IllegalStateException(
-          "BrowserIT needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver (.ci/run does it)");
-    }
     Files.createDirectories(SCREENSHOTS);
-    profile = Files.createTempDirectory("webmon-chromium-");
-    // Explicit driver and browser paths: Selenium Manager is never run, so nothing is downloaded
-    // (checked: it would unpack itself under ~/.cache/selenium, which stays absent).
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-    service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .withLogOutput(java.io.OutputStream.nullOutputStream())
-            .build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
-    driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    browser = HeadlessChromium.start("BrowserIT", "1400,1000");
+    driver = browser.driver();
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
   }
 
   @AfterAll
   void stopBrowser() {
-    if (driver != null) {
-      driver.quit();
-    }
-    if (service != null) {
-      service.stop();
-    }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        // a leftover temp profile is harmless
-      }
+    if (browser != null) {
+      browser.close();
     }
   }
 

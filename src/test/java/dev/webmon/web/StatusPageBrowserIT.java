@@ -25,9 +25,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * A status page in a real browser (Debian's headless Chromium through its chromedriver, as {@link
@@ -43,49 +40,20 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class StatusPageBrowserIT {
   static final Path README_IMAGE = Path.of("docs", "images", "status-page.png");
 
-  private ChromeDriverService service;
+  private HeadlessChromium browser;
   private WebDriver driver;
-  private Path profile;
 
   @BeforeAll
   void startBrowser() throws IOException {
-    if (!Files.isExecutable(BrowserIT.CHROMIUM) || !Files.isExecutable(BrowserIT.CHROMEDRIVER)) {
-      throw new IllegalStateException(
-          "StatusPageBrowserIT needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver (.ci/run does it)");
-    }
     Files.createDirectories(BrowserIT.SCREENSHOTS);
-    profile = Files.createTempDirectory("webmon-chromium-");
-    System.setProperty("webdriver.chrome.driver", BrowserIT.CHROMEDRIVER.toString());
-    service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(BrowserIT.CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .withLogOutput(java.io.OutputStream.nullOutputStream())
-            .build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(BrowserIT.CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--window-size=1000,1400", "--user-data-dir=" + profile.toAbsolutePath());
-    driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    browser = HeadlessChromium.start("StatusPageBrowserIT", "1000,1400");
+    driver = browser.driver();
   }
 
   @AfterAll
   void stopBrowser() {
-    if (driver != null) {
-      driver.quit();
-    }
-    if (service != null) {
-      service.stop();
-    }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        // a leftover temp profile is harmless
-      }
+    if (browser != null) {
+      browser.close();
     }
   }
 

@@ -1,21 +1,24 @@
-package dev.webmon.sink;
+package dev.webmon.ops;
 
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
 /**
- * The sink consumer's standing with Kafka, read from the client's own metrics (which any thread
- * may read, unlike the consumer itself).
+ * A group consumer's standing with Kafka, read from the client's own metrics (which any thread
+ * may read, unlike the consumer itself); the sink and the notifier report it in their health.
  *
  * @param secondsSinceHeartbeat since the last heartbeat to the group coordinator (very large
  *     before the first one); it grows while Kafka is unreachable
- * @param assignedPartitions partitions of the results and targets topics held now
+ * @param assignedPartitions partitions held now
  * @param lag records behind the end of the assigned partitions, summed (0 when none is assigned
  *     or nothing was fetched yet)
  */
-public record ConsumerStatus(double secondsSinceHeartbeat, int assignedPartitions, long lag) {
-  static ConsumerStatus of(Map<MetricName, ? extends Metric> metrics) {
+public record ConsumerStanding(double secondsSinceHeartbeat, int assignedPartitions, long lag) {
+  /** The standing in a consumer's {@code metrics()}. */
+  public static ConsumerStanding of(Map<MetricName, ? extends Metric> metrics) {
     double heartbeat = Double.MAX_VALUE;
     int assigned = 0;
     long lag = 0;
@@ -31,7 +34,22 @@ public record ConsumerStatus(double secondsSinceHeartbeat, int assignedPartition
         lag += (long) value(e.getValue(), 0);
       }
     }
-    return new ConsumerStatus(heartbeat, assigned, lag);
+    return new ConsumerStanding(heartbeat, assigned, lag);
+  }
+
+  /**
+   * The {@code kafka} check: met while the last group heartbeat is more recent than {@code
+   * sessionTimeout} (the group would drop a member after that).
+   */
+  public Check kafkaCheck(Duration sessionTimeout) {
+    if (secondsSinceHeartbeat * 1000 < sessionTimeout.toMillis()) {
+      return Check.ok("kafka", String.format(Locale.ROOT, "group heartbeat %.1f s ago", secondsSinceHeartbeat));
+    }
+    return Check.failed(
+        "kafka",
+        secondsSinceHeartbeat == Double.MAX_VALUE
+            ? "not in the consumer group yet"
+            : String.format(Locale.ROOT, "no group heartbeat for %.0f s: Kafka unreachable?", secondsSinceHeartbeat));
   }
 
   private static double value(Metric m, double otherwise) {
