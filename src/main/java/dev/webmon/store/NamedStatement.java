@@ -161,6 +161,26 @@ final class NamedStatement implements AutoCloseable {
     return ps.executeUpdate();
   }
 
+  /**
+   * Runs a text of several statements separated by {@code ;} (PgJDBC sends them in one round trip,
+   * a name binds wherever it occurs in any of them) and gives the first one's rows; {@link
+   * #nextResult} gives the next one's, in order.
+   */
+  ResultSet executeAll() throws SQLException {
+    if (!ps.execute()) {
+      throw new IllegalStateException("the first statement returned no rows");
+    }
+    return ps.getResultSet();
+  }
+
+  /** The rows of the next statement run by {@link #executeAll} (closing the previous one's). */
+  ResultSet nextResult() throws SQLException {
+    if (!ps.getMoreResults()) {
+      throw new IllegalStateException("no further statement returned rows");
+    }
+    return ps.getResultSet();
+  }
+
   void addBatch() throws SQLException {
     ps.addBatch();
   }
