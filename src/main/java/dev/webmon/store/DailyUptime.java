@@ -170,15 +170,15 @@ public final class DailyUptime {
     }
   }
 
-  /** Binds the parameters of {@link #READ} but its targets. */
+  /** Binds the parameters of {@link #READ} but its targets, each with its type ({@link StatusPageReads} stays one round trip). */
   static NamedStatement bindRead(NamedStatement ps, int days, Instant now) throws SQLException {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     LocalDate recentDay = today.minusDays(RECENT_DAYS - 1L);
     return ps.text("fromDay", today.minusDays(days - 1L).toString())
         .text("recentDay", recentDay.toString())
-        .timestamp("recentStart", recentDay.atStartOfDay(ZoneOffset.UTC).toInstant())
-        .timestamp("from24", now.minus(Duration.ofHours(24)))
-        .timestamp("now", now);
+        .timestamptz("recentStart", recentDay.atStartOfDay(ZoneOffset.UTC).toInstant())
+        .timestamptz("from24", now.minus(Duration.ofHours(24)))
+        .timestamptz("now", now);
   }
 
   /** The rows of {@link #READ} bound for {@code now}. */

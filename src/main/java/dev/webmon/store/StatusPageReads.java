@@ -13,7 +13,10 @@ import java.util.List;
  * StatusPosts#incidents}, {@link StatusPosts#list} and {@link MaintenanceWindows#all} sent as one
  * batch (PgJDBC parses, binds and executes each and syncs once), where the targets' ids the later
  * ones need come from the page's components in SQL ({@link #TARGETS}) rather than from the first
- * statement's answer. On the caller's connection. Stateless and thread-safe.
+ * statement's answer. Every parameter is bound with its type, so PgJDBC never describes the
+ * statements and never splits the batch ({@link NamedStatement#executeAll}); the request is a few
+ * KB, far below what could fill the socket buffers. On the caller's connection. Stateless and
+ * thread-safe.
  */
 public final class StatusPageReads {
   /**
@@ -63,7 +66,7 @@ public final class StatusPageReads {
     try (NamedStatement ps =
         DailyUptime.bindRead(NamedStatement.prepare(c, READ), days, now)
             .text("slug", slug)
-            .timestamp("from", incidentsSince)
+            .timestamptz("from", incidentsSince)
             .integer("limit", limit)
             .integer("offset", 0)) {
       List<StatusPages.Component> components;

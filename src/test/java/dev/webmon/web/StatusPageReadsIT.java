@@ -34,6 +34,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +53,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * deleted target, a target on two components, an empty component, gaps in the daily uptime,
  * maintenance checks, raw rows not rolled up yet, incidents open, resolved, too old, of another
  * lane and of targets on no component, manual posts, windows active, upcoming and covering nothing
- * of the page, and a second page whose rows must not show.
+ * of the page, and a second page whose rows must not show; and it is one round trip, also once
+ * PgJDBC prepares its statements on the server.
  */
 @ExtendWith(ContextResolver.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -195,6 +201,45 @@ class StatusPageReadsIT {
     assertThat(read.incidents()).isEmpty();
     assertThat(read.posts()).isEmpty();
     assertThat(read.windows()).hasSize(3);
+  }
+
+  @Test
+  void theReadIsOneRoundTripAlsoOncePreparedOnTheServer() throws SQLException {
+    // PgJDBC logs each Sync it sends (one per round trip) at FINEST; past its prepareThreshold (5)
+    // the statements are prepared on the server, where a described one would split the batch.
+    AtomicInteger syncs = new AtomicInteger();
+    Handler counter =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getMessage() != null && r.getMessage().contains("FE=> Sync")) {
+              syncs.incrementAndGet();
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger driver = Logger.getLogger("org.postgresql");
+    Level level = driver.getLevel();
+    StatusPageReads reads = new StatusPageReads();
+    try (Connection c = ds.getConnection()) {
+      for (int i = 0; i < 8; i++) {
+        reads.read(c, "shop", StatusModel.DAYS, NOW.minus(Duration.ofDays(90)), 200, NOW);
+      }
+      driver.addHandler(counter);
+      driver.setLevel(Level.FINEST);
+      StatusPageReads.Page read = reads.read(c, "shop", StatusModel.DAYS, NOW.minus(Duration.ofDays(90)), 200, NOW);
+      driver.setLevel(level);
+      assertThat(read.components()).hasSize(5);
+    } finally {
+      driver.setLevel(level);
+      driver.removeHandler(counter);
+    }
+    assertThat(syncs).as("round trips of one read").hasValue(1);
   }
 
   /** What {@code StatusService} computed before {@link StatusPageReads}: six reads, the later ones on the first ones' answers. */
