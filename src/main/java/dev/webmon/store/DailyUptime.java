@@ -45,15 +45,16 @@ public final class DailyUptime {
    * hours before the first hour not rolled up yet, raw rows from there; per hour and location the
    * mean response time times the checks), without its percentiles and phase means, which the pages
    * never show: {@code b} finds each target's newest rolled-up hour of the recent days once for
-   * both windows, and the raw rows are read once with a filter per window.
+   * both windows, and the raw rows are read once with a filter per window. {@code %1$s} is the
+   * targets' ids, a {@code text[]} expression.
    */
-  private static final String READ =
+  static final String READ =
       """
       WITH t AS MATERIALIZED (
           SELECT u.target_id,
                  (SELECT max(r.hour) FROM check_rollup_hourly r
                   WHERE r.target_id = u.target_id AND r.hour >= :recentStart AND r.hour < :now) AS last_hour
-          FROM unnest(:targets::text[]) AS u (target_id)
+          FROM unnest(%1$s) AS u (target_id)
       ), b AS MATERIALIZED (
           SELECT t.target_id,
                  coalesce(t.last_hour + interval '1 hour', CAST(:recentStart AS timestamptz)) AS raw_days,
@@ -90,7 +91,7 @@ public final class DailyUptime {
       SELECT false AS last_24h, d.target_id, d.day, d.checks, d.up_checks, d.total_us_sum,
              d.maintenance_checks, d.maintenance_up_checks
       FROM check_uptime_daily d
-      WHERE d.target_id = ANY(:targets) AND d.day >= CAST(:fromDay AS date) AND d.day < CAST(:recentDay AS date)
+      WHERE d.target_id = ANY(%1$s) AND d.day >= CAST(:fromDay AS date) AND d.day < CAST(:recentDay AS date)
       UNION ALL
       SELECT false, h.target_id, h.day, sum(h.checks)::bigint, sum(h.up_checks)::bigint, sum(h.total_us_sum),
              sum(h.maintenance_checks)::bigint, sum(h.maintenance_up_checks)::bigint
@@ -110,6 +111,8 @@ public final class DailyUptime {
           WHERE checks_24h > 0) h ON h.target_id = b.target_id
       GROUP BY 2
       """;
+
+  private static final String READ_TARGETS = READ.formatted(":targets::text[]");
 
   private DailyUptime() {}
 
@@ -161,26 +164,34 @@ public final class DailyUptime {
 
   /** Both figures of {@link Uptime} in one round trip. */
   public static Uptime read(Connection c, List<String> targets, int days, Instant now) throws SQLException {
+    try (NamedStatement ps = bindRead(NamedStatement.prepare(c, READ_TARGETS), days, now).array("targets", "text", targets.toArray());
+        ResultSet rs = ps.executeQuery()) {
+      return read(rs, now);
+    }
+  }
+
+  /** Binds the parameters of {@link #READ} but its targets, each with its type ({@link StatusPageReads} stays one round trip). */
+  static NamedStatement bindRead(NamedStatement ps, int days, Instant now) throws SQLException {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     LocalDate recentDay = today.minusDays(RECENT_DAYS - 1L);
+    return ps.text("fromDay", today.minusDays(days - 1L).toString())
+        .text("recentDay", recentDay.toString())
+        .timestamptz("recentStart", recentDay.atStartOfDay(ZoneOffset.UTC).toInstant())
+        .timestamptz("from24", now.minus(Duration.ofHours(24)))
+        .timestamptz("now", now);
+  }
+
+  /** The rows of {@link #READ} bound for {@code now}. */
+  static Uptime read(ResultSet rs, Instant now) throws SQLException {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     List<Tally> byDay = new ArrayList<>();
     List<Tally> last24 = new ArrayList<>();
-    try (NamedStatement ps =
-            NamedStatement.prepare(c, READ)
-                .array("targets", "text", targets.toArray())
-                .text("fromDay", today.minusDays(days - 1L).toString())
-                .text("recentDay", recentDay.toString())
-                .timestamp("recentStart", recentDay.atStartOfDay(ZoneOffset.UTC).toInstant())
-                .timestamp("from24", now.minus(Duration.ofHours(24)))
-                .timestamp("now", now);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        // by position: a page reads ~4 500 rows (90 days × 50 targets)
-        String target = rs.getString(2);
-        Tally t = new Tally(target, rs.getBoolean(1) ? today : rs.getObject(3, LocalDate.class), rs.getLong(4), rs.getLong(5),
-            rs.getDouble(6), rs.getLong(7), rs.getLong(8));
-        (rs.getBoolean(1) ? last24 : byDay).add(t);
-      }
+    while (rs.next()) {
+      // by position: a page reads ~4 500 rows (90 days × 50 targets)
+      String target = rs.getString(2);
+      Tally t = new Tally(target, rs.getBoolean(1) ? today : rs.getObject(3, LocalDate.class), rs.getLong(4), rs.getLong(5),
+          rs.getDouble(6), rs.getLong(7), rs.getLong(8));
+      (rs.getBoolean(1) ? last24 : byDay).add(t);
     }
     return new Uptime(byDay, last24);
   }

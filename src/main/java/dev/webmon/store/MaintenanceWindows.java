@@ -31,17 +31,23 @@ public final class MaintenanceWindows {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS =
       "id, version, title, description, scope::text AS scope, schedule::text AS schedule, updated_at";
+  /** Every window, by title then id. */
+  static final String ALL = "SELECT " + COLUMNS + " FROM maintenance_window ORDER BY lower(title), id";
 
   private final EventCodec codec = new EventCodec();
 
   /** Every window, by title then id. */
   public List<MaintenanceWindow> all(Connection c) throws SQLException {
+    try (NamedStatement ps = NamedStatement.prepare(c, ALL); ResultSet rs = ps.executeQuery()) {
+      return all(rs);
+    }
+  }
+
+  /** The rows of {@link #ALL}. */
+  List<MaintenanceWindow> all(ResultSet rs) throws SQLException {
     List<MaintenanceWindow> out = new ArrayList<>();
-    try (NamedStatement ps = NamedStatement.prepare(c, "SELECT " + COLUMNS + " FROM maintenance_window ORDER BY lower(title), id");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(window(rs));
-      }
+    while (rs.next()) {
+      out.add(window(rs));
     }
     return out;
   }

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -123,6 +125,19 @@ final class NamedStatement implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A {@code timestamptz} bound with its type, where {@link #timestamp} leaves the type to
+   * PostgreSQL: a statement whose parameters all have types is never described by PgJDBC, so a
+   * text of several statements stays one round trip ({@link #executeAll}).
+   */
+  NamedStatement timestamptz(String name, Instant value) throws SQLException {
+    OffsetDateTime at = value == null ? null : value.atOffset(ZoneOffset.UTC);
+    for (int p : at(name)) {
+      ps.setObject(p, at, Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+    return this;
+  }
+
   /** A value the driver maps by its Java type ({@code LocalDate}, ...). */
   NamedStatement object(String name, Object value) throws SQLException {
     for (int p : at(name)) {
@@ -159,6 +174,29 @@ final class NamedStatement implements AutoCloseable {
 
   int executeUpdate() throws SQLException {
     return ps.executeUpdate();
+  }
+
+  /**
+   * Runs a text of several statements separated by {@code ;} (a name binds wherever it occurs in
+   * any of them) and gives the first one's rows; {@link #nextResult} gives the next one's, in
+   * order. PgJDBC sends them in one round trip unless one of them was described (a parameter bound
+   * without a type, such as {@link #timestamp}, once the statement is prepared on the server): its
+   * guard against filling the socket buffers then syncs before each described statement whose rows
+   * have no bounded size.
+   */
+  ResultSet executeAll() throws SQLException {
+    if (!ps.execute()) {
+      throw new IllegalStateException("the first statement returned no rows");
+    }
+    return ps.getResultSet();
+  }
+
+  /** The rows of the next statement run by {@link #executeAll} (closing the previous one's). */
+  ResultSet nextResult() throws SQLException {
+    if (!ps.getMoreResults()) {
+      throw new IllegalStateException("no further statement returned rows");
+    }
+    return ps.getResultSet();
   }
 
   void addBatch() throws SQLException {

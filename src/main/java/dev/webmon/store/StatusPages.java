@@ -20,6 +20,17 @@ public final class StatusPages {
   private static final String COLUMNS =
       "slug, title, description, visibility, show_urls, logo_type, updated_at";
 
+  /** The page's components in order (position, then id); {@code :slug} names the page. */
+  static final String COMPONENTS =
+      "SELECT sc.id, sc.name, sc.position, st.target_id FROM status_component sc "
+          + "LEFT JOIN status_component_target st ON st.component_id = sc.id "
+          + "WHERE sc.page_slug = :slug ORDER BY sc.position, sc.id, st.target_id";
+
+  /** The stored targets among an array of ids ({@code %s}: a {@code text[]} expression), by id. */
+  static final String TARGETS = "SELECT id, url, tags FROM target WHERE id = ANY(%s) ORDER BY id";
+
+  private static final String TARGETS_BY_ID = TARGETS.formatted(":ids");
+
   /** A page; {@code logoType} is "" without a logo. */
   public record Page(
       String slug, String title, String description, String visibility, boolean showUrls, String logoType, Instant updatedAt) {
@@ -115,24 +126,23 @@ public final class StatusPages {
 
   /** The page's components in order (position, then id). */
   public List<Component> components(Connection c, String slug) throws SQLException {
+    try (NamedStatement ps = NamedStatement.prepare(c, COMPONENTS).text("slug", slug);
+        ResultSet rs = ps.executeQuery()) {
+      return components(rs);
+    }
+  }
+
+  /** The rows of {@link #COMPONENTS}. */
+  static List<Component> components(ResultSet rs) throws SQLException {
     Map<Long, Component> out = new LinkedHashMap<>();
     Map<Long, List<String>> targets = new LinkedHashMap<>();
-    try (NamedStatement ps =
-            NamedStatement.prepare(
-                    c,
-                    "SELECT sc.id, sc.name, sc.position, st.target_id FROM status_component sc "
-                        + "LEFT JOIN status_component_target st ON st.component_id = sc.id "
-                        + "WHERE sc.page_slug = :slug ORDER BY sc.position, sc.id, st.target_id")
-                .text("slug", slug);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        long id = rs.getLong("id");
-        List<String> ids = targets.computeIfAbsent(id, k -> new ArrayList<>());
-        out.putIfAbsent(id, new Component(id, rs.getString("name"), rs.getInt("position"), List.of()));
-        String target = rs.getString("target_id");
-        if (target != null) {
-          ids.add(target);
-        }
+    while (rs.next()) {
+      long id = rs.getLong("id");
+      List<String> ids = targets.computeIfAbsent(id, k -> new ArrayList<>());
+      out.putIfAbsent(id, new Component(id, rs.getString("name"), rs.getInt("position"), List.of()));
+      String target = rs.getString("target_id");
+      if (target != null) {
+        ids.add(target);
       }
     }
     return out.values().stream().map(k -> new Component(k.id(), k.name(), k.position(), targets.get(k.id()))).toList();
@@ -188,17 +198,21 @@ public final class StatusPages {
 
   /** Which of {@code ids} are stored targets, with their URLs and tags. */
   public List<PageTarget> targets(Connection c, List<String> ids) throws SQLException {
-    List<PageTarget> out = new ArrayList<>();
-    try (NamedStatement ps =
-            NamedStatement.prepare(c, "SELECT id, url, tags FROM target WHERE id = ANY(:ids) ORDER BY id").array("ids", "text", ids.toArray());
+    try (NamedStatement ps = NamedStatement.prepare(c, TARGETS_BY_ID).array("ids", "text", ids.toArray());
         ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        List<String> tags = new ArrayList<>();
-        for (Object t : (Object[]) rs.getArray("tags").getArray()) {
-          tags.add((String) t);
-        }
-        out.add(new PageTarget(rs.getString("id"), rs.getString("url"), tags));
+      return targets(rs);
+    }
+  }
+
+  /** The rows of {@link #TARGETS}. */
+  static List<PageTarget> targets(ResultSet rs) throws SQLException {
+    List<PageTarget> out = new ArrayList<>();
+    while (rs.next()) {
+      List<String> tags = new ArrayList<>();
+      for (Object t : (Object[]) rs.getArray("tags").getArray()) {
+        tags.add((String) t);
       }
+      out.add(new PageTarget(rs.getString("id"), rs.getString("url"), tags));
     }
     return out;
   }

@@ -20,6 +20,20 @@ public final class StatusPosts {
   /** The statuses of a post, in their usual order. */
   public static final List<String> STATUSES = List.of("investigating", "identified", "monitoring", "resolved");
 
+  /**
+   * The availability incidents of an array of targets ({@code %s}: a {@code text[]} expression)
+   * open at some time since {@code :from}, newest first, at most {@code :limit}.
+   */
+  static final String INCIDENTS =
+      "SELECT id::text AS id, target_id, state, severity, opened_at, acknowledged_at, resolved_at FROM incident "
+          + "WHERE target_id = ANY(%s) AND lane = 'availability' AND (resolved_at IS NULL OR resolved_at >= :from) "
+          + "ORDER BY opened_at DESC, id DESC LIMIT :limit";
+
+  /** A page's posts ({@code :slug}): active ones first, then resolved, each newest first; {@code :offset} and {@code :limit}. */
+  static final String PAGE_POSTS = postsSql("p.page_slug = :slug");
+
+  private static final String INCIDENTS_OF = INCIDENTS.formatted(":targets");
+
   /** One update of a post's timeline; {@code body} is Markdown. */
   public record Update(long id, String status, String body, Instant at) {}
 
@@ -98,52 +112,60 @@ public final class StatusPosts {
    * newest first, at most {@code limit}.
    */
   public List<PageIncident> incidents(Connection c, List<String> targets, Instant from, int limit) throws SQLException {
-    List<PageIncident> out = new ArrayList<>();
     try (NamedStatement ps =
-            NamedStatement.prepare(
-                    c,
-                    "SELECT id::text AS id, target_id, state, severity, opened_at, acknowledged_at, resolved_at FROM incident "
-                        + "WHERE target_id = ANY(:targets) AND lane = 'availability' AND (resolved_at IS NULL OR resolved_at >= :from) "
-                        + "ORDER BY opened_at DESC, id DESC LIMIT :limit")
+            NamedStatement.prepare(c, INCIDENTS_OF)
                 .array("targets", "text", targets.toArray())
                 .timestamp("from", from)
                 .integer("limit", limit);
         ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new PageIncident(
-                rs.getString("id"), rs.getString("target_id"), rs.getString("state"), rs.getString("severity"),
-                rs.getTimestamp("opened_at").toInstant(), instant(rs, "acknowledged_at"), instant(rs, "resolved_at")));
-      }
+      return incidents(rs);
+    }
+  }
+
+  /** The rows of {@link #INCIDENTS}. */
+  static List<PageIncident> incidents(ResultSet rs) throws SQLException {
+    List<PageIncident> out = new ArrayList<>();
+    while (rs.next()) {
+      out.add(
+          new PageIncident(
+              rs.getString("id"), rs.getString("target_id"), rs.getString("state"), rs.getString("severity"),
+              rs.getTimestamp("opened_at").toInstant(), instant(rs, "acknowledged_at"), instant(rs, "resolved_at")));
     }
     return out;
   }
 
   /** {@code where} is one of the two fixed conditions above (a long is the only value spliced in). */
   private static List<Post> select(Connection c, String where, String slug, int limit, int offset) throws SQLException {
+    try (NamedStatement ps =
+            NamedStatement.prepare(c, postsSql(where)).text("slug", slug).integer("limit", limit).integer("offset", offset);
+        ResultSet rs = ps.executeQuery()) {
+      return posts(rs);
+    }
+  }
+
+  private static String postsSql(String where) {
+    return "WITH p AS (SELECT p.* FROM status_post p WHERE " + where
+        + " ORDER BY (p.status = 'resolved'), p.created_at DESC, p.id DESC LIMIT :limit OFFSET :offset) "
+        + "SELECT p.id, p.page_slug, p.title, p.status, p.created_at, p.updated_at, "
+        + "u.id AS update_id, u.status AS update_status, u.body, u.at "
+        + "FROM p JOIN status_post_update u ON u.post_id = p.id "
+        + "ORDER BY (p.status = 'resolved'), p.created_at DESC, p.id DESC, u.at, u.id";
+  }
+
+  /** The rows of {@link #PAGE_POSTS}. */
+  static List<Post> posts(ResultSet rs) throws SQLException {
     Map<Long, Post> posts = new LinkedHashMap<>();
     Map<Long, List<Update>> updates = new LinkedHashMap<>();
-    String sql =
-        "WITH p AS (SELECT p.* FROM status_post p WHERE " + where
-            + " ORDER BY (p.status = 'resolved'), p.created_at DESC, p.id DESC LIMIT :limit OFFSET :offset) "
-            + "SELECT p.id, p.page_slug, p.title, p.status, p.created_at, p.updated_at, "
-            + "u.id AS update_id, u.status AS update_status, u.body, u.at "
-            + "FROM p JOIN status_post_update u ON u.post_id = p.id "
-            + "ORDER BY (p.status = 'resolved'), p.created_at DESC, p.id DESC, u.at, u.id";
-    try (NamedStatement ps =
-            NamedStatement.prepare(c, sql).text("slug", slug).integer("limit", limit).integer("offset", offset);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        long postId = rs.getLong("id");
-        posts.putIfAbsent(
-            postId,
-            new Post(
-                postId, rs.getString("page_slug"), rs.getString("title"), rs.getString("status"),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), List.of()));
-        updates
-            .computeIfAbsent(postId, k -> new ArrayList<>())
-            .add(new Update(rs.getLong("update_id"), rs.getString("update_status"), rs.getString("body"), rs.getTimestamp("at").toInstant()));
-      }
+    while (rs.next()) {
+      long postId = rs.getLong("id");
+      posts.putIfAbsent(
+          postId,
+          new Post(
+              postId, rs.getString("page_slug"), rs.getString("title"), rs.getString("status"),
+              rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), List.of()));
+      updates
+          .computeIfAbsent(postId, k -> new ArrayList<>())
+          .add(new Update(rs.getLong("update_id"), rs.getString("update_status"), rs.getString("body"), rs.getTimestamp("at").toInstant()));
     }
     return posts.values().stream()
         .map(p -> new Post(p.id(), p.slug(), p.title(), p.status(), p.createdAt(), p.updatedAt(), updates.get(p.id())))

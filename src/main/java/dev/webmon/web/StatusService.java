@@ -2,7 +2,7 @@ package dev.webmon.web;
 
 import dev.webmon.store.DailyUptime;
 import dev.webmon.store.Jdbc;
-import dev.webmon.store.MaintenanceWindows;
+import dev.webmon.store.StatusPageReads;
 import dev.webmon.store.StatusPages;
 import dev.webmon.store.StatusPosts;
 import java.time.Clock;
@@ -32,7 +32,7 @@ final class StatusService {
   private final DataSource dataSource;
   private final StatusPages pages = new StatusPages();
   private final StatusPosts posts = new StatusPosts();
-  private final MaintenanceWindows windows = new MaintenanceWindows();
+  private final StatusPageReads reads = new StatusPageReads();
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -202,27 +202,20 @@ final class StatusService {
   }
 
   private StatusModel compute(StatusPages.Page page, Instant now) {
-    return Jdbc.read(
-        dataSource,
-        c -> {
-          List<StatusPages.Component> components = pages.components(c, page.slug());
-          List<String> ids = components.stream().flatMap(k -> k.targetIds().stream()).distinct().sorted().toList();
-          List<StatusPages.PageTarget> stored = pages.targets(c, ids);
-          List<String> live = stored.stream().map(StatusPages.PageTarget::id).toList();
-          DailyUptime.Uptime uptime = DailyUptime.read(c, live, StatusModel.DAYS, now);
-          Map<String, List<String>> tags = new HashMap<>();
-          stored.forEach(t -> tags.put(t.id(), t.tags()));
-          return StatusModel.build(
-              page,
-              components,
-              stored,
-              uptime.days(),
-              uptime.last24Hours(),
-              posts.incidents(c, live, now.minus(Duration.ofDays(StatusModel.DAYS)), MAX_POSTS),
-              posts.list(c, page.slug(), MAX_POSTS, 0),
-              StatusMaintenance.of(windows.all(c), tags, now),
-              now);
-        });
+    StatusPageReads.Page read =
+        Jdbc.read(dataSource, c -> reads.read(c, page.slug(), StatusModel.DAYS, now.minus(Duration.ofDays(StatusModel.DAYS)), MAX_POSTS, now));
+    Map<String, List<String>> tags = new HashMap<>();
+    read.targets().forEach(t -> tags.put(t.id(), t.tags()));
+    return StatusModel.build(
+        page,
+        read.components(),
+        read.targets(),
+        read.uptime().days(),
+        read.uptime().last24Hours(),
+        read.incidents(),
+        read.posts(),
+        StatusMaintenance.of(read.windows(), tags, now),
+        now);
   }
 
   Instant now() {
