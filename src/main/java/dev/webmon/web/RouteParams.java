@@ -38,9 +38,12 @@ final class RouteParams {
     return new NotFoundException("no target with id '" + id + "'");
   }
 
-  /** A query parameter, stripped; empty if absent or blank. */
+  /** A query parameter, stripped; empty if absent or blank; one with a NUL character (no SQL text can hold it) is a 400. */
   static Optional<String> param(Context ctx, String name) {
     String v = ctx.queryParam(name);
+    if (v != null && v.indexOf('\0') >= 0) {
+      throw new ValidationException(name, "must not contain NUL characters (%00)");
+    }
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
   }
 
@@ -74,11 +77,16 @@ final class RouteParams {
               } catch (DateTimeParseException e) {
                 throw new ValidationException(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
               }
-              if (t.isBefore(MIN_INSTANT) || t.isAfter(MAX_INSTANT)) {
+              if (!isQueryable(t)) {
                 throw new ValidationException(name, "must be from " + MIN_INSTANT + " to " + MAX_INSTANT);
               }
               return t;
             });
+  }
+
+  /** Whether {@code t} is within the instants a query may name (a cursor's too). */
+  static boolean isQueryable(Instant t) {
+    return !t.isBefore(MIN_INSTANT) && !t.isAfter(MAX_INSTANT);
   }
 
   /** {@code from} and {@code to}; without them the 24 hours before {@code now}. */
@@ -136,10 +144,14 @@ final class RouteParams {
     }
     v = v.replace("\"", "");
     try {
-      return Long.parseLong(v);
+      long version = Long.parseLong(v);
+      if (version >= 0) { // a negative number is no version, and -1 would mean "any version" to the services
+        return version;
+      }
     } catch (NumberFormatException e) {
-      throw new ValidationException("If-Match", "must be an ETag this API returned, e.g. \"3\"");
+      // reported below
     }
+    throw new ValidationException("If-Match", "must be an ETag this API returned, e.g. \"3\"");
   }
 
   /** A whole number, or empty if {@code text} is not one. */
