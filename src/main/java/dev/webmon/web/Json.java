@@ -13,7 +13,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,8 +102,7 @@ final class Json {
         collectUnstorable(node.get(i), path + "[" + i + "]", errors);
       }
     } else if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         Optional<String> badName = unstorable(e.getKey());
         if (badName.isPresent()) {
           errors.add(new FieldError(path.isEmpty() ? "body" : path, "has a field name that contains " + badName.get()));
