@@ -44,6 +44,10 @@ final class RouteParams {
     if (v != null && v.indexOf('\0') >= 0) {
       throw new ValidationException(name, "must not contain NUL characters (%00)");
     }
+    if (brokenEscape(ctx.queryString(), name)) {
+      // The decoder drops a parameter with a broken escape ("limit=%" reads as absent): say so instead.
+      throw new ValidationException(name, "has a '%' that is not followed by two hex digits; write a literal % as %25");
+    }
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
   }
 
@@ -58,6 +62,22 @@ final class RouteParams {
       // reported below
     }
     throw new ValidationException(name, "must be a whole number from " + min + " to " + max);
+  }
+
+  private static final java.util.regex.Pattern BROKEN_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+  /** Whether the raw query string gives parameter {@code name} a value with a broken percent-escape. */
+  private static boolean brokenEscape(String query, String name) {
+    if (query == null || query.indexOf('%') < 0) {
+      return false;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name) && BROKEN_ESCAPE.matcher(pair.substring(eq + 1)).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The earliest instant a query parameter may name (the database and the JDBC driver take far more). */
