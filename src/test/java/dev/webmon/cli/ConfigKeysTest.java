@@ -110,7 +110,7 @@ class ConfigKeysTest {
       m.put("kafka.sasl.username", "u");
       m.put("kafka.sasl.password", "pw");
     } else if (key.equals("postgres.ssl-root-cert")) {
-      m.put("postgres.ssl-mode", "VERIFY_FULL");
+      m.put("postgres.sslmode", "VERIFY_FULL");
     }
     return m;
   }
