@@ -322,6 +322,42 @@ class MalformedRequestsIT {
     assertThat(state(web)).as(c.name() + ": tables and topics").isEqualTo(before);
   }
 
+  /** The pages (a logged-in session) and public routes: bad ids and parameters are a 4xx page, never a 500. */
+  static Stream<String> pages() {
+    String t = TARGET;
+    return Stream.of(
+        "/targets?page=abc", "/targets?page=99999999999999999999", "/targets?size=-1", "/targets?q=a%00b", "/targets?status=%00",
+        "/targets?sort=%00", "/targets/" + t + "?window=abc", "/targets/" + t + "?window=-1h",
+        "/targets/" + t + "?location=%00", "/targets/" + t + "?outcome=%00", "/targets/nope", "/targets/nope/edit",
+        "/targets/" + "x".repeat(300), "/frequencies?view=%00", "/incidents?state=sideways", "/incidents?limit=abc",
+        "/incidents?cursor=garbage", "/incidents?from=yesterday", "/incidents/nope", "/incidents/" + UUID.randomUUID(),
+        "/maintenance?state=%00", "/maintenance/nope/edit", "/maintenance/" + UUID.randomUUID() + "/edit",
+        "/channels?type=%00", "/channels/new?type=pigeon", "/channels/nope/edit", "/alert-policies/nope/edit",
+        "/alert-policies/%3Cscript%3E/edit", "/status-pages/nope/edit", "/status/nope", "/status/existing?page=abc",
+        "/status/existing?page=-1", "/status/existing?page=99999999999999999999", "/status/existing?page=%00",
+        "/status/existing.json?page=abc", "/status/nope.json", "/status/nope/feed.atom", "/status/existing/logo",
+        "/status/nope/logo", "/badge/" + t + "/nope", "/badge/nope/uptime", "/badge/" + t + "/uptime?window=abc",
+        "/badge/" + t + "/uptime.svg?window=%00", "/login?next=%00", "/login?next=http://evil.example/");
+  }
+
+  @ParameterizedTest(name = "GET {0}")
+  @MethodSource("pages")
+  void aPageWithBadInputIsAClientErrorNeverA500(String path, WebFixture web) {
+    if (ui == null) {
+      ui = new UiClient(web.base());
+      assertThat(ui.login(WebFixture.PASSWORD).statusCode()).isEqualTo(303);
+    }
+    String resolved = path;
+    for (Map.Entry<String, String> e : ids.entrySet()) {
+      resolved = resolved.replace(e.getKey(), e.getValue());
+    }
+    HttpResponse<String> r = ui.get(resolved);
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isLessThan(500);
+    assertThat(r.body()).as(path).doesNotContain("Internal error").doesNotContain("Exception").doesNotContain("\tat dev.webmon");
+  }
+
+  private UiClient ui;
+
   // ---------------------------------------------------------------- helpers
 
   /** A body the write route of {@code path} accepts ({@code {}} where it reads none), so that only the id is wrong. */
