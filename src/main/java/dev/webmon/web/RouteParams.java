@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the routes read from a request, in one place for the API and the pages: the target id of
@@ -19,6 +20,8 @@ final class RouteParams {
   static final String API = "/api/v1";
 
   private static final String NAME_PATTERN = "[A-Za-z0-9_-]{1,64}";
+  /** A '%' that does not start a percent-escape. */
+  private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   /** The range without {@code from}: the 24 hours before {@code to}. */
   private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
@@ -63,8 +66,6 @@ final class RouteParams {
     }
     throw new ValidationException(name, "must be a whole number from " + min + " to " + max);
   }
-
-  private static final java.util.regex.Pattern BROKEN_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   /** Whether the raw query string gives parameter {@code name} a value with a broken percent-escape. */
   private static boolean brokenEscape(String query, String name) {

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -410,11 +418,11 @@ class MalformedRequestsIT {
     }
   }
 
-  private static final java.util.regex.Pattern BROKEN_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+  private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   /** A body-less request written to the socket as it is, and its answer (the connection closes after it). */
   private static WebFixture.Response sendRaw(WebFixture web, String method, String target) {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", web.app.port())) {
+    try (Socket socket = new Socket("127.0.0.1", web.app.port())) {
       socket.setSoTimeout(30_000);
       String request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + WebFixture.TOKEN
           + "\r\nConnection: close\r\n\r\n";
@@ -422,7 +430,7 @@ class MalformedRequestsIT {
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int end = answer.indexOf("\r\n\r\n");
       String[] head = answer.substring(0, end).split("\r\n");
-      Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (int i = 1; i < head.length; i++) {
         int colon = head[i].indexOf(':');
         headers.computeIfAbsent(head[i].substring(0, colon).strip(), k -> new ArrayList<>()).add(head[i].substring(colon + 1).strip());
@@ -431,7 +439,7 @@ class MalformedRequestsIT {
       if (headers.getOrDefault("Transfer-Encoding", List.of()).contains("chunked")) {
         body = dechunk(body);
       }
-      return new WebFixture.Response(Integer.parseInt(head[0].split(" ")[1]), body, java.net.http.HttpHeaders.of(headers, (a, b) -> true));
+      return new WebFixture.Response(Integer.parseInt(head[0].split(" ")[1]), body, HttpHeaders.of(headers, (a, b) -> true));
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + target, e);
     }
@@ -465,12 +473,12 @@ class MalformedRequestsIT {
         "(SELECT count(*) FROM status_post_update)",
         "(SELECT count(*) FROM notification)",
         "(SELECT count(*) FROM incident WHERE state <> 'open')");
-    try (java.sql.Connection c = web.db.getConnection();
-        java.sql.Statement st = c.createStatement();
-        java.sql.ResultSet rs = st.executeQuery("SELECT concat_ws(',', " + String.join(", ", counts) + ")")) {
+    try (Connection c = web.db.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT concat_ws(',', " + String.join(", ", counts) + ")")) {
       rs.next();
       s.put("rows", rs.getString(1));
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
     offsets.endOffsets(partitions, Duration.ofSeconds(10)).forEach((p, o) -> s.merge(p.topic(), o, (a, b) -> (Long) a + (Long) b));
