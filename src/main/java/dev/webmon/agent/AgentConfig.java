@@ -89,7 +89,7 @@ public record AgentConfig(
           "agent.metrics-host",
           "0.0.0.0",
           "Address the operations endpoint (/metrics, /health, /ready) binds to.",
-          Parser.nonBlank());
+          Parser.host());
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of(
           "agent.metrics-port",

@@ -83,7 +83,7 @@ public record AlerterConfig(
           "alerter.metrics-host",
           "0.0.0.0",
           "Address the operations endpoint of webmon alerter (/metrics, /health, /ready) binds to.",
-          Parser.nonBlank());
+          Parser.host());
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of(
           "alerter.metrics-port",

@@ -51,6 +51,19 @@ public interface Parser<T> {
         "letters, digits, '.', '_' or '-'");
   }
 
+  /** An address to bind to or reach: an IP literal (IPv6 optionally in brackets) or a host name. */
+  static Parser<String> host() {
+    return described(
+        text -> {
+          String t = text.strip();
+          if (!t.matches("[A-Za-z0-9.:\\-\\[\\]]{1,253}")) {
+            throw new IllegalArgumentException("expected an IP address or host name");
+          }
+          return t;
+        },
+        "an IP address or host name");
+  }
+
   static Parser<Secret> secret() {
     return Secret::new;
   }

@@ -1,5 +1,6 @@
 package dev.webmon.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
@@ -82,12 +83,18 @@ public record PostgresConfig(
     if (file.isPresent()) {
       password = SecretFiles.read(Path.of(file.get()), PASSWORD_FILE.name());
     }
+    SslMode sslMode = s.get(SSL_MODE);
+    Optional<Path> rootCert = s.find(SSL_ROOT_CERT).map(Path::of);
+    if (sslMode != SslMode.DISABLE && rootCert.isPresent() && !Files.isReadable(rootCert.get())) {
+      // Else the driver reports it only at the first connection, as a TLS failure.
+      throw new ConfigException("'" + SSL_ROOT_CERT.name() + "': cannot read file " + rootCert.get() + ".");
+    }
     return new PostgresConfig(
         s.get(URL),
         s.get(USER),
         password,
-        s.get(SSL_MODE),
-        s.find(SSL_ROOT_CERT).map(Path::of),
+        sslMode,
+        rootCert,
         s.get(POOL_SIZE),
         s.get(CONNECT_TIMEOUT));
   }

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The notifier's consumer of {@code <prefix>.incidents}: per poll, decodes the transitions (a
- * record that does not decode goes to the dead-letter topic, with the sink's headers, before its
- * offset moves), routes each ({@link Routing}), and in ONE PostgreSQL transaction enqueues a
+ * record that does not decode, or whose key is not its target id, goes to the dead-letter topic,
+ * with the sink's headers and reasons, before its offset moves), routes each ({@link Routing}), and in ONE PostgreSQL transaction enqueues a
  * {@code notification} row per (transition × channel) — {@code ON CONFLICT (dedup_key) DO
  * NOTHING} — and moves the partitions' offsets in {@code sink_offset} (compare-and-set, {@link
  * Offsets}). So enqueueing is exactly once: a crash before the commit re-reads the records; after
@@ -56,6 +56,9 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(IncidentConsumer.class);
   static final Duration POLL = Duration.ofMillis(200);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+  /** The dead letter's reason for an event under another key than its target id (the sink's name for it). */
+  static final String WRONG_KEY = "WRONG_KEY";
 
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> dlq;
@@ -146,10 +149,20 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> part = records.records(tp);
       for (ConsumerRecord<byte[], byte[]> r : part) {
+        IncidentEvent event;
         try {
-          events.add(codec.decodeIncident(r.value()));
+          event = codec.decodeIncident(r.value());
         } catch (DecodeException e) {
           deadLetter(r, e.error().name(), e.getMessage());
+          continue;
+        }
+        String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        if (event.targetId().equals(key)) {
+          events.add(event);
+        } else {
+          // As the sink does: it does not store such an event, so nothing may be told of it.
+          String shown = key.length() > 64 ? key.substring(0, 64) + "..." : key;
+          deadLetter(r, WRONG_KEY, "key '" + shown + "' is not the incident's targetId '" + event.targetId() + "'");
         }
       }
       long expected = stored.getOrDefault(tp, Offsets.NO_ROW);

@@ -83,7 +83,7 @@ public record NotifierConfig(
           "notifier.metrics-host",
           "0.0.0.0",
           "Address the operations endpoint of webmon notifier (/metrics, /health, /ready) binds to.",
-          Parser.nonBlank());
+          Parser.host());
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of(
           "notifier.metrics-port",

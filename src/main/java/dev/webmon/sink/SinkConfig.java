@@ -132,7 +132,7 @@ public record SinkConfig(
           "sink.metrics-host",
           "0.0.0.0",
           "Address the operations endpoint of webmon sink (/metrics, /health, /ready) binds to.",
-          Parser.nonBlank());
+          Parser.host());
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of(
           "sink.metrics-port",

@@ -68,6 +68,9 @@ final class ErrorMapper {
 
   void register(RoutesConfig routes) {
     routes.exception(Exception.class, this::handle);
+    // Javalin maps its own HttpResponseExceptions (a body over the size limit, ...) in its format
+    // unless the class itself has a handler: they get ours too.
+    routes.exception(HttpResponseException.class, this::handle);
     routes.error(404, ctx -> {
       if (ctx.result() == null || ctx.result().isEmpty()) {
         respond(ctx, 404, "Not found: " + ctx.method() + " " + ctx.path(), List.of());
@@ -90,6 +93,11 @@ final class ErrorMapper {
       String incident = UUID.randomUUID().toString().substring(0, 8);
       LOG.error("incident {}: {} {} failed", incident, ctx.method(), ctx.path(), e);
       message = "Internal error (incident " + incident + "); the server log has the details.";
+    } else if (e instanceof HttpResponseException) {
+      message =
+          status == 413
+              ? "The request body is too large: at most " + Json.MAX_BODY_BYTES + " bytes."
+              : e.getMessage() == null || e.getMessage().isBlank() ? "Request refused (" + status + ")." : e.getMessage();
     } else {
       message = e.getMessage();
       if (status == 503) {

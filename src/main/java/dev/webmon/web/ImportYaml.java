@@ -60,6 +60,7 @@ final class ImportYaml {
     if (list.size() > MAX_TARGETS) {
       throw new ValidationException("targets", "at most " + MAX_TARGETS + " targets per import");
     }
+    Json.refuseUnstorableText(list, "targets"); // before the entries are matched to stored targets in SQL
     List<TargetRequest> requests = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       JsonNode entry = list.get(i);

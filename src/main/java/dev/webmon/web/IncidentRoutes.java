@@ -222,6 +222,7 @@ final class IncidentRoutes {
     Optional<String> cursor = RouteParams.param(ctx, "cursor");
     if (cursor.isPresent()) {
       q = q.after(IncidentReads.Cursor.parse(cursor.get())
+          .filter(c -> RouteParams.isQueryable(c.openedAt()))
           .orElseThrow(() -> new ValidationException("cursor", "is not a cursor returned by this API")));
     }
     return q;

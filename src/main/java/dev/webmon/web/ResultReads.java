@@ -41,7 +41,9 @@ final class ResultReads {
 
   /** The position a previous page's {@code nextCursor} stands for. */
   static ResultPages.Cursor cursor(String text) {
-    return ResultPages.Cursor.parse(text).orElseThrow(() -> new ValidationException("cursor", "is not a cursor returned by this API"));
+    return ResultPages.Cursor.parse(text)
+        .filter(c -> RouteParams.isQueryable(c.startedAt()))
+        .orElseThrow(() -> new ValidationException("cursor", "is not a cursor returned by this API"));
   }
 
   /** Stats of a target over the window ending now: "1h", "24h", "7d" or "30d". */

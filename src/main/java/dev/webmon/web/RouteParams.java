@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the routes read from a request, in one place for the API and the pages: the target id of
@@ -19,6 +20,8 @@ final class RouteParams {
   static final String API = "/api/v1";
 
   private static final String NAME_PATTERN = "[A-Za-z0-9_-]{1,64}";
+  /** A '%' that does not start a percent-escape. */
+  private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   /** The range without {@code from}: the 24 hours before {@code to}. */
   private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
@@ -38,9 +41,16 @@ final class RouteParams {
     return new NotFoundException("no target with id '" + id + "'");
   }
 
-  /** A query parameter, stripped; empty if absent or blank. */
+  /** A query parameter, stripped; empty if absent or blank; one with a NUL character (no SQL text can hold it) is a 400. */
   static Optional<String> param(Context ctx, String name) {
     String v = ctx.queryParam(name);
+    if (v != null && v.indexOf('\0') >= 0) {
+      throw new ValidationException(name, "must not contain NUL characters (%00)");
+    }
+    if (brokenEscape(ctx.queryString(), name)) {
+      // The decoder drops a parameter with a broken escape ("limit=%" reads as absent): say so instead.
+      throw new ValidationException(name, "has a '%' that is not followed by two hex digits; write a literal % as %25");
+    }
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
   }
 
@@ -55,6 +65,20 @@ final class RouteParams {
       // reported below
     }
     throw new ValidationException(name, "must be a whole number from " + min + " to " + max);
+  }
+
+  /** Whether the raw query string gives parameter {@code name} a value with a broken percent-escape. */
+  private static boolean brokenEscape(String query, String name) {
+    if (query == null || query.indexOf('%') < 0) {
+      return false;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name) && BROKEN_ESCAPE.matcher(pair.substring(eq + 1)).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The earliest instant a query parameter may name (the database and the JDBC driver take far more). */
@@ -74,11 +98,16 @@ final class RouteParams {
               } catch (DateTimeParseException e) {
                 throw new ValidationException(name, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
               }
-              if (t.isBefore(MIN_INSTANT) || t.isAfter(MAX_INSTANT)) {
+              if (!isQueryable(t)) {
                 throw new ValidationException(name, "must be from " + MIN_INSTANT + " to " + MAX_INSTANT);
               }
               return t;
             });
+  }
+
+  /** Whether {@code t} is within the instants a query may name (a cursor's too). */
+  static boolean isQueryable(Instant t) {
+    return !t.isBefore(MIN_INSTANT) && !t.isAfter(MAX_INSTANT);
   }
 
   /** {@code from} and {@code to}; without them the 24 hours before {@code now}. */
@@ -136,10 +165,14 @@ final class RouteParams {
     }
     v = v.replace("\"", "");
     try {
-      return Long.parseLong(v);
+      long version = Long.parseLong(v);
+      if (version >= 0) { // a negative number is no version, and -1 would mean "any version" to the services
+        return version;
+      }
     } catch (NumberFormatException e) {
-      throw new ValidationException("If-Match", "must be an ETag this API returned, e.g. \"3\"");
+      // reported below
     }
+    throw new ValidationException("If-Match", "must be an ETag this API returned, e.g. \"3\"");
   }
 
   /** A whole number, or empty if {@code text} is not one. */

@@ -171,6 +171,7 @@ public final class WebApp implements AutoCloseable {
               c.concurrency.useVirtualThreads = true;
               c.requestLogger.http(new HttpMetrics(registry, c.unsafe)::record);
               c.http.maxRequestSize = Json.MAX_BODY_BYTES;
+              c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
               // Only Access.Body.MULTIPART routes read multipart, within this size, kept in memory.
               c.jetty.multipartConfig.maxTotalRequestSize(Access.MAX_MULTIPART_BYTES, SizeUnit.BYTES);
               c.jetty.multipartConfig.maxFileSize(Access.MAX_MULTIPART_BYTES, SizeUnit.BYTES);

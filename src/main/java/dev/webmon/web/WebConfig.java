@@ -62,15 +62,7 @@ public record WebConfig(
           "web.bind-address",
           "0.0.0.0",
           "Interface the web server listens on: 0.0.0.0 (all, for a server behind a load balancer) or 127.0.0.1 (this machine only).",
-          Parser.described(
-              text -> {
-                String t = text.strip();
-                if (!t.matches("[A-Za-z0-9.:\\-\\[\\]]{1,253}")) {
-                  throw new IllegalArgumentException("expected an IP address or host name");
-                }
-                return t;
-              },
-              "an IP address or host name"));
+          Parser.host());
   public static final ConfigKey<Secret> ADMIN_PASSWORD =
       ConfigKey.secret(
           "web.admin-password",
@@ -119,7 +111,7 @@ public record WebConfig(
           "web.metrics-host",
           "0.0.0.0",
           "Address the operations endpoint of webmon web (/metrics, /health, /ready) binds to; webmon standalone serves the whole process's there.",
-          Parser.nonBlank());
+          Parser.host());
   public static final ConfigKey<Integer> METRICS_PORT =
       ConfigKey.of(
           "web.metrics-port",

@@ -80,6 +80,10 @@ class NotifierFlowIT {
           KafkaProducer<byte[], byte[]> producer = NotifierFixture.producer(kafka)) {
         producer.send(new ProducerRecord<>(topics.incidents(), "target-0".getBytes(StandardCharsets.UTF_8),
             "{not json".getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(topics.incidents(), "target-1".getBytes(StandardCharsets.UTF_8), null));
+        // A valid transition under another target's key: the sink does not store it, so it is not notified.
+        IncidentEvent misKeyed = NotifierFixture.lifecycle("target-x").get(0);
+        producer.send(new ProducerRecord<>(topics.incidents(), "target-2".getBytes(StandardCharsets.UTF_8), NotifierFixture.CODEC.encode(misKeyed)));
         events.forEach(e -> NotifierFixture.send(producer, topics, e));
         producer.flush();
 
@@ -108,10 +112,10 @@ class NotifierFlowIT {
         assertThat(count(ds, "SELECT count(*) FROM notification_attempt WHERE outcome = 'delivered'"))
             .isEqualTo(events.size());
         assertThat(count(ds, "SELECT sum(next_offset) FROM sink_offset WHERE consumer_group = '" + topics.prefix()
-            + "-notifier'")).isEqualTo(events.size() + 1);
-        assertThat(NotifierFixture.deadLetters(kafka, topics, 1)).singleElement()
-            .satisfies(r -> assertThat(new String(r.headers().lastHeader("webmon.error").value(), StandardCharsets.UTF_8))
-                .isNotBlank());
+            + "-notifier'")).isEqualTo(events.size() + 3);
+        assertThat(NotifierFixture.deadLetters(kafka, topics, 3))
+            .extracting(r -> new String(r.headers().lastHeader("webmon.error").value(), StandardCharsets.UTF_8))
+            .containsExactlyInAnyOrder("MALFORMED_JSON", "EMPTY", "WRONG_KEY");
 
         try (HttpClient http = HttpClient.newHttpClient()) {
           String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.port() + "/metrics"))
