@@ -213,7 +213,7 @@ public final class HttpChecker implements Checker {
       // written without the root's dot (RFC 6066 forbids it in SNI), as browsers and the JDK do.
       String tlsName = literal.isPresent() ? "" : bareHost.endsWith(".") ? bareHost.substring(0, bareHost.length() - 1) : bareHost;
       HttpExchange.Request req =
-          new HttpExchange.Request(url, hostHeader, tlsName, port, https, method, headers(target, targetHeaders), body);
+          new HttpExchange.Request(url, hostHeader, tlsName, port, https, method, headers(target, targetHeaders), body, true);
       response = connectAny(req, addresses, deadline, guard, phases, trace, maxRedirects > 0);
       trace.status = response.status();
       trace.httpVersion = response.httpVersion();
@@ -443,8 +443,8 @@ public final class HttpChecker implements Checker {
     return u.getPort() != -1 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
   }
 
-  /** One watchdog thread for all checkers of the JVM, started on first use. */
-  private static final class WatchdogHolder {
+  /** One watchdog thread for all checkers (and {@link PolicedHttp}) of the JVM, started on first use. */
+  static final class WatchdogHolder {
     static final Watchdog INSTANCE = new Watchdog();
   }
 }

@@ -34,7 +34,11 @@ import javax.net.ssl.SSLSocketFactory;
  * Not thread-safe; one per hop.
  */
 final class HttpExchange {
-  /** What to send. {@code hostHeader} is the URL's authority, {@code sniHost} empty for IP literals. */
+  /**
+   * What to send. {@code hostHeader} is the URL's authority, {@code sniHost} empty for IP literals;
+   * {@code connectionClose} adds {@code Connection: close} (checks say so; the notifier's requests
+   * keep the headers the JDK client sent, and the socket is closed after one response either way).
+   */
   record Request(
       URI url,
       String hostHeader,
@@ -43,7 +47,8 @@ final class HttpExchange {
       boolean https,
       String method,
       List<Map.Entry<String, String>> headers,
-      byte[] body) {}
+      byte[] body,
+      boolean connectionClose) {}
 
   /** What came back. */
   record Response(
@@ -55,7 +60,8 @@ final class HttpExchange {
       byte[] body,
       int bodyLength,
       boolean truncated,
-      Instant tlsNotAfter) {}
+      Instant tlsNotAfter,
+      String retryAfter) {}
 
   private HttpExchange() {}
 
@@ -138,7 +144,8 @@ final class HttpExchange {
           reader.body,
           reader.bodyLength,
           reader.truncated,
-          notAfter);
+          notAfter,
+          reader.retryAfter);
     } catch (IOException e) {
       throw classify(e, phase, address, deadline, guard);
     } finally {
@@ -219,7 +226,10 @@ final class HttpExchange {
     if (body.length > 0 || methodExpectsBody(req.method())) {
       sb.append("Content-Length: ").append(body.length).append("\r\n");
     }
-    sb.append("Connection: close\r\n\r\n");
+    if (req.connectionClose()) {
+      sb.append("Connection: close\r\n");
+    }
+    sb.append("\r\n");
     byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     if (body.length == 0) {
       return head;

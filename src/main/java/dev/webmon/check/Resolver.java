@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 /** Resolves host names; must return within the given time. Thread-safe. */
 @FunctionalInterface
-interface Resolver {
+public interface Resolver {
   /**
    * The addresses of {@code host}, in preference order, non-empty.
    *

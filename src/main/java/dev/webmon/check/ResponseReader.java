@@ -33,6 +33,8 @@ final class ResponseReader {
   String location;
   String contentEncoding;
   String contentType;
+  /** The Retry-After header (read by the notifier's deliveries, not by checks). */
+  String retryAfter;
   private long contentLength = -1;
   private boolean chunked;
 
@@ -66,6 +68,7 @@ final class ResponseReader {
       location = null;
       contentEncoding = null;
       contentType = null;
+      retryAfter = null;
       contentLength = -1;
       chunked = false;
     }
@@ -183,6 +186,11 @@ final class ResponseReader {
       case 8 -> {
         if (name.equalsIgnoreCase("location")) {
           location = value;
+        }
+      }
+      case 11 -> {
+        if (name.equalsIgnoreCase("retry-after")) {
+          retryAfter = value;
         }
       }
       case 12 -> {

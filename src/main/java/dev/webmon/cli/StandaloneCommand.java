@@ -78,12 +78,9 @@ final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Config
                   stopped.countDown();
                 },
                 "webmon-standalone-shutdown"));
-    Standalone.WebCredentials login = standalone.credentials();
     out.println();
     out.println("webmon is running: " + standalone.webUrl());
-    out.println("  log in as admin with password " + login.adminPassword()
-        + (login.generated() ? "   (generated; kept in " + dataDir.resolve("web-credentials.properties") + ")" : ""));
-    out.println("  API: curl -H 'Authorization: Bearer " + login.apiToken() + "' " + standalone.webUrl() + "/api/v1/targets");
+    loginLines(standalone.credentials(), dataDir.resolve("web-credentials.properties"), standalone.webUrl()).forEach(out::println);
     standalone
         .opsUrl()
         .ifPresent(url -> out.println("  Metrics: " + url + "/metrics   health: " + url + "/health, " + url + "/ready"));
@@ -91,5 +88,20 @@ final class StandaloneCommand implements Callable<Integer>, ConfigOptions.Config
     out.flush();
     stopped.await();
     return Main.EXIT_OK;
+  }
+
+  /**
+   * How to log in and call the API. A generated password or token is shown (it is only in the
+   * data dir's private file); a configured one never is: stdout usually ends up in a log.
+   */
+  static List<String> loginLines(Standalone.WebCredentials login, Path file, String webUrl) {
+    String password =
+        login.passwordConfigured()
+            ? "as configured (" + WebConfig.ADMIN_PASSWORD.name() + ")"
+            : "with password " + login.adminPassword() + (login.generated() ? "   (generated; kept in " + file + ")" : "");
+    String token = login.tokenConfigured() ? "<" + WebConfig.API_TOKEN.name() + ">" : login.apiToken();
+    return List.of(
+        "  log in as admin " + password,
+        "  API: curl -H 'Authorization: Bearer " + token + "' " + webUrl + "/api/v1/targets");
   }
 }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -23,6 +24,8 @@ public record PostgresConfig(
     Optional<Path> sslRootCert,
     int poolSize,
     Duration connectTimeout) {
+
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)[^&]*");
 
   /** libpq/pgjdbc sslmode values. */
   public enum SslMode {
@@ -167,8 +170,16 @@ public record PostgresConfig(
     return new PostgresConfig(url, user, password, sslMode, sslRootCert, size, connectTimeout);
   }
 
+  /**
+   * The URL to show in messages and logs: the values of its {@code password} and {@code
+   * sslpassword} parameters (pgjdbc reads a password from the query too) are {@code ******}.
+   */
+  public String shownUrl() {
+    return URL_PASSWORD.matcher(url).replaceAll("$1******");
+  }
+
   @Override
   public String toString() {
-    return "PostgresConfig[url=" + url + ", user=" + user + ", sslMode=" + sslMode + "]";
+    return "PostgresConfig[url=" + shownUrl() + ", user=" + user + ", sslMode=" + sslMode + "]";
   }
 }

@@ -3,6 +3,7 @@ package dev.webmon.notifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.webmon.WebmonException;
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.PolicedHttp;
 import dev.webmon.config.Secret;
 import dev.webmon.event.IncidentEvent;
 import java.io.Serial;
@@ -52,8 +53,8 @@ public final class ChannelFactory {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
-  private final AddressPolicy policy;
   private final Clock clock;
+  private final PolicedHttp addresses;
   private final HttpDelivery http;
   private final SSLContext tls;
   private final Templates templates = new Templates();
@@ -64,10 +65,10 @@ public final class ChannelFactory {
   }
 
   ChannelFactory(AddressPolicy policy, Clock clock, SSLContext tls) {
-    this.policy = policy;
     this.clock = clock;
     this.tls = tls;
-    this.http = new HttpDelivery(policy, CONNECT_TIMEOUT, REQUEST_TIMEOUT, clock, tls);
+    this.addresses = new PolicedHttp(policy, CONNECT_TIMEOUT, tls);
+    this.http = new HttpDelivery(addresses, REQUEST_TIMEOUT, clock);
   }
 
   private static SSLContext defaultContext() {
@@ -221,7 +222,7 @@ public final class ChannelFactory {
                     f.required("from"),
                     f.list("to")),
                 r,
-                policy,
+                addresses,
                 REQUEST_TIMEOUT,
                 tls,
                 clock);

@@ -1,6 +1,7 @@
 package dev.webmon.notifier;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.PolicedHttp;
 import dev.webmon.config.Secret;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -11,7 +12,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.net.URI;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
@@ -28,7 +29,9 @@ import org.eclipse.angus.mail.util.MailConnectException;
 /**
  * Email over SMTP with Jakarta Mail (Eclipse Angus): STARTTLS is required (a server that does not
  * offer it is refused — credentials never travel in clear), the server's certificate and host
- * name are verified, AUTH with the username and password when a username is set. A plain-text
+ * name are verified, AUTH with the username and password when a username is set. The host is
+ * resolved and checked against the address policy once, and the connection goes to exactly that
+ * address (no second lookup for a rebinding DNS answer to change). A plain-text
  * UTF-8 message whose {@code Message-ID} is derived from the dedup key (a redelivery is the same
  * message), with {@code Auto-Submitted: auto-generated} (RFC 3834). SMTP 4xx replies and network
  * failures are retryable, 5xx replies and failed authentication are permanent.
@@ -61,17 +64,23 @@ final class EmailChannel implements Channel {
   private final String id;
   private final Settings settings;
   private final Templates.Renderer renderer;
-  private final AddressPolicy policy;
+  private final PolicedHttp addresses;
   private final Duration timeout;
   private final SSLContext tls;
   private final Clock clock;
 
   EmailChannel(String id, Settings settings, Templates.Renderer renderer, AddressPolicy policy, Duration timeout,
       SSLContext tls, Clock clock) {
+    this(id, settings, renderer, new PolicedHttp(policy, timeout, tls), timeout, tls, clock);
+  }
+
+  /** @param addresses resolves and polices the SMTP host; the connection goes to the address it returns */
+  EmailChannel(String id, Settings settings, Templates.Renderer renderer, PolicedHttp addresses, Duration timeout,
+      SSLContext tls, Clock clock) {
     this.id = id;
     this.settings = settings;
     this.renderer = renderer;
-    this.policy = policy;
+    this.addresses = addresses;
     this.timeout = timeout;
     this.tls = tls;
     this.clock = clock;
@@ -91,12 +100,18 @@ final class EmailChannel implements Channel {
   public Delivery send(Notification n) {
     long start = System.nanoTime();
     String host = settings.host();
-    String literal = host.contains(":") ? "[" + host + "]" : host;
-    Optional<String> refusal = policy.refusal(URI.create("smtp://" + literal + ":" + settings.port()), HttpDelivery.DNS_TIMEOUT);
-    if (refusal.isPresent()) {
-      return new Delivery.Failed("address refused: " + refusal.get(), Optional.empty(), since(start));
+    InetAddress address;
+    try {
+      // Resolved and checked once; Jakarta Mail's sockets connect to exactly this address.
+      address = addresses.addresses(host, settings.port(), HttpDelivery.DNS_TIMEOUT).get(0);
+    } catch (PolicedHttp.Failure f) {
+      if (f.problem() == PolicedHttp.Problem.BLOCKED) {
+        return new Delivery.Failed("address refused: " + f.getMessage(), Optional.empty(), since(start));
+      }
+      return new Delivery.Retryable("could not connect to " + host + ":" + settings.port() + " (" + f.getMessage() + ")",
+          Optional.empty(), Optional.empty(), since(start));
     }
-    Session session = Session.getInstance(properties());
+    Session session = Session.getInstance(properties(address));
     SMTPTransport transport = null;
     try {
       MimeMessage message = message(session, n);
@@ -137,8 +152,11 @@ final class EmailChannel implements Channel {
     }
   }
 
-  private Properties properties() {
+  private Properties properties(InetAddress address) {
     Properties p = new Properties();
+    p.put("mail.smtp.socketFactory", new PinnedSockets(address));
+    // Without this, a failing factory makes Jakarta Mail retry with a socket of its own (a new lookup).
+    p.put("mail.smtp.socketFactory.fallback", "false");
     String ms = Long.toString(timeout.toMillis());
     p.put("mail.smtp.connectiontimeout", ms);
     p.put("mail.smtp.timeout", ms);

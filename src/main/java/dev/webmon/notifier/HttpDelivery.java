@@ -1,26 +1,20 @@
 package dev.webmon.notifier;
 
 import dev.webmon.check.AddressPolicy;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
+import dev.webmon.check.PolicedHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 
 /**
  * Sends the channels' HTTP requests and turns whatever happens into a {@link Delivery}: 2xx is
@@ -28,10 +22,11 @@ import javax.net.ssl.SSLException;
  * retryable (with the receiver's {@code Retry-After}); any other status, a redirect (not followed,
  * so it cannot lead past the address policy) and a refused address are permanent.
  *
- * <p>The destination's host must pass the {@link AddressPolicy} of {@code check.allowed-networks}
- * before anything is sent — as the web checks target URLs when they are saved. The JDK client
- * resolves the host again when it connects, so a DNS answer that changes in between (rebinding)
- * is not caught here; the checks' own client closes that gap, this one cannot (docs/notifications.md).
+ * <p>The destination must pass the {@link AddressPolicy} of {@code check.allowed-networks}, as
+ * checks do: the request goes through the checks' {@link PolicedHttp}, which resolves the host
+ * once, refuses it if any address is refused, and connects to exactly the address it checked — so
+ * a DNS answer that changes between the check and the connect (rebinding), or a name too slow to
+ * resolve for a separate check, cannot reach a refused address.
  *
  * <p>TLS is verified (the JVM's trust store, or the given context, with host name verification);
  * HTTP/1.1, no proxy, bounded connect and request time-outs. Request URLs carry secrets (Slack,
@@ -39,7 +34,7 @@ import javax.net.ssl.SSLException;
  * Thread-safe.
  */
 final class HttpDelivery {
-  /** How long the address check waits for DNS before letting the request fail on its own. */
+  /** How long the email channel's address check waits for DNS. */
   static final Duration DNS_TIMEOUT = Duration.ofSeconds(2);
 
   static final String USER_AGENT = "webmon-notifier/1";
@@ -70,8 +65,7 @@ final class HttpDelivery {
   /** What the receiver answered, for a channel that reads more than the status (e.g. Telegram). */
   record Response(int status, String body, Optional<String> retryAfter) {}
 
-  private final HttpClient client;
-  private final AddressPolicy policy;
+  private final PolicedHttp client;
   private final Duration requestTimeout;
   private final Clock clock;
 
@@ -80,17 +74,13 @@ final class HttpDelivery {
   }
 
   HttpDelivery(AddressPolicy policy, Duration connectTimeout, Duration requestTimeout, Clock clock, SSLContext tls) {
-    this.policy = policy;
+    this(new PolicedHttp(policy, connectTimeout, tls), requestTimeout, clock);
+  }
+
+  HttpDelivery(PolicedHttp client, Duration requestTimeout, Clock clock) {
+    this.client = client;
     this.requestTimeout = requestTimeout;
     this.clock = clock;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(connectTimeout)
-            .sslContext(tls)
-            .build();
   }
 
   private static SSLContext defaultContext() {
@@ -118,51 +108,37 @@ final class HttpDelivery {
     if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null) {
       return new Delivery.Failed("the URL must be http or https with a host", Optional.empty(), since(start));
     }
-    Optional<String> refusal = policy.refusal(url, DNS_TIMEOUT);
-    if (refusal.isPresent()) {
-      return new Delivery.Failed("address refused: " + refusal.get(), Optional.empty(), since(start));
-    }
-    HttpRequest request;
+    List<Map.Entry<String, String>> headers = new ArrayList<>(r.headers().size() + 1);
+    headers.add(Map.entry("User-Agent", USER_AGENT));
+    headers.addAll(r.headers().entrySet());
+    PolicedHttp.Reply answer;
     try {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(url)
-              .timeout(requestTimeout)
-              .header("User-Agent", USER_AGENT)
-              .method(r.method(), HttpRequest.BodyPublishers.ofByteArray(r.body()));
-      r.headers().forEach(b::header);
-      request = b.build();
+      answer = client.send(r.method(), url, headers, r.body(), requestTimeout, MAX_BODY);
     } catch (IllegalArgumentException e) {
-      // The JDK's message may quote a header value (a token): keep it out.
+      // Never quote the value: a header may hold a token.
       return new Delivery.Failed("invalid request (a header value or the URL)", Optional.empty(), since(start));
+    } catch (PolicedHttp.Failure f) {
+      return switch (f.problem()) {
+        case BLOCKED -> new Delivery.Failed("address refused: " + f.getMessage(), Optional.empty(), since(start));
+        case DNS -> retry(f.getMessage(), start);
+        case CONNECT -> f.getMessage().contains("timed out")
+            ? retry("connect to " + host + " timed out", start)
+            : retry("could not connect to " + host + " (refused or unreachable)", start);
+        case TIMEOUT -> f.getMessage().contains("connecting")
+            ? retry("connect to " + host + " timed out", start)
+            : retry("no answer from " + host + " within " + requestTimeout.toMillis() + " ms", start);
+        case TLS -> retry("TLS with " + host + " failed: " + f.getMessage(), start);
+        case PROTOCOL -> retry("I/O error with " + host + ": " + f.getMessage(), start);
+      };
     }
-    HttpResponse<InputStream> response;
-    String body;
-    try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = response.body()) {
-        body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
-      }
-    } catch (HttpConnectTimeoutException e) {
-      return retry("connect to " + host + " timed out", start);
-    } catch (HttpTimeoutException e) {
-      return retry("no answer from " + host + " within " + requestTimeout.toMillis() + " ms", start);
-    } catch (ConnectException e) {
-      return retry("could not connect to " + host + " (refused or unreachable)", start);
-    } catch (SSLException e) {
-      return retry("TLS with " + host + " failed: " + e.getMessage(), start);
-    } catch (IOException e) {
-      return retry("I/O error with " + host + ": " + e.getClass().getSimpleName(), start);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return retry("interrupted", start);
-    }
-    int status = response.statusCode();
+    int status = answer.status();
+    String body = new String(answer.body(), StandardCharsets.UTF_8);
     Delivery.Reply reply = Delivery.Reply.http(status, body);
     if (status >= 200 && status < 300) {
       return new Delivery.Delivered(Optional.of(reply), since(start));
     }
     if (status == 408 || status == 429 || status >= 500) {
-      Optional<String> header = response.headers().firstValue("Retry-After");
+      Optional<String> header = answer.retryAfter();
       Optional<Duration> after = header.flatMap(h -> RetryAfter.parse(h, clock.instant()));
       if (after.isEmpty() && status == 429) {
         after = bodyRetryAfter.apply(new Response(status, body, header));

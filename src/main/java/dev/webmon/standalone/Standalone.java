@@ -100,8 +100,15 @@ public final class Standalone implements AutoCloseable {
     this.progress = progress;
   }
 
-  /** The generated (or configured) login of the web app. */
-  public record WebCredentials(String adminPassword, String apiToken, boolean generated) {
+  /**
+   * The generated (or configured) login of the web app.
+   *
+   * @param generated the stored login was generated at this start
+   * @param passwordConfigured {@code web.admin-password} was given (so it is never printed)
+   * @param tokenConfigured {@code web.api-token} was given (so it is never printed)
+   */
+  public record WebCredentials(
+      String adminPassword, String apiToken, boolean generated, boolean passwordConfigured, boolean tokenConfigured) {
     @Override
     public String toString() {
       return "WebCredentials[******]";
@@ -390,7 +397,7 @@ public final class Standalone implements AutoCloseable {
     }
     String password = setPassword ? settings.get(WebConfig.ADMIN_PASSWORD).reveal() : stored.getProperty("admin-password");
     String token = setToken ? settings.get(WebConfig.API_TOKEN).reveal() : stored.getProperty("api-token");
-    return new WebCredentials(password, token, generated && !(setPassword && setToken));
+    return new WebCredentials(password, token, generated && !(setPassword && setToken), setPassword, setToken);
   }
 
   private static String randomHex(SecureRandom random, int bytes) {

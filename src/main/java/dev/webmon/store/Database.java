@@ -32,7 +32,7 @@ public final class Database {
     } catch (HikariPool.PoolInitializationException e) {
       throw new WebmonException(
           "PostgreSQL at "
-              + config.url()
+              + config.shownUrl()
               + " is unreachable or refused the login within "
               + config.connectTimeout().toSeconds()
               + "s: "

@@ -30,7 +30,8 @@ final class StatusAdminRoutes {
   }
 
   void register(Routes r) {
-    r.get(BASE, Access.Rule.READ, ctx -> list(ctx, 200, List.of(), ""));
+    // PRIVATE: the management list names every page, session and token ones too (open reads do not open it).
+    r.get(BASE, Access.Rule.PRIVATE, ctx -> list(ctx, 200, List.of(), ""));
     r.post(BASE, Access.Rule.WRITE, this::create);
     r.get(BASE + "/{slug}/edit", Access.Rule.PRIVATE, ctx -> edit(ctx, StatusApiRoutes.slug(ctx), 200, List.of(), ""));
     r.postMultipart(BASE + "/{slug}", ctx -> act(ctx, slug -> service.update(slug, StatusRequests.pageForm(ctx.formParamMap(), logoFile(ctx), slug))));

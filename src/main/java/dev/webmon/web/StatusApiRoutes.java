@@ -24,9 +24,11 @@ final class StatusApiRoutes {
   }
 
   void register(Routes r) {
-    r.get(BASE, Access.Rule.READ, ctx -> Json.send(ctx, 200, Map.of("items", service.all().stream().map(p -> view(p, List.of())).toList())));
+    // PRIVATE, not READ: this API shows every page whatever its visibility, so open reads must not
+    // open it (a session or token page's posts would be anyone's); /status/{slug}.json is the public read.
+    r.get(BASE, Access.Rule.PRIVATE, ctx -> Json.send(ctx, 200, Map.of("items", service.all().stream().map(p -> view(p, List.of())).toList())));
     r.post(BASE, Access.Rule.WRITE, this::create);
-    r.get(BASE + "/{slug}", Access.Rule.READ, ctx -> Json.send(ctx, 200, pageView(slug(ctx))));
+    r.get(BASE + "/{slug}", Access.Rule.PRIVATE, ctx -> Json.send(ctx, 200, pageView(slug(ctx))));
     r.put(BASE + "/{slug}", Access.Rule.WRITE, this::update);
     r.delete(BASE + "/{slug}", Access.Rule.WRITE, ctx -> {
       service.delete(slug(ctx));
@@ -37,13 +39,13 @@ final class StatusApiRoutes {
       service.deleteComponent(slug(ctx), id(ctx));
       ctx.status(204);
     });
-    r.get(BASE + "/{slug}/posts", Access.Rule.READ, ctx -> {
+    r.get(BASE + "/{slug}/posts", Access.Rule.PRIVATE, ctx -> {
       String slug = slug(ctx);
       service.require(slug);
       Json.send(ctx, 200, Map.of("items", service.posts(slug).stream().map(StatusApiRoutes::postView).toList()));
     });
     r.post(BASE + "/{slug}/posts", Access.Rule.WRITE, this::addPost);
-    r.get(BASE + "/{slug}/posts/{id}", Access.Rule.READ, ctx -> Json.send(ctx, 200, postView(service.post(slug(ctx), id(ctx)))));
+    r.get(BASE + "/{slug}/posts/{id}", Access.Rule.PRIVATE, ctx -> Json.send(ctx, 200, postView(service.post(slug(ctx), id(ctx)))));
     r.delete(BASE + "/{slug}/posts/{id}", Access.Rule.WRITE, ctx -> {
       service.deletePost(slug(ctx), id(ctx));
       ctx.status(204);

@@ -212,7 +212,12 @@ final class TargetValidator {
         || n.contains("key")
         || n.contains("password")
         || n.contains("auth")
-        || n.contains("session");
+        || n.contains("session")
+        // signed requests and other credential carriers (X-Hub-Signature, X-Amz-Credential, JWT assertions, passphrases)
+        || n.contains("signature")
+        || n.contains("credential")
+        || n.contains("jwt")
+        || n.contains("pass");
   }
 
   /** A request body as views show it: {@link #MASK}, since it may hold credentials. */

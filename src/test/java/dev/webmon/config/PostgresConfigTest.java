@@ -43,4 +43,13 @@ class PostgresConfigTest {
     assertThat(config("jdbc:postgresql://db-1/webmon", "REQUIRE").failureHint(failure))
         .isEqualTo("Check postgres.url, postgres.user and the password, and that the server is running.");
   }
+
+  @Test
+  void aPasswordInTheUrlIsNeverShown() {
+    PostgresConfig c = config("jdbc:postgresql://db/webmon?user=app&password=url-s3cret&sslpassword=key-s3cret&ssl=true", "PREFER");
+    assertThat(c.shownUrl()).isEqualTo("jdbc:postgresql://db/webmon?user=app&password=******&sslpassword=******&ssl=true");
+    assertThat(c.toString()).doesNotContain("s3cret").contains("password=******");
+    assertThat(config("jdbc:postgresql://db/webmon?PASSWORD=x1", "PREFER").toString()).doesNotContain("x1");
+    assertThat(config("jdbc:postgresql://db/webmon", "PREFER").shownUrl()).isEqualTo("jdbc:postgresql://db/webmon");
+  }
 }

@@ -3,6 +3,9 @@ package dev.webmon.notifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.AllowedNetwork;
+import dev.webmon.check.PolicedHttp;
+import dev.webmon.check.Resolver;
 import dev.webmon.config.Secret;
 import dev.webmon.infra.CertificateAuthority;
 import jakarta.mail.Session;
@@ -10,6 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -46,12 +50,16 @@ class EmailChannelTest {
   private SMTPServer server;
 
   private int start(boolean tls, OnMessage onMessage) {
+    return start(tls, SERVER_CERT, onMessage);
+  }
+
+  private int start(boolean tls, CertificateAuthority.Issued certificate, OnMessage onMessage) {
     server =
         SMTPServer.port(0)
             .bindAddress(InetAddress.getLoopbackAddress())
             .enableTLS(tls)
             .requireTLS(tls)
-            .startTlsSocketFactory(SERVER_CERT.sslContext())
+            .startTlsSocketFactory(certificate.sslContext())
             .requireAuth()
             .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, ctx) -> {
               if (!USER.equals(user) || !PASSWORD.equals(password)) {
@@ -216,5 +224,49 @@ class EmailChannelTest {
     assertThat(d).isInstanceOf(Delivery.Failed.class);
     assertThat(d.detail()).contains("127.0.0.1 is a loopback address");
     assertThat(s.toString()).doesNotContain(PASSWORD);
+  }
+
+  /** Answers one name with 127.0.0.1; the system resolver does not know it. */
+  private static final Resolver MAIL_EXAMPLE = (host, timeoutNanos) -> {
+    if (!host.equals("mail.example.test")) {
+      throw new UnknownHostException(host);
+    }
+    return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+  };
+
+  private static EmailChannel pinned(int port, AddressPolicy policy) {
+    EmailChannel.Settings s = new EmailChannel.Settings("mail.example.test", port, USER, new Secret(PASSWORD),
+        "webmon@example.com", List.of("oncall@example.com"));
+    return new EmailChannel("e", s, Http.renderer(ChannelType.EMAIL),
+        new PolicedHttp(policy, Duration.ofSeconds(1), CA.clientSslContext(), MAIL_EXAMPLE), Duration.ofSeconds(5),
+        CA.clientSslContext(), Http.CLOCK);
+  }
+
+  @Test
+  void aHostResolvingToLoopbackIsRefusedAndNotContacted() {
+    int port = start(true, r -> {});
+    Delivery d = pinned(port, AddressPolicy.of(List.of())).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).isInstanceOf(Delivery.Failed.class);
+    assertThat(d.detail()).contains("address refused: host mail.example.test resolves to 127.0.0.1 is a loopback address");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void theConnectionGoesToTheCheckedAddressAndTheCertificateIsVerifiedForTheName() {
+    // Jakarta Mail would resolve the name again when it connects (a rebinding answer would then
+    // reach an address never checked); the channel's sockets connect to the address checked.
+    CertificateAuthority.Issued named = CA.issueServer("mail.example.test", List.of("mail.example.test"), List.of());
+    int port = start(true, named, r -> {});
+    AddressPolicy onePort = AddressPolicy.of(List.of(AllowedNetwork.parse("127.0.0.1/32:" + port)));
+    Delivery d = pinned(port, onePort).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).as(d.detail()).isInstanceOf(Delivery.Delivered.class);
+    assertThat(received).hasSize(1);
+    server.stop();
+    // the same server certificate for another name is refused: the name is still verified
+    port = start(true, SERVER_CERT, r -> {});
+    Delivery wrongName = pinned(port, AddressPolicy.of(List.of(AllowedNetwork.parse("127.0.0.1/32:" + port))))
+        .send(Incidents.notification(Incidents.opened()));
+    assertThat(wrongName).isInstanceOf(Delivery.Retryable.class);
+    assertThat(received).hasSize(1);
   }
 }

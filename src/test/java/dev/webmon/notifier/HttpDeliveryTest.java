@@ -5,16 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.webmon.check.AddressPolicy;
+import dev.webmon.check.AllowedNetwork;
+import dev.webmon.check.PolicedHttp;
+import dev.webmon.check.Resolver;
 import dev.webmon.infra.CertificateAuthority;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 class HttpDeliveryTest {
@@ -176,6 +182,75 @@ class HttpDeliveryTest {
     } finally {
       good.stop(0);
       otherName.stop(0);
+    }
+  }
+
+  /** A resolver that answers {@code name} with {@code address} and counts its lookups. */
+  private static final class FixedDns implements Resolver {
+    final AtomicInteger lookups = new AtomicInteger();
+    private final String name;
+    private final InetAddress address;
+
+    FixedDns(String name, InetAddress address) {
+      this.name = name;
+      this.address = address;
+    }
+
+    @Override
+    public InetAddress[] resolve(String host, long timeoutNanos) throws UnknownHostException {
+      lookups.incrementAndGet();
+      if (!host.equals(name)) {
+        throw new UnknownHostException(host);
+      }
+      return new InetAddress[] {address};
+    }
+  }
+
+  @Test
+  void aNameResolvingToLoopbackIsRefusedAndNothingIsSent() throws Exception {
+    // Before, the name was checked by one lookup and the JDK client connected after another, so
+    // a rebinding answer (or one slower than the check's 2 s) reached the loopback receiver.
+    try (Receiver r = new Receiver()) {
+      FixedDns dns = new FixedDns("hooks.example.test", InetAddress.getByName("127.0.0.1"));
+      HttpDelivery strict = new HttpDelivery(
+          new PolicedHttp(AddressPolicy.of(List.of()), Duration.ofSeconds(1), SSLContext.getDefault(), dns),
+          Duration.ofSeconds(2), Http.CLOCK);
+      Delivery d = strict.send(post(URI.create("http://hooks.example.test:" + r.url("/").getPort() + "/T0/secret")));
+      assertThat(d).isInstanceOf(Delivery.Failed.class);
+      assertThat(d.detail())
+          .contains("address refused: host hooks.example.test resolves to 127.0.0.1 is a loopback address")
+          .doesNotContain("secret");
+      assertThat(r.requests).isEmpty();
+    }
+  }
+
+  @Test
+  void theConnectionGoesToTheAddressThatWasCheckedAfterOneLookup() throws Exception {
+    try (Receiver r = new Receiver()) {
+      int port = r.url("/").getPort();
+      FixedDns dns = new FixedDns("hooks.example.test", InetAddress.getByName("127.0.0.1"));
+      AddressPolicy onePort = AddressPolicy.of(List.of(AllowedNetwork.parse("127.0.0.1/32:" + port)));
+      HttpDelivery d = new HttpDelivery(new PolicedHttp(onePort, Duration.ofSeconds(1), SSLContext.getDefault(), dns),
+          Duration.ofSeconds(2), Http.CLOCK);
+      // The system resolver does not know the name: only a connect to the checked address arrives.
+      Delivery sent = d.send(post(URI.create("http://hooks.example.test:" + port + "/hook?x=1")));
+      assertThat(sent).isInstanceOf(Delivery.Delivered.class);
+      assertThat(dns.lookups).hasValue(1);
+      assertThat(r.only().header("Host")).isEqualTo("hooks.example.test:" + port);
+      assertThat(r.only().pathAndQuery()).isEqualTo("/hook?x=1");
+      assertThat(r.only().text()).isEqualTo("{}");
+      assertThat(r.only().header("Content-Type")).isEqualTo("application/json");
+    }
+  }
+
+  @Test
+  void framingHeadersFromAChannelAreRefused() throws Exception {
+    try (Receiver r = new Receiver()) {
+      for (String name : List.of("Host", "Content-Length", "Transfer-Encoding", "Connection", "Bad Name")) {
+        Delivery d = Http.delivery().send(post(r.url("/")).withHeader(name, "x"));
+        assertThat(d).as(name).isInstanceOf(Delivery.Failed.class);
+      }
+      assertThat(r.requests).isEmpty();
     }
   }
 

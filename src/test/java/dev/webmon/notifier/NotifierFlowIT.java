@@ -158,9 +158,12 @@ class NotifierFlowIT {
         assertThat(body.path("group")).hasSize(3);
         assertThat(body.path("message").path("subject").asText()).isEqualTo("[DOWN] 3 targets: Target a, Target b, Target c");
         assertThat(grouped.header("Idempotency-Key")).startsWith("group:").endsWith(":hook");
-        assertThat(count(ds, "SELECT count(DISTINCT group_id) FROM notification WHERE group_id IS NOT NULL")).isEqualTo(1);
-        assertThat(count(ds, "SELECT count(*) FROM notification WHERE group_id IS NOT NULL AND state = 'delivered'"))
-            .isEqualTo(3);
+        // The receiver records the request before it answers, and the rows commit after the answer.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          assertThat(count(ds, "SELECT count(DISTINCT group_id) FROM notification WHERE group_id IS NOT NULL")).isEqualTo(1);
+          assertThat(count(ds, "SELECT count(*) FROM notification WHERE group_id IS NOT NULL AND state = 'delivered'"))
+              .isEqualTo(3);
+        });
 
         incidents.forEach(l -> NotifierFixture.send(producer, topics, l.get(2)));
         producer.flush();

@@ -65,4 +65,16 @@ class DemoInboxTest {
           .isEqualTo(405);
     }
   }
+
+  @Test
+  void thePageCarriesTheSecurityHeaders() throws Exception {
+    try (DemoServer demo = DemoServer.start(); HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(demo.inboxUrl()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+          .contains("default-src 'none'", "frame-ancestors 'none'")
+          .doesNotContain("script-src");
+      assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+      assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+    }
+  }
 }

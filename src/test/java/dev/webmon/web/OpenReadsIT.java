@@ -111,4 +111,24 @@ class OpenReadsIT {
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
     assertThat(web.get("/api/v1/targets/export").body()).contains("password=hunter2").contains("login check 3");
   }
+
+  @Test
+  void theStatusPageManagementStaysClosedSoASessionPageStaysPrivate(WebFixture web) {
+    // Before, these GETs were READ: with open reads anyone could read a session or token page's
+    // posts through the management API although /status/{slug} refused them.
+    WebFixture.Response page = web.post("/api/v1/status-pages", "{\"slug\":\"internal-ops\",\"title\":\"Internal ops\",\"visibility\":\"session\"}");
+    assertThat(page.status()).as(page.body()).isEqualTo(201);
+    WebFixture.Response post =
+        web.post("/api/v1/status-pages/internal-ops/posts", "{\"title\":\"Vault rotation\",\"status\":\"investigating\",\"body\":\"internal-only detail\"}");
+    assertThat(post.status()).as(post.body()).isEqualTo(201);
+    String postId = post.json().get("id").asText();
+    List<String> secrets = List.of("internal-only detail", "Vault rotation", "Internal ops");
+    for (String path :
+        List.of("/api/v1/status-pages", "/api/v1/status-pages/internal-ops", "/api/v1/status-pages/internal-ops/posts",
+            "/api/v1/status-pages/internal-ops/posts/" + postId, "/status-pages")) {
+      RouteVariants.assertAnonymousRefused(web, List.of("GET", "HEAD"), path, Optional.empty(), secrets);
+    }
+    assertThat(web.send("GET", "/status/internal-ops", Optional.empty(), Optional.empty(), "").status()).as("the page itself asks for a login").isIn(302, 401);
+    assertThat(web.get("/api/v1/status-pages/internal-ops/posts").body()).as("the token still reads it").contains("internal-only detail");
+  }
 }

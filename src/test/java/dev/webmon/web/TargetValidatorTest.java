@@ -119,4 +119,15 @@ class TargetValidatorTest {
       assertThat(e.errors()).extracting(FieldError::field).containsOnly("name");
     }
   }
+
+  @Test
+  void credentialCarryingHeadersAreMasked() {
+    for (String name : List.of("X-Hub-Signature-256", "X-Amz-Credential", "X-Goog-IAP-JWT-Assertion", "X-Passphrase", "Authorization",
+        "X-Api-Key", "Private-Token")) {
+      assertThat(TargetValidator.sensitive(name)).as(name).isTrue();
+    }
+    for (String name : List.of("Accept", "User-Agent", "X-Request-Id", "Content-Type", "Host")) {
+      assertThat(TargetValidator.sensitive(name)).as(name).isFalse();
+    }
+  }
 }
