@@ -31,14 +31,16 @@ final class ChannelApiRoutes {
   }
 
   void register(Routes r) {
-    r.get(BASE, Access.Rule.READ, this::list);
+    // PRIVATE even with open reads: channels name receivers (addresses, chat ids, hosts) and their
+    // deliveries carry the receivers' replies.
+    r.get(BASE, Access.Rule.PRIVATE, this::list);
     r.post(BASE, Access.Rule.WRITE, this::create);
-    r.get(BASE + "/{id}", Access.Rule.READ, this::get);
+    r.get(BASE + "/{id}", Access.Rule.PRIVATE, this::get);
     r.put(BASE + "/{id}", Access.Rule.WRITE, this::update);
     r.delete(BASE + "/{id}", Access.Rule.WRITE, this::delete);
     r.post(BASE + "/{id}/test", Access.Rule.WRITE, this::test);
-    r.get(BASE + "/{id}/deliveries", Access.Rule.READ, this::channelDeliveries);
-    r.get(RouteParams.API + "/incidents/{id}/deliveries", Access.Rule.READ, this::incidentDeliveries);
+    r.get(BASE + "/{id}/deliveries", Access.Rule.PRIVATE, this::channelDeliveries);
+    r.get(RouteParams.API + "/incidents/{id}/deliveries", Access.Rule.PRIVATE, this::incidentDeliveries);
   }
 
   private void list(Context ctx) {

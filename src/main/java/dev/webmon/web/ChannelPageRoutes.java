@@ -35,7 +35,7 @@ final class ChannelPageRoutes {
   }
 
   void register(Routes r) {
-    r.get("/channels", Access.Rule.READ, this::list);
+    r.get("/channels", Access.Rule.PRIVATE, this::list); // as the channel API: receivers are not for open reads
     r.get("/channels/new", Access.Rule.PRIVATE, this::newForm);
     r.post("/channels", Access.Rule.WRITE, this::create);
     r.get("/channels/{id}/edit", Access.Rule.PRIVATE, this::editForm);

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -176,7 +177,10 @@ final class IncidentRoutes {
     IncidentReads.Detail d = incidents.detail(id, now).orElseThrow(() -> notFound(id));
     Map<String, Object> m = Views.page(ctx, d.incident().targetName() + ": " + d.incident().severity());
     m.put("view", IncidentPage.of(d, now, notice, error));
-    m.put("deliveries", deliveries.ofIncident(id).stream().map(ChannelView.Row::of).toList());
+    // Deliveries name channels and carry receivers' replies: not for an anonymous (open-reads) reader.
+    boolean known = Access.caller(ctx).kind() != Access.Kind.ANONYMOUS;
+    m.put("deliveriesShown", known);
+    m.put("deliveries", known ? deliveries.ofIncident(id).stream().map(ChannelView.Row::of).toList() : List.of());
     ctx.status(status).html(views.render("incident", m));
   }
 

@@ -3,10 +3,13 @@ package dev.webmon.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.webmon.store.IncidentRows;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -130,5 +133,26 @@ class OpenReadsIT {
     }
     assertThat(web.send("GET", "/status/internal-ops", Optional.empty(), Optional.empty(), "").status()).as("the page itself asks for a login").isIn(302, 401);
     assertThat(web.get("/api/v1/status-pages/internal-ops/posts").body()).as("the token still reads it").contains("internal-only detail");
+  }
+
+  @Test
+  void notificationChannelsAndDeliveriesStayClosed(WebFixture web) throws Exception {
+    WebFixture.Response created =
+        web.post("/api/v1/channels", "{\"id\":\"oncall\",\"name\":\"On call\",\"type\":\"email\",\"settings\":{\"to\":[\"oncall@example.com\"],\"host\":\"smtp.example.com\",\"from\":\"webmon@example.com\"}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    List<String> secrets = List.of("oncall@example.com", "smtp.example.com");
+    for (String path :
+        List.of("/api/v1/channels", "/api/v1/channels/oncall", "/api/v1/channels/oncall/deliveries",
+            "/api/v1/incidents/7d444840-9dc0-11d1-b245-5ffdce74fad2/deliveries", "/channels")) {
+      RouteVariants.assertAnonymousRefused(web, List.of("GET", "HEAD"), path, Optional.empty(), secrets);
+    }
+    assertThat(web.get("/api/v1/channels/oncall").body()).as("the token still reads it").contains("oncall@example.com");
+    // The incident page is open, without its deliveries.
+    UUID incident = UUID.randomUUID();
+    Instant opened = Instant.now().minusSeconds(600);
+    IncidentRows.incident(web.db, incident, "shop", "down", "open", opened, null, UUID.randomUUID(), "[]");
+    HttpResponse<String> page = new UiClient(web.base()).get("/incidents/" + incident);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("to see the notifications sent for this incident").doesNotContain("incident-deliveries");
   }
 }
