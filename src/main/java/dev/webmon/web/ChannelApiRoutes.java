@@ -63,7 +63,7 @@ final class ChannelApiRoutes {
   private void update(Context ctx) {
     String id = id(ctx);
     String ifMatch = ctx.header("If-Match");
-    long seen = ifMatch == null ? ChannelService.ANY_VERSION : RouteParams.etagVersion(ifMatch);
+    long seen = RouteParams.ifMatch(ifMatch, ChannelService.ANY_VERSION);
     ChannelWrites.Row row = service.update(id, ChannelRequest.fromJson(Json.readObject(ctx)), seen);
     ctx.header("ETag", etag(row));
     Json.send(ctx, 200, ChannelView.of(row));

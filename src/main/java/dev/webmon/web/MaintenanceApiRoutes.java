@@ -55,7 +55,7 @@ final class MaintenanceApiRoutes {
   private void update(Context ctx) {
     UUID id = id(ctx);
     String ifMatch = ctx.header("If-Match");
-    long seen = ifMatch == null ? MaintenanceService.ANY_VERSION : RouteParams.etagVersion(ifMatch);
+    long seen = RouteParams.ifMatch(ifMatch, MaintenanceService.ANY_VERSION);
     send(ctx, 200, service.update(id, Json.readObject(ctx), seen).window());
   }
 

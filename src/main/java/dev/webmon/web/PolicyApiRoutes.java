@@ -46,7 +46,7 @@ final class PolicyApiRoutes {
   private void update(Context ctx) {
     String name = name(ctx);
     String ifMatch = ctx.header("If-Match");
-    long seen = ifMatch == null ? PolicyService.ANY_VERSION : RouteParams.etagVersion(ifMatch);
+    long seen = RouteParams.ifMatch(ifMatch, PolicyService.ANY_VERSION);
     PolicyService.Written w = service.update(name, PolicyRequest.fromJson(Json.readObject(ctx)), seen);
     ctx.header("ETag", etag(w.spec()));
     Json.send(ctx, 200, PolicyView.of(w.spec(), service.notifyOf(name)));

@@ -157,6 +157,15 @@ final class RouteParams {
     return ListFilter.of(ctx);
   }
 
+  /**
+   * The version a PUT's If-Match header asks for: {@code any} without the header or with {@code *}
+   * (RFC 9110: any current representation; a PUT here only replaces what exists, 404 otherwise),
+   * else the version its ETag names.
+   */
+  static long ifMatch(String header, long any) {
+    return header == null || header.strip().equals("*") ? any : etagVersion(header);
+  }
+
   /** The version an If-Match header names ({@code "3"} or {@code W/"3"}): the ETag of a target or a policy. */
   static long etagVersion(String header) {
     String v = header.strip();
