@@ -1,5 +1,7 @@
 package dev.webmon.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -62,6 +64,23 @@ public interface Parser<T> {
           return t;
         },
         "an IP address or host name");
+  }
+
+  /** An absolute {@code http} or {@code https} URL with a host. */
+  static Parser<URI> httpUrl() {
+    return described(
+        text -> {
+          try {
+            URI u = new URI(text);
+            if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+              throw new IllegalArgumentException("expected an absolute http or https URL");
+            }
+            return u;
+          } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("expected an absolute http or https URL", e);
+          }
+        },
+        "an absolute http or https URL");
   }
 
   static Parser<Secret> secret() {

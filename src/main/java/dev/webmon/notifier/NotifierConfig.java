@@ -5,7 +5,6 @@ import dev.webmon.config.ConfigKey;
 import dev.webmon.config.Parser;
 import dev.webmon.config.Settings;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +75,8 @@ public record NotifierConfig(
       ConfigKey.of(
           "notify.web-base-url",
           "http://localhost:8080/",
-          "Public base URL of the web UI, for the links in notifications; webmon standalone defaults it to its own web app's address.",
-          Parser.described(NotifierConfig::absoluteUrl, "an absolute http or https URL"));
+          "Public base URL of the web UI, for the links in notifications; webmon standalone defaults it to web.public-url or its own web app's address.",
+          Parser.httpUrl());
   public static final ConfigKey<String> METRICS_HOST =
       ConfigKey.of(
           "notifier.metrics-host",
@@ -106,18 +105,6 @@ public record NotifierConfig(
     if (retryMax.compareTo(retryInitial) < 0) {
       throw new ConfigException(
           "'" + RETRY_MAX.name() + "' must be at least '" + RETRY_INITIAL.name() + "'.");
-    }
-  }
-
-  private static URI absoluteUrl(String text) {
-    try {
-      URI u = new URI(text);
-      if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
-        throw new IllegalArgumentException("expected an absolute http or https URL");
-      }
-      return u;
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("expected an absolute http or https URL", e);
     }
   }
 

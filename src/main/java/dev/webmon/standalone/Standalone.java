@@ -41,6 +41,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -264,10 +265,12 @@ public final class Standalone implements AutoCloseable {
     webUrl = "http://" + displayHost(webConfig.bindAddress()) + ":" + web.port();
     step("web listening at " + webUrl);
 
-    // The links in notifications point at this web app (its port is known once it listens)
-    // unless notify.web-base-url names another address, e.g. a proxy's.
+    // The links in notifications point at this web app (web.public-url, else its own address,
+    // known once it listens) unless notify.web-base-url names another, e.g. a proxy's.
     NotifierConfig notifierConfig =
-        NotifierConfig.from(settings.withDefaults(Map.of(NotifierConfig.WEB_BASE_URL.name(), webUrl + "/")));
+        NotifierConfig.from(
+            settings.withDefaults(
+                Map.of(NotifierConfig.WEB_BASE_URL.name(), webConfig.publicUrl().map(URI::toString).orElse(webUrl + "/"))));
     Notifier notifier =
         Notifier.builder(kafka, topics, postgres, notifierConfig)
             .addressPolicy(AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS)))

@@ -2,6 +2,7 @@ package dev.webmon.web;
 
 import dev.webmon.store.StatusPages;
 import io.javalin.http.Context;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The public face of the status pages: {@code /status/{slug}} (HTML), {@code /status/{slug}.json},
@@ -25,11 +27,13 @@ final class StatusPageRoutes {
   private final Views views;
   private final StatusService service;
   private final String apiToken;
+  private final Optional<URI> publicUrl;
 
-  StatusPageRoutes(Views views, StatusService service, String apiToken) {
+  StatusPageRoutes(Views views, StatusService service, String apiToken, Optional<URI> publicUrl) {
     this.views = views;
     this.service = service;
     this.apiToken = apiToken;
+    this.publicUrl = publicUrl;
   }
 
   void register(Routes r) {
@@ -69,10 +73,15 @@ final class StatusPageRoutes {
     send(ctx, page, m, "text/html; charset=utf-8", views.render("status", model).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The feed's base for absolute links: web.public-url without its trailing slash, else the request's scheme and Host. */
+  static String base(Optional<URI> publicUrl, String scheme, String host) {
+    return publicUrl.map(u -> u.toString().replaceAll("/+$", "")).orElse(scheme + "://" + host);
+  }
+
   private void feed(Context ctx) {
     StatusPages.Page page = visible(ctx, ctx.pathParam("slug"));
     StatusModel m = service.model(page);
-    String atom = StatusFormats.atom(m, ctx.scheme() + "://" + ctx.host());
+    String atom = StatusFormats.atom(m, base(publicUrl, ctx.scheme(), ctx.host()));
     send(ctx, page, m, "application/atom+xml; charset=utf-8", atom.getBytes(StandardCharsets.UTF_8));
   }
 

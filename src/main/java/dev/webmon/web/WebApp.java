@@ -213,7 +213,7 @@ public final class WebApp implements AutoCloseable {
               new PolicyPageRoutes(views, policyService).register(r);
               incidentRoutes.register(r);
               // Status pages (issue #14): public pages, feeds and badges; their management.
-              new StatusPageRoutes(views, statusPages, config.apiToken().reveal()).register(r);
+              new StatusPageRoutes(views, statusPages, config.apiToken().reveal(), config.publicUrl()).register(r);
               new StatusApiRoutes(statusPages).register(r);
               new StatusAdminRoutes(views, statusPages).register(r);
               new MaintenanceApiRoutes(windows).register(r);

@@ -6,11 +6,13 @@ import dev.webmon.config.ConfigKey;
 import dev.webmon.config.Parser;
 import dev.webmon.config.Secret;
 import dev.webmon.config.Settings;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the web app ({@code webmon web}): where it listens, how users and API clients
@@ -39,7 +41,8 @@ public record WebConfig(
     List<Cidr> trustedProxies,
     Duration publishTimeout,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    Optional<URI> publicUrl) {
 
   /** The shortest clear-text admin password accepted. */
   public static final int MIN_PASSWORD_CHARS = 8;
@@ -120,6 +123,13 @@ public record WebConfig(
               + "0 picks a free port (logged at start; webmon standalone's default), -1 disables the endpoint.",
           Parser.intInRange(-1, 65_535));
 
+  public static final ConfigKey<URI> PUBLIC_URL =
+      ConfigKey.optional(
+          "web.public-url",
+          "Public base URL of the web app (e.g. https://status.example.com/ behind a proxy), for the absolute links of the "
+              + "status pages' Atom feeds and, in webmon standalone, of notifications; unset: the request's scheme and Host.",
+          Parser.httpUrl());
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           PORT,
@@ -132,11 +142,13 @@ public record WebConfig(
           TRUSTED_PROXIES,
           PUBLISH_TIMEOUT,
           METRICS_HOST,
-          METRICS_PORT);
+          METRICS_PORT,
+          PUBLIC_URL);
 
   /** Validates; secrets are checked for strength but never echoed. */
   public WebConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(publicUrl, "publicUrl");
     Objects.requireNonNull(adminPassword, "adminPassword");
     Objects.requireNonNull(apiToken, "apiToken");
     Objects.requireNonNull(sessionTimeout, "sessionTimeout");
@@ -182,7 +194,8 @@ public record WebConfig(
         s.get(TRUSTED_PROXIES),
         s.get(PUBLISH_TIMEOUT),
         s.get(METRICS_HOST),
-        s.get(METRICS_PORT));
+        s.get(METRICS_PORT),
+        s.find(PUBLIC_URL));
   }
 
   /** A config for tests and embedded wiring: loopback, a free port, the given secrets. */
@@ -200,7 +213,8 @@ public record WebConfig(
   /** A copy with another publish timeout (tests of an unreachable Kafka). */
   public WebConfig withPublishTimeout(Duration timeout) {
     return new WebConfig(
-        port, bindAddress, adminPassword, apiToken, openReads, sessionTimeout, cookieSecure, trustedProxies, timeout, metricsHost, metricsPort);
+        port, bindAddress, adminPassword, apiToken, openReads, sessionTimeout, cookieSecure, trustedProxies, timeout, metricsHost, metricsPort,
+        publicUrl);
   }
 
   private static List<Cidr> parseCidrs(String text) {

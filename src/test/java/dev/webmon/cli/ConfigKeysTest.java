@@ -83,6 +83,7 @@ class ConfigKeysTest {
           Map.entry("agent.location", List.of("eu.west", "", "l".repeat(65))),
           Map.entry("agent.id", List.of("has space", "")),
           Map.entry("agent.metrics-host", List.of(" ", "not a host!")),
+          Map.entry("web.public-url", List.of("", "not a url", "ftp://example.com/", "/relative")),
           Map.entry("check.allowed-networks", List.of("example.com", "10.0.0.0/33", "10.1.2.3/8")),
           Map.entry("check.user-agent", List.of("", "bell\u0007", "é")),
           Map.entry("sink.group-id", List.of("", "has space")),
