@@ -50,6 +50,16 @@ final class UiClient {
 
   /** Posts a multipart form: {@code form}'s fields, then one file part per entry of {@code files} (name → filename and bytes). */
   HttpResponse<String> postMultipart(String path, Map<String, String> form, Map<String, Map.Entry<String, byte[]>> files) {
+    return postMultipart(path, form, files, false);
+  }
+
+  /**
+   * As {@link #postMultipart(String, Map, Map)}; with {@code expectContinue} the body waits for the
+   * server's {@code 100 Continue}, so a request the server refuses on its headers alone (413 on the
+   * Content-Length) gets that answer instead of a connection the server closed mid-upload.
+   */
+  HttpResponse<String> postMultipart(
+      String path, Map<String, String> form, Map<String, Map.Entry<String, byte[]>> files, boolean expectContinue) {
     String boundary = "----webmon-test-" + Long.toHexString(System.nanoTime());
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     form.forEach((name, value) -> ascii(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"));
@@ -63,6 +73,7 @@ final class UiClient {
     ascii(body, "--" + boundary + "--\r\n");
     return send(
         HttpRequest.newBuilder(URI.create(base + path))
+            .expectContinue(expectContinue)
             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
   }
