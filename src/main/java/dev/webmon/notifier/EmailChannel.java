@@ -184,6 +184,9 @@ final class EmailChannel implements Channel {
     Properties p = common("mail.smtps");
     // Used by Jakarta Mail both to pick the TLS path and to layer TLS over its connected socket.
     p.put("mail.smtps.ssl.socketFactory", PinnedSockets.namedTls(tls, settings.host()));
+    // A SocketChannel's socket, unlike new Socket(), never goes through a JVM-wide SOCKS proxy
+    // (PinnedSockets uses Proxy.NO_PROXY for the same reason).
+    p.put("mail.smtps.usesocketchannels", "true");
     return p;
   }
 
