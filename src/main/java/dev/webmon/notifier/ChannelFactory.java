@@ -211,25 +211,44 @@ public final class ChannelFactory {
                     f.uri("serverUrl").orElse(NtfyChannel.NTFY_SH), f.secret("topic"), f.optionalSecret("accessToken")),
                 r,
                 http);
-        case EMAIL ->
-            new EmailChannel(
-                id,
-                new EmailChannel.Settings(
-                    f.required("host"),
-                    f.port("port"),
-                    f.text("username").orElse(""),
-                    f.optionalSecret("password").orElse(new Secret("")),
-                    f.required("from"),
-                    f.list("to")),
-                r,
-                addresses,
-                REQUEST_TIMEOUT,
-                tls,
-                clock);
+        case EMAIL -> {
+          EmailChannel.Tls mode = emailTls(f.text("tls").orElse("starttls"));
+          yield new EmailChannel(
+              id,
+              new EmailChannel.Settings(
+                  f.required("host"),
+                  f.port("port", mode.defaultPort),
+                  mode,
+                  f.text("username").orElse(""),
+                  f.optionalSecret("password").orElse(new Secret("")),
+                  f.required("from"),
+                  f.list("to")),
+              r,
+              addresses,
+              REQUEST_TIMEOUT,
+              tls,
+              clock);
+        }
       };
     } catch (InvalidSettingException e) {
       throw new InvalidChannelException(e.field(), e.getMessage(), e);
     }
+  }
+
+  /**
+   * The SMTP port an email channel uses when its settings give none: 465 for {@code tls: implicit}
+   * (any case), else 587. For the web's address check, which runs before the settings are validated.
+   */
+  public static int defaultSmtpPort(String tls) {
+    return tls.equalsIgnoreCase("implicit") ? EmailChannel.Tls.IMPLICIT.defaultPort : EmailChannel.Tls.STARTTLS.defaultPort;
+  }
+
+  private static EmailChannel.Tls emailTls(String text) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "starttls" -> EmailChannel.Tls.STARTTLS;
+      case "implicit" -> EmailChannel.Tls.IMPLICIT;
+      default -> throw new InvalidSettingException("tls", "must be starttls or implicit");
+    };
   }
 
   static ChannelType typeOf(String type) {
@@ -306,10 +325,10 @@ public final class ChannelFactory {
       }
     }
 
-    int port(String key) {
+    int port(String key, int defaultPort) {
       JsonNode v = get(key);
       if (v == null) {
-        return 587;
+        return defaultPort;
       }
       if (!v.canConvertToInt() || !v.isIntegralNumber()) {
         throw new InvalidSettingException(key, "must be a whole number");

@@ -27,11 +27,12 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.eclipse.angus.mail.util.MailConnectException;
 
 /**
- * Email over SMTP with Jakarta Mail (Eclipse Angus): STARTTLS is required (a server that does not
- * offer it is refused — credentials never travel in clear), the server's certificate and host
- * name are verified, AUTH with the username and password when a username is set. The host is
- * resolved and checked against the address policy once, and the connection goes to exactly that
- * address (no second lookup for a rebinding DNS answer to change). A plain-text
+ * Email over SMTP with Jakarta Mail (Eclipse Angus): TLS is required, either STARTTLS (a server
+ * that does not offer it is refused — credentials never travel in clear) or implicit TLS from the
+ * first byte ("SMTPS", RFC 8314 §3.3); the server's certificate and host name are verified, AUTH
+ * with the username and password when a username is set. The host is resolved and checked
+ * against the address policy once, and the connection goes to exactly that address (no second
+ * lookup for a rebinding DNS answer to change). A plain-text
  * UTF-8 message whose {@code Message-ID} is derived from the dedup key (a redelivery is the same
  * message), with {@code Auto-Submitted: auto-generated} (RFC 3834). SMTP 4xx replies and network
  * failures are retryable, 5xx replies and failed authentication are permanent.
@@ -39,12 +40,26 @@ import org.eclipse.angus.mail.util.MailConnectException;
  * SMTP reply codes: RFC 5321 §4.2.1; STARTTLS: RFC 3207.
  */
 final class EmailChannel implements Channel {
+  /** How the connection is secured; there is no plain mode. */
+  enum Tls {
+    /** plain connect, then STARTTLS, required (RFC 3207); default port 587 */
+    STARTTLS(587),
+    /** TLS from the first byte ("SMTPS", RFC 8314 §3.3); default port 465 */
+    IMPLICIT(465);
+
+    final int defaultPort;
+
+    Tls(int defaultPort) {
+      this.defaultPort = defaultPort;
+    }
+  }
+
   /**
    * @param username empty for a server without AUTH
    * @param from the sender, e.g. {@code webmon@example.com}
    * @param to the recipients, 1–50
    */
-  record Settings(String host, int port, String username, Secret password, String from, List<String> to) {
+  record Settings(String host, int port, Tls tls, String username, Secret password, String from, List<String> to) {
     Settings {
       if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
         throw new InvalidSettingException("host", "must be a host name or address");
@@ -111,12 +126,16 @@ final class EmailChannel implements Channel {
       return new Delivery.Retryable("could not connect to " + host + ":" + settings.port() + " (" + f.getMessage() + ")",
           Optional.empty(), Optional.empty(), since(start));
     }
-    Session session = Session.getInstance(properties(address));
+    boolean implicit = settings.tls() == Tls.IMPLICIT;
+    Session session = Session.getInstance(implicit ? implicitTls() : startTls(address));
     SMTPTransport transport = null;
     try {
       MimeMessage message = message(session, n);
-      transport = (SMTPTransport) session.getTransport("smtp");
-      transport.connect(host, settings.port(),
+      transport = (SMTPTransport) session.getTransport(implicit ? "smtps" : "smtp");
+      // Implicit TLS: Jakarta Mail opens the TCP socket itself (a socket factory of ours is not
+      // used when TLS starts at once), so it is given the checked address as a literal — nothing
+      // to look up; the TLS layer (PinnedSockets.namedTls) verifies the configured host name.
+      transport.connect(implicit ? address.getHostAddress() : host, settings.port(),
           settings.username().isEmpty() ? null : settings.username(),
           settings.username().isEmpty() ? null : settings.password().reveal());
       transport.sendMessage(message, message.getAllRecipients());
@@ -152,20 +171,36 @@ final class EmailChannel implements Channel {
     }
   }
 
-  private Properties properties(InetAddress address) {
-    Properties p = new Properties();
+  private Properties startTls(InetAddress address) {
+    Properties p = common("mail.smtp");
     p.put("mail.smtp.socketFactory", new PinnedSockets(address));
-    // Without this, a failing factory makes Jakarta Mail retry with a socket of its own (a new lookup).
-    p.put("mail.smtp.socketFactory.fallback", "false");
-    String ms = Long.toString(timeout.toMillis());
-    p.put("mail.smtp.connectiontimeout", ms);
-    p.put("mail.smtp.timeout", ms);
-    p.put("mail.smtp.writetimeout", ms);
     p.put("mail.smtp.starttls.enable", "true");
     p.put("mail.smtp.starttls.required", "true");
-    p.put("mail.smtp.ssl.checkserveridentity", "true");
     p.put("mail.smtp.ssl.socketFactory", tls.getSocketFactory());
-    p.put("mail.smtp.auth", Boolean.toString(!settings.username().isEmpty()));
+    return p;
+  }
+
+  private Properties implicitTls() {
+    Properties p = common("mail.smtps");
+    // Used by Jakarta Mail both to pick the TLS path and to layer TLS over its connected socket.
+    p.put("mail.smtps.ssl.socketFactory", PinnedSockets.namedTls(tls, settings.host()));
+    // A SocketChannel's socket, unlike new Socket(), never goes through a JVM-wide SOCKS proxy
+    // (PinnedSockets uses Proxy.NO_PROXY for the same reason).
+    p.put("mail.smtps.usesocketchannels", "true");
+    return p;
+  }
+
+  private Properties common(String prefix) {
+    Properties p = new Properties();
+    // Without this, a failing factory makes Jakarta Mail retry with a socket of its own (a new
+    // lookup, and for implicit TLS the JVM's default trust).
+    p.put(prefix + ".socketFactory.fallback", "false");
+    String ms = Long.toString(timeout.toMillis());
+    p.put(prefix + ".connectiontimeout", ms);
+    p.put(prefix + ".timeout", ms);
+    p.put(prefix + ".writetimeout", ms);
+    p.put(prefix + ".ssl.checkserveridentity", "true");
+    p.put(prefix + ".auth", Boolean.toString(!settings.username().isEmpty()));
     return p;
   }
 
@@ -237,6 +272,6 @@ final class EmailChannel implements Channel {
 
   @Override
   public String toString() {
-    return "EmailChannel[" + id + ", " + settings.host() + ":" + settings.port() + "]";
+    return "EmailChannel[" + id + ", " + settings.host() + ":" + settings.port() + ", " + settings.tls() + "]";
   }
 }

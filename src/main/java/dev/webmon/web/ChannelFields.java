@@ -67,8 +67,9 @@ final class ChannelFields {
               secret("accessToken", "Access token", Kind.TEXT, false, "for a protected topic")),
           "email",
           List.of(
-              plain("host", "SMTP host", Kind.HOST, true, "STARTTLS is required"),
-              plain("port", "Port", Kind.NUMBER, false, "default 587"),
+              plain("host", "SMTP host", Kind.HOST, true, "TLS is required (STARTTLS or implicit)"),
+              plain("port", "Port", Kind.NUMBER, false, "default 587, 465 with implicit TLS"),
+              plain("tls", "TLS", Kind.TEXT, false, "starttls (default) or implicit (SMTPS, port 465)"),
               plain("username", "Username", Kind.TEXT, false, "empty: no AUTH"),
               secret("password", "Password", Kind.TEXT, false, ""),
               plain("from", "From", Kind.TEXT, true, "webmon@example.com"),

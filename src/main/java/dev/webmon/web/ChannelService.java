@@ -263,7 +263,8 @@ final class ChannelService {
       }
       Optional<URI> target = switch (f.kind()) {
         case URL -> parse(v.asText());
-        case HOST -> parse("smtp://" + v.asText() + ":" + settings.path("port").asInt(587));
+        case HOST -> parse("smtp://" + v.asText() + ":"
+            + settings.path("port").asInt(ChannelFactory.defaultSmtpPort(settings.path("tls").asText(""))));
         default -> Optional.empty();
       };
       target.flatMap(u -> addresses.refusal(u, DNS_TIMEOUT))

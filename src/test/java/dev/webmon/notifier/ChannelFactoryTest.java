@@ -56,6 +56,27 @@ class ChannelFactoryTest {
   }
 
   @Test
+  void emailTlsIsStartTlsOrImplicitAndImplicitDefaultsToPort465() {
+    String base = "\"host\":\"smtp.example.com\",\"from\":\"w@example.com\",\"to\":[\"a@example.com\"]";
+    java.util.function.Function<String, String> built =
+        extra -> factory.fromRow("email", "e", json("{" + base + extra + "}"), json("{}"), json("{}")).toString();
+    assertThat(built.apply("")).contains("smtp.example.com:587, STARTTLS");
+    assertThat(built.apply(",\"tls\":\"starttls\"")).contains("smtp.example.com:587, STARTTLS");
+    assertThat(built.apply(",\"tls\":\"implicit\"")).contains("smtp.example.com:465, IMPLICIT");
+    assertThat(built.apply(",\"tls\":\"Implicit\"")).contains("smtp.example.com:465, IMPLICIT");
+    assertThat(built.apply(",\"tls\":\"implicit\",\"port\":2465")).contains("smtp.example.com:2465, IMPLICIT");
+    assertThat(built.apply(",\"tls\":\"starttls\",\"port\":25")).contains("smtp.example.com:25, STARTTLS");
+    for (String bad : new String[] {"\"none\"", "\"plain\"", "5", "true", "[\"implicit\"]"}) {
+      assertThatThrownBy(() -> built.apply(",\"tls\":" + bad)).as(bad)
+          .isInstanceOfSatisfying(ChannelFactory.InvalidChannelException.class, e -> assertThat(e.field()).isEqualTo("tls"));
+    }
+    assertThat(ChannelFactory.defaultSmtpPort("implicit")).isEqualTo(465);
+    assertThat(ChannelFactory.defaultSmtpPort("IMPLICIT")).isEqualTo(465);
+    assertThat(ChannelFactory.defaultSmtpPort("starttls")).isEqualTo(587);
+    assertThat(ChannelFactory.defaultSmtpPort("")).isEqualTo(587);
+  }
+
+  @Test
   void aBrokenTemplateIsRefusedWithPebblesErrorButTheWorkersFallBack() {
     JsonNode secrets = json("{\"url\":\"https://hooks.slack.com/services/T/B/X\"}");
     JsonNode broken = json("{\"body\":\"{% if %}\"}");

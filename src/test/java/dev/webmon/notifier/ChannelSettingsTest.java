@@ -47,6 +47,6 @@ class ChannelSettingsTest {
   }
 
   private static EmailChannel.Settings email(String host, int port, String from, List<String> to) {
-    return new EmailChannel.Settings(host, port, "user", new Secret("SECRETX"), from, to);
+    return new EmailChannel.Settings(host, port, EmailChannel.Tls.STARTTLS, "user", new Secret("SECRETX"), from, to);
   }
 }

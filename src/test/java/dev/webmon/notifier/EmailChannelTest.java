@@ -54,12 +54,23 @@ class EmailChannelTest {
   }
 
   private int start(boolean tls, CertificateAuthority.Issued certificate, OnMessage onMessage) {
-    server =
-        SMTPServer.port(0)
+    return start(server(onMessage).enableTLS(tls).requireTLS(tls).startTlsSocketFactory(certificate.sslContext()));
+  }
+
+  /** A server that speaks TLS from the first byte ("SMTPS"): its listening socket is an SSLServerSocket. */
+  private int startImplicit(CertificateAuthority.Issued certificate) {
+    return start(server(r -> {}).enableTLS(false).serverSocketFactory(certificate.sslContext()));
+  }
+
+  private int start(SMTPServer.Builder builder) {
+    server = builder.build();
+    server.start();
+    return server.getPortAllocated();
+  }
+
+  private SMTPServer.Builder server(OnMessage onMessage) {
+    return SMTPServer.port(0)
             .bindAddress(InetAddress.getLoopbackAddress())
-            .enableTLS(tls)
-            .requireTLS(tls)
-            .startTlsSocketFactory(certificate.sslContext())
             .requireAuth()
             .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, ctx) -> {
               if (!USER.equals(user) || !PASSWORD.equals(password)) {
@@ -91,10 +102,7 @@ class EmailChannelTest {
 
               @Override
               public void done() {}
-            })
-            .build();
-    server.start();
-    return server.getPortAllocated();
+            });
   }
 
   @AfterEach
@@ -105,10 +113,14 @@ class EmailChannelTest {
   }
 
   private static EmailChannel channel(int port, String password, SSLContext trust) {
-    EmailChannel.Settings s = new EmailChannel.Settings("localhost", port, USER, new Secret(password),
+    return channel(port, EmailChannel.Tls.STARTTLS, password, trust, Duration.ofSeconds(5));
+  }
+
+  private static EmailChannel channel(int port, EmailChannel.Tls tls, String password, SSLContext trust, Duration timeout) {
+    EmailChannel.Settings s = new EmailChannel.Settings("localhost", port, tls, USER, new Secret(password),
         "webmon@example.com", List.of("oncall@example.com", "sre@example.com"));
     return new EmailChannel(Incidents.CHANNEL, s, Http.renderer(ChannelType.EMAIL), Http.LOOPBACK,
-        Duration.ofSeconds(5), trust, Http.CLOCK);
+        timeout, trust, Http.CLOCK);
   }
 
   private static MimeMessage parse(byte[] data) throws Exception {
@@ -151,7 +163,7 @@ class EmailChannelTest {
   @Test
   void defaultMessageIsPlainTextUtf8() throws Exception {
     int port = start(true, r -> {});
-    EmailChannel.Settings s = new EmailChannel.Settings("localhost", port, USER, new Secret(PASSWORD),
+    EmailChannel.Settings s = new EmailChannel.Settings("localhost", port, EmailChannel.Tls.STARTTLS, USER, new Secret(PASSWORD),
         "webmon@example.com", List.of("oncall@example.com"));
     new EmailChannel("e", s, Templates.Renderer.defaults(ChannelType.EMAIL, "e"), Http.LOOPBACK, Duration.ofSeconds(5),
         CA.clientSslContext(), Http.CLOCK).send(Incidents.notification(Incidents.acknowledged()));
@@ -217,7 +229,7 @@ class EmailChannelTest {
 
   @Test
   void loopbackIsRefusedUnlessAllowListed() {
-    EmailChannel.Settings s = new EmailChannel.Settings("127.0.0.1", 25, USER, new Secret(PASSWORD),
+    EmailChannel.Settings s = new EmailChannel.Settings("127.0.0.1", 25, EmailChannel.Tls.STARTTLS, USER, new Secret(PASSWORD),
         "webmon@example.com", List.of("oncall@example.com"));
     Delivery d = new EmailChannel("e", s, Http.renderer(ChannelType.EMAIL), AddressPolicy.of(List.of()),
         Duration.ofSeconds(1), CA.clientSslContext(), Http.CLOCK).send(Incidents.notification(Incidents.opened()));
@@ -235,7 +247,11 @@ class EmailChannelTest {
   };
 
   private static EmailChannel pinned(int port, AddressPolicy policy) {
-    EmailChannel.Settings s = new EmailChannel.Settings("mail.example.test", port, USER, new Secret(PASSWORD),
+    return pinned(port, EmailChannel.Tls.STARTTLS, policy);
+  }
+
+  private static EmailChannel pinned(int port, EmailChannel.Tls tls, AddressPolicy policy) {
+    EmailChannel.Settings s = new EmailChannel.Settings("mail.example.test", port, tls, USER, new Secret(PASSWORD),
         "webmon@example.com", List.of("oncall@example.com"));
     return new EmailChannel("e", s, Http.renderer(ChannelType.EMAIL),
         new PolicedHttp(policy, Duration.ofSeconds(1), CA.clientSslContext(), MAIL_EXAMPLE), Duration.ofSeconds(5),
@@ -268,5 +284,79 @@ class EmailChannelTest {
         .send(Incidents.notification(Incidents.opened()));
     assertThat(wrongName).isInstanceOf(Delivery.Retryable.class);
     assertThat(received).hasSize(1);
+  }
+
+  // ---------------------------------------------------------------- implicit TLS ("SMTPS")
+
+  @Test
+  void implicitTlsDeliversWithAuth() throws Exception {
+    int port = startImplicit(SERVER_CERT);
+    Delivery d = channel(port, EmailChannel.Tls.IMPLICIT, PASSWORD, CA.clientSslContext(), Duration.ofSeconds(5))
+        .send(Incidents.notification(Incidents.opened()));
+    assertThat(d).as(d.detail()).isInstanceOf(Delivery.Delivered.class);
+    assertThat(d.reply().orElseThrow().code()).isEqualTo(250);
+    assertThat(received).hasSize(1);
+    Received r = received.get(0);
+    assertThat(r.from()).isEqualTo("webmon@example.com");
+    assertThat(r.to()).containsExactly("oncall@example.com", "sre@example.com");
+    assertThat(r.identity()).isEqualTo(USER);
+    MimeMessage m = parse(r.data());
+    assertThat(m.getSubject()).isEqualTo("OPENED Shop home page");
+    assertThat(m.getMessageID()).isEqualTo("<" + Incidents.ID + ".1." + Incidents.CHANNEL + "@webmon>");
+    assertThat(((String) m.getContent()).strip()).isEqualTo("open " + Contract.LINK);
+  }
+
+  @Test
+  void implicitTlsGoesToTheCheckedAddressAndVerifiesTheConfiguredName() {
+    CertificateAuthority.Issued named = CA.issueServer("mail.example.test", List.of("mail.example.test"), List.of());
+    int port = startImplicit(named);
+    AddressPolicy onePort = AddressPolicy.of(List.of(AllowedNetwork.parse("127.0.0.1/32:" + port)));
+    Delivery d = pinned(port, EmailChannel.Tls.IMPLICIT, onePort).send(Incidents.notification(Incidents.opened()));
+    assertThat(d).as(d.detail()).isInstanceOf(Delivery.Delivered.class);
+    assertThat(received).hasSize(1);
+    server.stop();
+    // localhost's certificate also names 127.0.0.1, the literal Jakarta Mail connects to: still
+    // refused, the name checked is the configured one
+    port = startImplicit(SERVER_CERT);
+    Delivery wrongName = pinned(port, EmailChannel.Tls.IMPLICIT,
+        AddressPolicy.of(List.of(AllowedNetwork.parse("127.0.0.1/32:" + port))))
+        .send(Incidents.notification(Incidents.opened()));
+    assertThat(wrongName).as(wrongName.detail()).isInstanceOf(Delivery.Retryable.class);
+    assertThat(wrongName.detail()).contains("SMTP connection to mail.example.test failed")
+        .contains("No subject alternative DNS name matching mail.example.test");
+    assertThat(received).hasSize(1);
+  }
+
+  @Test
+  void implicitTlsRefusesAnUntrustedCertificate() throws Exception {
+    int port = startImplicit(SERVER_CERT);
+    Delivery d = channel(port, EmailChannel.Tls.IMPLICIT, PASSWORD, SSLContext.getDefault(), Duration.ofSeconds(5))
+        .send(Incidents.notification(Incidents.opened()));
+    assertThat(d).as(d.detail()).isInstanceOf(Delivery.Retryable.class);
+    assertThat(d.detail()).contains("SMTP connection to localhost failed");
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void implicitTlsToAPlainServerFailsAtOnce() {
+    int port = start(false, r -> {});
+    Delivery d = channel(port, EmailChannel.Tls.IMPLICIT, PASSWORD, CA.clientSslContext(), Duration.ofSeconds(30))
+        .send(Incidents.notification(Incidents.opened()));
+    assertThat(d).as(d.detail()).isInstanceOf(Delivery.Retryable.class);
+    assertThat(d.detail()).contains("SMTP connection to localhost failed").contains("SSL");
+    assertThat(d.latency()).as("the plain greeting is no TLS record: no wait for the time-out")
+        .isLessThan(Duration.ofSeconds(10));
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void implicitTlsToASilentServerEndsWithTheTimeout() throws Exception {
+    // accepts connections (backlog) and never answers the TLS ClientHello
+    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Delivery d = channel(silent.getLocalPort(), EmailChannel.Tls.IMPLICIT, PASSWORD, CA.clientSslContext(),
+          Duration.ofMillis(500)).send(Incidents.notification(Incidents.opened()));
+      assertThat(d).as(d.detail()).isInstanceOf(Delivery.Retryable.class);
+      assertThat(d.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(5));
+    }
   }
 }

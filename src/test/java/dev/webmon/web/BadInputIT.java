@@ -332,6 +332,8 @@ class BadInputIT {
     cases.add(Arguments.of("pagerduty bad region", "{\"type\":\"pagerduty\",\"name\":\"p\",\"settings\":{\"routingKey\":\"k\",\"region\":\"mars\"}}", "settings.region"));
     cases.add(Arguments.of("email without recipients", "{\"type\":\"email\",\"name\":\"e\",\"settings\":{\"host\":\"smtp.example.com\",\"from\":\"w@example.com\"}}", "settings.to"));
     cases.add(Arguments.of("email port as text", "{\"type\":\"email\",\"name\":\"e\",\"settings\":{\"host\":\"smtp.example.com\",\"port\":\"587\",\"from\":\"w@example.com\",\"to\":[\"a@example.com\"]}}", "settings.port"));
+    cases.add(Arguments.of("email tls none", "{\"type\":\"email\",\"name\":\"e\",\"settings\":{\"host\":\"smtp.example.com\",\"tls\":\"none\",\"from\":\"w@example.com\",\"to\":[\"a@example.com\"]}}", "settings.tls"));
+    cases.add(Arguments.of("email tls as number", "{\"type\":\"email\",\"name\":\"e\",\"settings\":{\"host\":\"smtp.example.com\",\"tls\":5,\"from\":\"w@example.com\",\"to\":[\"a@example.com\"]}}", "settings.tls"));
     cases.add(Arguments.of("email host loopback", "{\"type\":\"email\",\"name\":\"e\",\"settings\":{\"host\":\"127.0.0.1\",\"from\":\"w@example.com\",\"to\":[\"a@example.com\"]}}", "settings.host"));
     cases.add(Arguments.of("template does not compile", "{" + HOOK + "," + HOOK_SETTINGS + ",\"templates\":{\"body\":\"{% for x in %}\"}}", "templates.body"));
     cases.add(Arguments.of("template renders empty", "{" + HOOK + "," + HOOK_SETTINGS + ",\"templates\":{\"subject\":\"{{ nothing }}\"}}", "templates.subject"));

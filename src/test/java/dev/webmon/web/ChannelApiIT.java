@@ -201,7 +201,17 @@ class ChannelApiIT {
     assertThat(ui.post("/alert-policies/default", policy).statusCode()).isEqualTo(303);
     assertThat(ui.get("/alert-policies/default/edit").body()).contains("10: paged\n30: paged").contains("value=\"900\"");
     String add = ui.get("/channels/new?type=email").body();
-    assertThat(add).contains("id=\"settings.host\"").contains("id=\"settings.password\"");
+    assertThat(add).contains("id=\"settings.host\"").contains("id=\"settings.password\"").contains("id=\"settings.tls\"");
+  }
+
+  @Test
+  void anEmailChannelKeepsItsTlsMode(WebFixture web) {
+    WebFixture.Response created = web.post("/api/v1/channels", "{\"id\":\"smtps\",\"type\":\"email\",\"name\":\"SMTPS\","
+        + "\"settings\":{\"host\":\"127.0.0.1\",\"tls\":\"implicit\",\"from\":\"w@example.com\",\"to\":[\"a@example.com\"]}}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("settings").get("tls").asText()).isEqualTo("implicit");
+    assertThat(web.get("/api/v1/channels/smtps").json().get("settings").get("tls").asText()).isEqualTo("implicit");
+    assertThat(web.queryLong("SELECT count(*) FROM notify_channel WHERE id = 'smtps' AND settings->>'tls' = 'implicit'")).isOne();
   }
   @Test
   void theFormRemovesAStoredOptionalSecretOnlyWhenItsBoxIsTicked(WebFixture web) {
