@@ -267,10 +267,7 @@ public final class Standalone implements AutoCloseable {
 
     // The links in notifications point at this web app (web.public-url, else its own address,
     // known once it listens) unless notify.web-base-url names another, e.g. a proxy's.
-    NotifierConfig notifierConfig =
-        NotifierConfig.from(
-            settings.withDefaults(
-                Map.of(NotifierConfig.WEB_BASE_URL.name(), webConfig.publicUrl().map(URI::toString).orElse(webUrl + "/"))));
+    NotifierConfig notifierConfig = NotifierConfig.from(withLinkBase(settings, webConfig, webUrl));
     Notifier notifier =
         Notifier.builder(kafka, topics, postgres, notifierConfig)
             .addressPolicy(AddressPolicy.of(settings.get(CheckConfig.ALLOWED_NETWORKS)))
@@ -314,6 +311,12 @@ public final class Standalone implements AutoCloseable {
 
   private static String displayHost(String bindAddress) {
     return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "localhost" : bindAddress;
+  }
+
+  /** {@code settings} where notify.web-base-url, unless set, is web.public-url or else {@code webUrl}. */
+  static Settings withLinkBase(Settings settings, WebConfig web, String webUrl) {
+    return settings.withDefaults(
+        Map.of(NotifierConfig.WEB_BASE_URL.name(), web.publicUrl().map(URI::toString).orElse(webUrl + "/")));
   }
 
   /**

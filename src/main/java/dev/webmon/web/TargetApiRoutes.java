@@ -94,7 +94,7 @@ final class TargetApiRoutes {
     String id = RouteParams.targetId(ctx);
     String ifMatch = ctx.header("If-Match");
     TargetService.Written w;
-    if (ifMatch == null || ifMatch.strip().equals("*")) { // "*": any current version (RFC 9110)
+    if (RouteParams.anyVersion(ifMatch)) {
       w = service.update(id, TargetRequest.fromJson(Json.readObject(ctx), ""));
     } else {
       long seen = RouteParams.etagVersion(ifMatch);
