@@ -121,8 +121,8 @@ public final class PolicedHttp {
         try {
           HttpExchange.Response r =
               HttpExchange.execute(req, address, deadline, guard, new PhaseClock(), connectTimeoutNanos, tls, bodyCap, false);
-          byte[] bytes = Arrays.copyOf(r.body(), Math.min(r.body().length, Math.min(r.bodyLength(), bodyCap)));
-          return new Reply(r.status(), bytes, Optional.ofNullable(r.retryAfter()));
+          // The reader keeps bodyLength within the cap and the array; Reply copies.
+          return new Reply(r.status(), Arrays.copyOf(r.body(), r.bodyLength()), Optional.ofNullable(r.retryAfter()));
         } catch (CheckFailure f) {
           if (!f.beforeConnected() || deadline.expired()) {
             throw failure(f);

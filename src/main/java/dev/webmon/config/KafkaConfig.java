@@ -326,7 +326,7 @@ public record KafkaConfig(
     return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  private static void requireReadable(Path path, ConfigKey<?> key) {
+  static void requireReadable(Path path, ConfigKey<?> key) {
     if (!Files.isReadable(path)) {
       throw new ConfigException("'" + key.name() + "': cannot read file " + path + ".");
     }

@@ -1,6 +1,5 @@
 package dev.webmon.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
@@ -88,9 +87,9 @@ public record PostgresConfig(
     }
     SslMode sslMode = s.get(SSL_MODE);
     Optional<Path> rootCert = s.find(SSL_ROOT_CERT).map(Path::of);
-    if (sslMode != SslMode.DISABLE && rootCert.isPresent() && !Files.isReadable(rootCert.get())) {
+    if (sslMode != SslMode.DISABLE) {
       // Else the driver reports it only at the first connection, as a TLS failure.
-      throw new ConfigException("'" + SSL_ROOT_CERT.name() + "': cannot read file " + rootCert.get() + ".");
+      rootCert.ifPresent(p -> KafkaConfig.requireReadable(p, SSL_ROOT_CERT));
     }
     return new PostgresConfig(
         s.get(URL),

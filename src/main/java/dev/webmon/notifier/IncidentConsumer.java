@@ -1,5 +1,6 @@
 package dev.webmon.notifier;
 
+import dev.webmon.Text;
 import dev.webmon.event.DecodeException;
 import dev.webmon.event.EventCodec;
 import dev.webmon.event.IncidentEvent;
@@ -161,8 +162,7 @@ final class IncidentConsumer implements ConsumerRebalanceListener {
           events.add(event);
         } else {
           // As the sink does: it does not store such an event, so nothing may be told of it.
-          String shown = key.length() > 64 ? key.substring(0, 64) + "..." : key;
-          deadLetter(r, WRONG_KEY, "key '" + shown + "' is not the incident's targetId '" + event.targetId() + "'");
+          deadLetter(r, WRONG_KEY, "key '" + Text.clip(key, 64) + "' is not the incident's targetId '" + event.targetId() + "'");
         }
       }
       long expected = stored.getOrDefault(tp, Offsets.NO_ROW);

@@ -178,7 +178,7 @@ final class IncidentRoutes {
     Map<String, Object> m = Views.page(ctx, d.incident().targetName() + ": " + d.incident().severity());
     m.put("view", IncidentPage.of(d, now, notice, error));
     // Deliveries name channels and carry receivers' replies: not for an anonymous (open-reads) reader.
-    boolean known = Access.caller(ctx).kind() != Access.Kind.ANONYMOUS;
+    boolean known = Access.caller(ctx).loggedIn();
     m.put("deliveriesShown", known);
     m.put("deliveries", known ? deliveries.ofIncident(id).stream().map(ChannelView.Row::of).toList() : List.of());
     ctx.status(status).html(views.render("incident", m));

@@ -163,12 +163,7 @@ final class RouteParams {
    * else the version its ETag names.
    */
   static long ifMatch(String header, long any) {
-    return anyVersion(header) ? any : etagVersion(header);
-  }
-
-  /** Whether a PUT's If-Match header accepts any current version: absent, or {@code *}. */
-  static boolean anyVersion(String header) {
-    return header == null || header.strip().equals("*");
+    return header == null || header.strip().equals("*") ? any : etagVersion(header);
   }
 
   /** The version an If-Match header names ({@code "3"} or {@code W/"3"}): the ETag of a target or a policy. */

@@ -93,13 +93,8 @@ final class TargetApiRoutes {
   private void update(Context ctx) {
     String id = RouteParams.targetId(ctx);
     String ifMatch = ctx.header("If-Match");
-    TargetService.Written w;
-    if (RouteParams.anyVersion(ifMatch)) {
-      w = service.update(id, TargetRequest.fromJson(Json.readObject(ctx), ""));
-    } else {
-      long seen = RouteParams.etagVersion(ifMatch);
-      w = service.updateIfAt(id, TargetRequest.fromJson(Json.readObject(ctx), ""), seen);
-    }
+    long seen = RouteParams.ifMatch(ifMatch, TargetService.ANY_VERSION);
+    TargetService.Written w = service.updateIfAt(id, TargetRequest.fromJson(Json.readObject(ctx), ""), seen);
     ctx.header("ETag", etag(w.spec()));
     Json.send(ctx, 200, TargetView.of(w.spec(), w.createdAt()));
   }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class TargetService {
   private static final Logger LOG = LoggerFactory.getLogger(TargetService.class);
   /** No version precondition (versions start at 1). */
-  private static final long ANY_VERSION = -1;
+  static final long ANY_VERSION = -1;
   /** Reservations lost to a concurrent change between reading and leasing before giving up with 409. */
   private static final int ATTEMPTS = 3;
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -210,7 +210,6 @@ final class TargetValidator {
         || n.contains("token")
         || n.contains("secret")
         || n.contains("key")
-        || n.contains("password")
         || n.contains("auth")
         || n.contains("session")
         // signed requests and other credential carriers (X-Hub-Signature, X-Amz-Credential, JWT assertions, passphrases)
